@@ -1,0 +1,22 @@
+"""GDPR register: Art. 30 records, Art. 28 sub-processors, transfers, retention, breaches."""
+
+from flask import Flask
+
+from registry import config as _config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask application; `config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app.config.update(_config.load(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    from registry import cli, db, i18n
+    from registry.views import init_views
+
+    db.init_db(app)
+    i18n.init_i18n(app)
+    init_views(app)
+    cli.init_cli(app)
+    return app

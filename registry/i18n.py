@@ -1,0 +1,50 @@
+"""French (default) and English interface through Flask-Babel; the choice is kept in the session."""
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import Babel
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def compile_catalogs(target: Path) -> Path:
+    """Compile the shipped .po catalogs into `target` when they are newer than the compiled ones."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
+        mo = target / po.relative_to(TRANSLATIONS).with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as src:
+            catalog = read_po(src)
+        tmp = mo.with_suffix(".tmp")
+        with tmp.open("wb") as out:
+            write_mo(out, catalog)
+        tmp.replace(mo)
+    return target
+
+
+def current_lang() -> str:
+    lang = session.get("lang") if request else None
+    return lang if lang in ("fr", "en") else "fr"
+
+
+def init_i18n(app: Flask) -> None:
+    compiled = compile_catalogs(Path(app.instance_path) / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    Babel(app, locale_selector=current_lang, timezone_selector=lambda: "Europe/Paris")
+
+    @app.get("/lang/<code>")
+    def set_language(code: str):
+        if code in ("fr", "en"):
+            session["lang"] = code
+            session.permanent = True
+        target = request.args.get("next") or ""
+        # Only same-site paths: an absolute or scheme-relative URL would be an open redirect.
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("home.index")
+        return redirect(target)
+
+    app.jinja_env.globals["current_lang"] = current_lang

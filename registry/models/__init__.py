@@ -1,0 +1,42 @@
+"""All table models, imported together so that relationships across areas resolve."""
+
+from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.clients import ClientController, ClientControllerCreate
+from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
+from registry.models.subprocessors import (
+    ProcessingLocation,
+    ProcessingLocationCreate,
+    SubProcessor,
+    SubProcessorCreate,
+)
+from registry.models.retention import RetentionRule, RetentionRuleCreate
+from registry.models.transfers import Transfer, TransferCreate
+from registry.models.activities import (
+    Activity,
+    ActivityClientLink,
+    ActivityCreate,
+    ActivityMeasureLink,
+    ActivitySubProcessorLink,
+)
+
+__all__ = [
+    "Activity",
+    "ActivityClientLink",
+    "ActivityCreate",
+    "ActivityMeasureLink",
+    "ActivitySubProcessorLink",
+    "ClientController",
+    "ClientControllerCreate",
+    "Organisation",
+    "OrganisationCreate",
+    "ProcessingLocation",
+    "ProcessingLocationCreate",
+    "RetentionRule",
+    "RetentionRuleCreate",
+    "SecurityMeasure",
+    "SecurityMeasureCreate",
+    "SubProcessor",
+    "SubProcessorCreate",
+    "Transfer",
+    "TransferCreate",
+]

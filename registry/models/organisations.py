@@ -1,0 +1,53 @@
+"""The organisation whose register is kept: its identity, DPO and roles (Art. 30(1)(a), 30(2)(a))."""
+
+from zoneinfo import available_timezones
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from registry.models import checks
+from registry.models.base import ActsAs, Stamped
+
+
+class OrganisationBase(SQLModel):
+    slug: str = Field(max_length=64, unique=True, index=True)
+    legal_name: str = Field(min_length=1, max_length=200)
+    trade_name: str | None = Field(default=None, max_length=200)
+    registration: str | None = Field(default=None, max_length=100)
+    address: str | None = Field(default=None, max_length=500)
+    country: str = Field(max_length=2)
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=50)
+    dpo_name: str | None = Field(default=None, max_length=200)
+    dpo_company: str | None = Field(default=None, max_length=200)
+    dpo_email: str | None = Field(default=None, max_length=254)
+    dpo_phone: str | None = Field(default=None, max_length=50)
+    representative: str | None = Field(default=None, max_length=500)
+    acts_as: str = Field(default="both", max_length=20)
+    timezone: str = Field(default="Europe/Paris", max_length=64)
+    notes: str | None = None
+
+    _slug = field_validator("slug")(checks.slug)
+    _country = field_validator("country")(checks.country)
+    _emails = field_validator("contact_email", "dpo_email")(checks.email)
+
+    @field_validator("acts_as")
+    @classmethod
+    def _acts_as(cls, v):
+        return checks.one_of(v, [a.value for a in ActsAs], "role")
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v):
+        if v not in available_timezones():
+            raise ValueError(f"{v!r} is not an IANA time zone")
+        return v
+
+
+class Organisation(OrganisationBase, Stamped, table=True):
+    __tablename__ = "organisation"
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class OrganisationCreate(OrganisationBase):
+    pass

@@ -1,0 +1,85 @@
+"""Sub-processors engaged by the organisation (Art. 28(2), 28(4)) and where they process data."""
+
+from datetime import date
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON
+from sqlmodel import Field, Relationship, SQLModel
+
+from registry.models import checks
+from registry.models.base import OrgScoped
+
+STATUSES = ("planned", "active", "retired")
+LOCATION_KINDS = ("storage", "access", "support")
+
+
+class SubProcessorBase(SQLModel):
+    legal_name: str = Field(min_length=1, max_length=200)
+    trade_name: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=500)
+    country: str | None = Field(default=None, max_length=2)
+    contact_email: str | None = Field(default=None, max_length=254)
+    dpo_contact: str | None = Field(default=None, max_length=300)
+    service: str | None = Field(default=None, max_length=500)
+    certifications: list[str] = Field(default_factory=list, sa_type=JSON)
+    dpa_signed_on: date | None = None
+    dpa_reference: str | None = Field(default=None, max_length=200)
+    status: str = Field(default="active", max_length=20)
+    active_from: date | None = None
+    retired_on: date | None = None
+    notes: str | None = None
+
+    _country = field_validator("country")(checks.country)
+    _email = field_validator("contact_email")(checks.email)
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v):
+        return checks.one_of(v, STATUSES, "status")
+
+    @model_validator(mode="after")
+    def _dates(self):
+        if self.active_from and self.retired_on and self.retired_on < self.active_from:
+            raise ValueError("retired_on: a sub-processor cannot be retired before it became active")
+        return self
+
+
+class SubProcessor(SubProcessorBase, OrgScoped, table=True):
+    __tablename__ = "subprocessor"
+    locations: list["ProcessingLocation"] = Relationship(
+        back_populates="subprocessor",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "ProcessingLocation.id", "lazy": "selectin"},
+    )
+
+
+class ProcessingLocationBase(SQLModel):
+    country: str = Field(max_length=2)
+    site: str | None = Field(default=None, max_length=200)
+    kind: str = Field(default="storage", max_length=20)
+
+    _country = field_validator("country")(checks.country)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v):
+        return checks.one_of(v, LOCATION_KINDS, "location kind")
+
+
+class ProcessingLocation(ProcessingLocationBase, table=True):
+    """A country where a sub-processor stores or accesses data: not only its seat (Google Ireland / US)."""
+
+    __tablename__ = "processing_location"
+    id: int | None = Field(default=None, primary_key=True)
+    subprocessor_id: int = Field(foreign_key="subprocessor.id", index=True, ondelete="CASCADE")
+    subprocessor: SubProcessor | None = Relationship(back_populates="locations")
+
+
+class ProcessingLocationCreate(ProcessingLocationBase):
+    pass
+
+
+class SubProcessorCreate(SubProcessorBase):
+    locations: list[ProcessingLocationCreate] = []
+
+

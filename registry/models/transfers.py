@@ -1,0 +1,67 @@
+"""Transfers of personal data outside the EEA and the Chapter V mechanism relied on (Arts. 44-49)."""
+
+from datetime import date
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from registry import reference
+from registry.models import checks
+from registry.models.base import OrgScoped
+
+PARTY_ROLES = ("controller", "processor")
+
+
+class TransferBase(SQLModel):
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True, ondelete="CASCADE")
+    subprocessor_id: int | None = Field(default=None, foreign_key="subprocessor.id", index=True, ondelete="CASCADE")
+    recipient: str = Field(min_length=1, max_length=200)
+    destination_country: str | None = Field(default=None, max_length=2)
+    destination_organisation: str | None = Field(default=None, max_length=40)
+    exporter_role: str = Field(default="controller", max_length=20)
+    importer_role: str = Field(default="processor", max_length=20)
+    mechanism: str | None = Field(default=None, max_length=20)
+    scc_module: int | None = Field(default=None, ge=1, le=4)
+    dpf_checked_on: date | None = None
+    derogation_ground: str | None = Field(default=None, max_length=20)
+    tia_date: date | None = None
+    document_reference: str | None = Field(default=None, max_length=300)
+    notes: str | None = None
+
+    _country = field_validator("destination_country")(checks.country)
+
+    @field_validator("destination_organisation")
+    @classmethod
+    def _org(cls, v):
+        return checks.one_of(v, reference.international_organisations(), "international organisation")
+
+    @field_validator("exporter_role", "importer_role")
+    @classmethod
+    def _roles(cls, v):
+        return checks.one_of(v, PARTY_ROLES, "role")
+
+    @field_validator("mechanism")
+    @classmethod
+    def _mech(cls, v):
+        return checks.vocab(v, "transfer_mechanisms")
+
+    @field_validator("derogation_ground")
+    @classmethod
+    def _ground(cls, v):
+        return checks.vocab(v, "art49_grounds")
+
+    @model_validator(mode="after")
+    def _destination(self):
+        if self.activity_id is None and self.subprocessor_id is None:
+            raise ValueError("activity_id: a transfer is made from an activity or by a sub-processor; name one")
+        if bool(self.destination_country) == bool(self.destination_organisation):
+            raise ValueError("destination_country: give either a destination country or an international organisation")
+        return self
+
+
+class Transfer(TransferBase, OrgScoped, table=True):
+    __tablename__ = "transfer"
+
+
+class TransferCreate(TransferBase):
+    pass
