@@ -18,8 +18,17 @@ from registry.models.subprocessors import (
     SubProcessorCreate,
 )
 from registry.models.transfers import Transfer, TransferCreate
+from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
+from registry.models.audit import AuditEntry, AuditHead
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "LoginAttempt",
+    "LoginSession",
+    "Membership",
+    "User",
     "Activity",
     "ActivityClientLink",
     "ActivityCreate",
