@@ -81,9 +81,7 @@ def serve_demo_command(host: str, port: int) -> None:
     """Seed the demo organisations if needed, then serve the app on the embedded database."""
     from flask import current_app
 
-    from registry.services.demo import seed_demo
-
-    from registry.services.demo import DEMO_ACCOUNTS
+    from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
     session = get_session()
     created = seed_demo(session)

@@ -7,6 +7,7 @@ from registry.models.activities import (
     ActivityMeasureLink,
     ActivitySubProcessorLink,
 )
+from registry.models.audit import AuditEntry, AuditHead
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
@@ -19,7 +20,6 @@ from registry.models.subprocessors import (
 )
 from registry.models.transfers import Transfer, TransferCreate
 from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
-from registry.models.audit import AuditEntry, AuditHead
 
 __all__ = [
     "ApiToken",
