@@ -18,6 +18,15 @@ from registry.models.activities import (
     ActivityMeasureLink,
     ActivitySubProcessorLink,
 )
+from registry.models.breaches import (
+    Breach,
+    BreachActivityLink,
+    BreachClientLink,
+    BreachCreate,
+    BreachNotice,
+    BreachNoticeCreate,
+    BreachSubProcessorLink,
+)
 
 __all__ = [
     "Activity",
@@ -25,6 +34,13 @@ __all__ = [
     "ActivityCreate",
     "ActivityMeasureLink",
     "ActivitySubProcessorLink",
+    "Breach",
+    "BreachActivityLink",
+    "BreachClientLink",
+    "BreachCreate",
+    "BreachNotice",
+    "BreachNoticeCreate",
+    "BreachSubProcessorLink",
     "ClientController",
     "ClientControllerCreate",
     "Organisation",
