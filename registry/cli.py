@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from registry.breaches_cli import breaches_cli
 from registry.db import get_session
 
 
@@ -24,3 +25,4 @@ def orgs_command() -> None:
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(orgs_command)
+    app.cli.add_command(breaches_cli)
