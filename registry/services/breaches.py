@@ -79,11 +79,12 @@ def _sub_name(s: SubProcessor) -> str:
 
 def find_subprocessors(session: Session, organisation_id: int, name: str) -> list[SubProcessor]:
     """The organisation's sub-processors whose legal or trade name contains `name` (case-insensitive)."""
-    pattern = f"%{name.strip().lower()}%"
+    needle = name.strip().lower()
     stmt = (
         select(SubProcessor)
         .where(SubProcessor.organisation_id == organisation_id)
-        .where(or_(func.lower(SubProcessor.legal_name).like(pattern), func.lower(SubProcessor.trade_name).like(pattern)))
+        .where(or_(func.lower(SubProcessor.legal_name).contains(needle, autoescape=True),
+                   func.lower(SubProcessor.trade_name).contains(needle, autoescape=True)))
         .order_by(SubProcessor.id)
     )
     return list(session.execute(stmt).scalars())
@@ -157,23 +158,23 @@ def _owned(session: Session, model, organisation_id: int, ids: list[int], field:
     ]
 
 
-def record_breach(
-    session: Session, organisation: Organisation, data: BreachCreate, actor: str | None = None,
-    now: datetime | None = None,
-) -> Breach:
-    """Art. 33(5): document a breach with what it affects; refused with problems by field, nothing written."""
-    now = now or utcnow()
+def _checked_links(
+    session: Session, organisation_id: int, data: BreachCreate, now: datetime, breach_id: int | None = None
+) -> tuple[list, list, list]:
+    """The records a breach links to, once the breach passes every rule; otherwise Refused, by field."""
     problems = rules.breach_problems(
         aware_at=data.aware_at, occurred_at=data.occurred_at, contained_at=data.contained_at,
         natures=data.natures, risk=data.risk, risk_reasoning=data.risk_reasoning,
         exemption=data.art34_exemption, exemption_details=data.art34_exemption_details,
         status=data.status, closed_at=data.closed_at, now=now,
     )
-    activities, p1 = _owned(session, Activity, organisation.id, data.activity_ids, "activity_ids")
-    subs, p2 = _owned(session, SubProcessor, organisation.id, data.subprocessor_ids, "subprocessor_ids")
-    clients, p3 = _owned(session, ClientController, organisation.id, data.client_ids, "client_ids")
+    activities, p1 = _owned(session, Activity, organisation_id, data.activity_ids, "activity_ids")
+    subs, p2 = _owned(session, SubProcessor, organisation_id, data.subprocessor_ids, "subprocessor_ids")
+    clients, p3 = _owned(session, ClientController, organisation_id, data.client_ids, "client_ids")
     taken = session.execute(
-        select(Breach.id).where(Breach.organisation_id == organisation.id, Breach.reference == data.reference)
+        select(Breach.id).where(
+            Breach.organisation_id == organisation_id, Breach.reference == data.reference, Breach.id != breach_id
+        )
     ).first()
     if taken:
         problems.append(rules.Problem("reference_taken", "reference", "", "this reference is already used",
@@ -181,11 +182,46 @@ def record_breach(
     problems += p1 + p2 + p3
     if problems:
         raise rules.Refused(problems)
+    return activities, subs, clients
+
+
+def record_breach(
+    session: Session, organisation: Organisation, data: BreachCreate, actor: str | None = None,
+    now: datetime | None = None,
+) -> Breach:
+    """Art. 33(5): document a breach with what it affects; refused with problems by field, nothing written."""
+    activities, subs, clients = _checked_links(session, organisation.id, data, now or utcnow())
     breach = Breach(organisation_id=organisation.id, **data.table_values())
     breach.activities, breach.subprocessors, breach.clients = activities, subs, clients
     session.add(breach)
     session.flush()
     return breach
+
+
+def update_breach(
+    session: Session, breach: Breach, data: BreachCreate, actor: str | None = None, now: datetime | None = None
+) -> dict[str, tuple]:
+    """Art. 33(4)-(5): complete or correct a breach (phase, containment, closure); returns {field: (old, new)}."""
+    now = now or utcnow()
+    activities, subs, clients = _checked_links(session, breach.organisation_id, data, now, breach.id)
+    changes: dict[str, tuple] = {}
+    for name, new in data.table_values().items():
+        old = getattr(breach, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(breach, name, new)
+    links = (("activity_ids", "activities", activities), ("subprocessor_ids", "subprocessors", subs),
+             ("client_ids", "clients", clients))
+    for field, relation, records in links:
+        old_ids, new_ids = [r.id for r in getattr(breach, relation)], [r.id for r in records]
+        if old_ids != new_ids:
+            changes[field] = (old_ids, new_ids)
+            setattr(breach, relation, records)
+    if changes:
+        breach.version += 1
+        breach.updated_at = now
+        session.flush()
+    return changes
 
 
 def breach_facts(breach: Breach) -> rules.BreachFacts:

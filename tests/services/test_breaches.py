@@ -171,3 +171,24 @@ def test_dashboard_lists_overdue_and_due_within_24_hours_only(session):
     assert [(r.reference, r.clock.state) for r in rows] == [("B-LATE", "overdue"), ("A-SOON", "due")]
     assert rows[1].clock.remaining == timedelta(hours=12) and rows[0].timezone == "Europe/Paris"
     assert {r.reference for r in svc.urgent_deadlines(session, None, now=NOW)} == {"A-SOON", "B-LATE", "E-OTHER"}
+
+
+def test_update_completes_a_breach_and_reports_what_changed(session):
+    org, ovh, (quick, slow, idle), (hosting, *_rest) = make_world(session)
+    breach = svc.record_breach(session, org, breach_input(client_ids=[quick.id]), now=NOW)
+    svc.record_breach(session, org, breach_input(reference="2026-02"), now=NOW)
+    data = breach_input(client_ids=[quick.id, slow.id], phase="final", status="closed", closed_at=NOW,
+                        contained_at=NOW - timedelta(hours=1))
+    changes = svc.update_breach(session, breach, data, now=NOW)
+    assert set(changes) == {"phase", "status", "closed_at", "contained_at", "client_ids"}
+    assert changes["client_ids"] == ([quick.id], [quick.id, slow.id]) and breach.version == 2
+    assert svc.update_breach(session, breach, data, now=NOW) == {}
+    with pytest.raises(Refused) as err:
+        svc.update_breach(session, breach, breach_input(reference="2026-02"), now=NOW)
+    assert list(err.value.by_field()) == ["reference"]
+
+
+def test_sub_processor_search_treats_wildcards_literally(session):
+    org, ovh, *_ = make_world(session)
+    assert svc.find_subprocessors(session, org.id, "%") == []
+    assert [s.legal_name for s in svc.find_subprocessors(session, org.id, "  Mailer ")] == ["Mailer Example"]
