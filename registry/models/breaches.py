@@ -21,6 +21,12 @@ RECIPIENTS = ("cnil", "client", "data_subjects")
 CHANNELS = ("teleservice", "email", "letter", "phone", "website", "other")
 
 
+def _with_zone(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("give the time with its zone: a time without one is ambiguous")
+    return value
+
+
 class BreachActivityLink(SQLModel, table=True):
     __tablename__ = "breach_activity"
     breach_id: int = Field(foreign_key="breach.id", primary_key=True, ondelete="CASCADE")
@@ -131,12 +137,7 @@ class BreachCreate(BreachBase):
     def _subjects(cls, v):
         return [checks.vocab(c, "data_subjects") for c in v]
 
-    @field_validator("occurred_at", "aware_at", "contained_at", "closed_at")
-    @classmethod
-    def _aware(cls, v):
-        if v is not None and v.tzinfo is None:
-            raise ValueError("give the time with its zone: a time without one is ambiguous")
-        return v
+    _aware = field_validator("occurred_at", "aware_at", "contained_at", "closed_at")(_with_zone)
 
     @model_validator(mode="after")
     def _unique_ids(self):
@@ -187,12 +188,7 @@ class BreachNotice(BreachNoticeBase, OrgScoped, table=True):
 class BreachNoticeCreate(BreachNoticeBase):
     _blank = field_validator("channel", "late_reason", mode="before")(checks.blank_to_none)
 
-    @field_validator("sent_at")
-    @classmethod
-    def _aware(cls, v):
-        if v.tzinfo is None:
-            raise ValueError("give the time with its zone: a time without one is ambiguous")
-        return v
+    _aware = field_validator("sent_at")(_with_zone)
 
     @model_validator(mode="after")
     def _client(self):
