@@ -167,9 +167,12 @@ class BreachFacts:
     sent: dict[tuple[str, int | None], datetime] = field(default_factory=dict)  # (recipient, client id) -> first sent
 
 
-def is_controller_scope(activity_roles: list[str]) -> bool:
-    """The organisation answers to the CNIL itself when one affected activity is its own, or none is known."""
-    return not activity_roles or "controller" in activity_roles
+def is_controller_scope(activity_roles: list[str], acts_as: str = "both") -> bool:
+    """Art. 33(1) vs 33(2): the organisation answers to the CNIL itself when one affected activity is its own;
+    with no activity linked yet, unless it only ever acts as a processor."""
+    if not activity_roles:
+        return acts_as != "processor"
+    return "controller" in activity_roles
 
 
 def cnil_deadline(aware_at: datetime) -> datetime:

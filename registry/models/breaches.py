@@ -10,6 +10,7 @@ from registry.models import checks
 from registry.models.activities import Activity
 from registry.models.base import OrgScoped, UTCDateTime
 from registry.models.clients import ClientController
+from registry.models.organisations import Organisation
 from registry.models.subprocessors import SubProcessor
 
 # The same codes as registry.domain.breaches (models may not import the domain layer).
@@ -102,6 +103,7 @@ class Breach(BreachBase, OrgScoped, table=True):
     __tablename__ = "breach"
     __table_args__ = (UniqueConstraint("organisation_id", "reference", name="uq_breach_org_reference"),)
 
+    organisation: Organisation | None = Relationship()
     activities: list[Activity] = Relationship(
         link_model=BreachActivityLink, sa_relationship_kwargs={"order_by": "Activity.id"}
     )

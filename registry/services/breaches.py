@@ -234,7 +234,7 @@ def breach_facts(breach: Breach) -> rules.BreachFacts:
     return rules.BreachFacts(
         aware_at=breach.aware_at,
         risk=breach.risk,
-        as_controller=rules.is_controller_scope([a.role for a in breach.activities]),
+        as_controller=rules.is_controller_scope([a.role for a in breach.activities], breach.organisation.acts_as),
         clients=tuple(
             rules.AffectedClient(c.id, c.legal_name, c.breach_notice_hours, c.breach_notice_undue_delay)
             for c in breach.clients
@@ -287,6 +287,7 @@ def record_notice(
 
 def _with_links():
     return (
+        selectinload(Breach.organisation),
         selectinload(Breach.activities),
         selectinload(Breach.subprocessors),
         selectinload(Breach.clients),

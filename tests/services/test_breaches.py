@@ -192,3 +192,12 @@ def test_sub_processor_search_treats_wildcards_literally(session):
     org, ovh, *_ = make_world(session)
     assert svc.find_subprocessors(session, org.id, "%") == []
     assert [s.legal_name for s in svc.find_subprocessors(session, org.id, "  Mailer ")] == ["Mailer Example"]
+
+
+def test_a_processor_only_organisation_owes_no_cnil_notice_for_a_breach_without_activities(session):
+    vendor = make_org(session, "vendor-test", acts_as="processor")
+    both = make_org(session, "both-test")
+    assert svc.breach_clocks(svc.record_breach(session, vendor, breach_input(), now=NOW), NOW) == []
+    assert [c.recipient for c in svc.breach_clocks(svc.record_breach(session, both, breach_input(), now=NOW), NOW)] == [
+        "cnil"
+    ]

@@ -104,7 +104,8 @@ def test_unassessed_risk_runs_the_cnil_clock():
 def test_processor_only_breach_is_notified_by_the_clients_not_by_the_organisation():
     aware = paris(2026, 11, 2, 9, 0)
     assert not b.is_controller_scope(["processor"])
-    assert b.is_controller_scope([]) and b.is_controller_scope(["processor", "controller"])
+    assert b.is_controller_scope([]) and b.is_controller_scope(["processor", "controller"], "processor")
+    assert not b.is_controller_scope([], "processor")  # a pure processor tells its clients, not the CNIL
     f = facts(aware, risk="high", as_controller=False, clients=[b.AffectedClient(3, "C")])
     assert [c.recipient for c in b.clocks(f, aware)] == ["client"]
 
