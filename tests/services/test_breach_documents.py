@@ -3,11 +3,11 @@
 import json
 from datetime import timedelta
 
+from test_breaches import NOW, breach_input, make_world
+
 from registry.models import BreachNoticeCreate
 from registry.services import breach_documents as docs
 from registry.services import breaches as svc
-
-from test_breaches import NOW, breach_input, make_world
 
 
 def record_ovh_breach(session, org, ovh, **overrides):
