@@ -5,7 +5,6 @@ from datetime import datetime
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from registry.db import get_session
 from registry.domain import breaches as rules
@@ -89,15 +88,13 @@ def list_command(slug: str, at: str | None, lang: str) -> None:
 @lang_option
 def due_command(slug: str | None, at: str | None, lang: str) -> None:
     """Notices overdue, due within 24 hours, or owed without undue delay, for breaches not closed."""
-    session = get_session()
     org_ids = [_org(slug).id] if slug else None
-    rows = svc.urgent_deadlines(session, org_ids, _now(at))
+    rows = svc.urgent_deadlines(get_session(), org_ids, _now(at))
     if not rows:
         click.echo("No breach deadline passed or due within 24 hours.")
         return
-    slugs = dict(session.execute(select(Organisation.id, Organisation.slug)).all())
     for row in rows:
-        click.echo(f"{slugs[row.organisation_id]}  {_safe(row.reference)}  {_safe(row.title)}")
+        click.echo(f"{row.organisation_slug}  {_safe(row.reference)}  {_safe(row.title)}")
         click.echo(_clock_line(row.clock, row.timezone, lang))
 
 

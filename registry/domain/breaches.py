@@ -151,8 +151,7 @@ class AffectedClient:
 
     id: int
     name: str
-    breach_notice_hours: int | None = None
-    breach_notice_undue_delay: bool = False
+    breach_notice_hours: int | None = None  # None: "without undue delay", whether the contract says so or is silent
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class ImpactProposal:
 @dataclass(frozen=True)
 class DeadlineRow:
     organisation_id: int
+    organisation_slug: str
     breach_id: int
     reference: str
     title: str
@@ -236,7 +237,7 @@ def breach_facts(breach: Breach) -> rules.BreachFacts:
         risk=breach.risk,
         as_controller=rules.is_controller_scope([a.role for a in breach.activities], breach.organisation.acts_as),
         clients=tuple(
-            rules.AffectedClient(c.id, c.legal_name, c.breach_notice_hours, c.breach_notice_undue_delay)
+            rules.AffectedClient(c.id, c.legal_name, c.breach_notice_hours)
             for c in breach.clients
         ),
         exemption=breach.art34_exemption,
@@ -318,18 +319,13 @@ def urgent_deadlines(
     """The dashboard list: notices of breaches not closed that are overdue, due within `window`, or owed
     without undue delay (Arts. 33-34); the most pressing first."""
     now = now or utcnow()
-    stmt = (
-        select(Breach, Organisation.timezone)
-        .join(Organisation, Organisation.id == Breach.organisation_id)
-        .where(Breach.status != "closed")
-        .options(*_with_links())
-        .order_by(Breach.aware_at, Breach.id)
-    )
+    stmt = select(Breach).where(Breach.status != "closed").options(*_with_links()).order_by(Breach.aware_at, Breach.id)
     if organisation_ids is not None:
         stmt = stmt.where(Breach.organisation_id.in_(organisation_ids))
     rows = [
-        DeadlineRow(breach.organisation_id, breach.id, breach.reference, breach.title, tz, clock)
-        for breach, tz in session.execute(stmt).all()
+        DeadlineRow(breach.organisation_id, breach.organisation.slug, breach.id, breach.reference, breach.title,
+                    breach.organisation.timezone, clock)
+        for breach in session.execute(stmt).scalars()
         for clock in breach_clocks(breach, now)
         if clock.is_urgent(window)
     ]

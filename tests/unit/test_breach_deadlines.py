@@ -68,9 +68,8 @@ def test_client_with_a_24_hour_delay_is_due_24_elapsed_hours_after_awareness():
 
 def test_client_without_contractual_delay_is_owed_without_undue_delay():
     aware = paris(2026, 11, 2, 9, 0)
-    for client in (b.AffectedClient(1, "A"), b.AffectedClient(2, "B", breach_notice_undue_delay=True)):
-        clock = b.clocks(facts(aware, clients=[client]), aware + timedelta(days=10))[1]
-        assert clock.deadline is None and clock.state == "due" and not clock.late and clock.is_urgent()
+    clock = b.clocks(facts(aware, clients=[b.AffectedClient(1, "A")]), aware + timedelta(days=10))[1]
+    assert clock.deadline is None and clock.state == "due" and not clock.late and clock.is_urgent()
 
 
 def test_clock_states_due_overdue_done():
