@@ -219,8 +219,11 @@ def _sub_names(breach: Breach) -> list[str]:
     return [s.trade_name or s.legal_name for s in breach.subprocessors]
 
 
-def client_notice(org: Organisation, breach: Breach, client: ClientController, now: datetime | None = None) -> dict:
+def client_notice(breach: Breach, client: ClientController, now: datetime | None = None) -> dict:
     """Art. 33(2)-(3): the processor's notice to one affected client controller, in the client's language."""
+    if client.id not in {c.id for c in breach.clients}:
+        raise ValueError("client_id: this client controller is not among those affected by the breach")
+    org = breach.organisation
     lang = client.language if client.language in ("fr", "en") else "fr"
     clock = next((c for c in breach_clocks(breach, now or utcnow()) if c.client_id == client.id), None)
     deadline = clock.deadline if clock else None
@@ -253,8 +256,9 @@ def client_notice(org: Organisation, breach: Breach, client: ClientController, n
     }
 
 
-def cnil_draft(org: Organisation, breach: Breach, lang: str = "fr", now: datetime | None = None) -> dict:
+def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) -> dict:
     """Art. 33(1), (3): the notification draft, under the headings of the CNIL's online notification form."""
+    org = breach.organisation
     now = now or utcnow()
     facts = breach_facts(breach)
     cnil_sent = [n for n in breach.notices if n.recipient == "cnil"]
@@ -300,8 +304,9 @@ def cnil_draft(org: Organisation, breach: Breach, lang: str = "fr", now: datetim
     }
 
 
-def subject_communication(org: Organisation, breach: Breach, lang: str = "fr") -> dict:
+def subject_communication(breach: Breach, lang: str = "fr") -> dict:
     """Art. 34(2): in clear and plain language, the nature of the breach and items (b)-(d) of Art. 33(3)."""
+    org = breach.organisation
     _a, b, c, d = _items(breach, org, lang)
     nature = ", ".join(v(n, lang) for n in breach.natures)
     return {

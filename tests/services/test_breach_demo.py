@@ -62,7 +62,7 @@ def test_ovh_incident_at_pilotim_yields_a_complete_english_notice_for_the_brusse
         "Agence Démo du Beffroi (fictive)", "Demo Estates Brussels (fictional)", "Immobilière Démo des Flandres (fictive)",
     ]
     brussels = next(c for c in breach.clients if c.language == "en")
-    notice = docs.client_notice(org, breach, brussels, now=NOW)
+    notice = docs.client_notice(breach, brussels, now=NOW)
     assert notice["lang"] == "en" and notice["title"] == "Notification of a personal data breach to the controller"
     items = {s["key"]: {f["label"]: f["value"] for f in s["fields"]} for s in notice["items"]}
     assert items["a"]["Nature"] == ["loss of confidentiality", "loss of availability"]

@@ -3,6 +3,7 @@
 import json
 from datetime import timedelta
 
+import pytest
 from test_breaches import NOW, breach_input, make_world
 
 from registry.models import BreachNoticeCreate
@@ -28,7 +29,7 @@ def test_client_notice_in_the_clients_language_carries_the_four_art_33_3_items(s
     org, ovh, (quick, slow, idle), _ = make_world(session)
     org.dpo_name = "Claire Martin"
     breach = record_ovh_breach(session, org, ovh)
-    notice = docs.client_notice(org, breach, slow, now=NOW)
+    notice = docs.client_notice(breach, slow, now=NOW)
     assert notice["lang"] == "en" and notice["recipient"]["name"] == "Harbour Agency Ltd"
     items = {s["key"]: s for s in notice["items"]}
     assert list(items) == ["a", "b", "c", "d"]
@@ -57,7 +58,7 @@ def test_client_notice_in_the_clients_language_carries_the_four_art_33_3_items(s
 def test_french_client_notice_shows_the_contractual_deadline_in_the_organisation_time_zone(session):
     org, ovh, (quick, slow, idle), _ = make_world(session)
     breach = record_ovh_breach(session, org, ovh, consequences=None)
-    notice = docs.client_notice(org, breach, quick, now=NOW)
+    notice = docs.client_notice(breach, quick, now=NOW)
     header = {f["label"]: f["value"] for f in notice["header"]}
     assert notice["lang"] == "fr"
     assert header["Échéance"] == "24/11/2026 09:00 (Europe/Paris, UTC+01:00)"  # aware 08:00 UTC + 24 h
@@ -69,7 +70,7 @@ def test_cnil_draft_follows_the_online_form_and_carries_the_late_reason(session)
     breach = record_ovh_breach(session, org, ovh, aware_at=NOW - timedelta(hours=80), risk="high")
     svc.record_notice(session, breach, BreachNoticeCreate(recipient="cnil", sent_at=NOW, late_reason="Forensics"),
                       now=NOW)
-    draft = docs.cnil_draft(org, breach, "fr", now=NOW)
+    draft = docs.cnil_draft(breach, "fr", now=NOW)
     assert draft["required"] is True
     assert [s["heading"] for s in draft["sections"]][:4] == [
         "Type de notification", "Responsable de traitement", "Personne à contacter", "Chronologie de la violation",
@@ -85,7 +86,7 @@ def test_cnil_draft_follows_the_online_form_and_carries_the_late_reason(session)
 def test_subject_communication_gives_nature_contact_consequences_and_measures(session):
     org, ovh, *_ = make_world(session)
     breach = record_ovh_breach(session, org, ovh, risk="high")
-    letter = docs.subject_communication(org, breach, "en")
+    letter = docs.subject_communication(breach, "en")
     assert [s["key"] for s in letter["sections"]] == ["what_happened", "what_it_means", "what_we_do", "who_to_contact"]
     assert "loss of confidentiality" in flat(letter) and "dpo@example.org" in flat(letter)
 
@@ -108,3 +109,10 @@ def test_register_lists_every_breach_of_the_organisation_and_none_of_another(ses
     ovh_row = {f["label"]: f["value"] for f in register["breaches"][0]["fields"]}
     assert {"Facts", "Effects", "Remedial action"} <= set(ovh_row)
     assert "Art. 33(2) — Cabinet Rapide: due" in ovh_row["Notifications"]
+
+
+def test_no_client_notice_for_a_client_the_breach_does_not_affect(session):
+    org, ovh, (quick, slow, idle), _ = make_world(session)
+    breach = record_ovh_breach(session, org, ovh)
+    with pytest.raises(ValueError, match="client_id"):
+        docs.client_notice(breach, idle, now=NOW)
