@@ -1,5 +1,6 @@
-"""Shell commands for breaches: `flask --app app breaches list|due|impact` (clocks and impact propagation)."""
+"""Shell commands for breaches: `flask --app app breaches list|due|impact|register` (clocks, impact, register)."""
 
+import json
 import re
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from registry.domain import breaches as rules
 from registry.models import Organisation
 from registry.models.base import utcnow
 from registry.services import breaches as svc
+from registry.services.breach_documents import breach_register
 from registry.services.organisations import get_by_slug
 
 breaches_cli = AppGroup("breaches", help="Breach register (Arts. 33-34): clocks, deadlines due, impact of an incident.")
@@ -121,3 +123,12 @@ def impact_command(slug: str, name: str) -> None:
         click.echo("Data categories: " + ", ".join(proposal.data_categories))
     if not proposal.activities:
         click.echo("No activity of the register uses it: check the activities' sub-processors.")
+
+
+@breaches_cli.command("register")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@lang_option
+def register_command(slug: str, lang: str) -> None:
+    """The Art. 33(5) breach register of the organisation as JSON: every breach, notified or not."""
+    # JSON escapes control characters itself, so user text goes out as data, not as terminal commands.
+    click.echo(json.dumps(breach_register(get_session(), _org(slug), lang), ensure_ascii=False, indent=2))

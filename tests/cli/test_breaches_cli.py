@@ -1,5 +1,6 @@
 """`flask breaches list|due|impact` on the demo organisations: clocks and impact propagation from the shell."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -83,3 +84,14 @@ def test_terminal_escape_sequences_in_user_text_are_neutralised(runner, session)
 def test_list_on_an_unknown_organisation_fails_with_a_hint(runner, session):
     result = runner.invoke(args=["breaches", "list", "--org", "nope"])
     assert result.exit_code != 0 and "flask --app app orgs" in result.output
+
+
+def test_register_exports_every_breach_of_the_organisation_as_json(runner, session):
+    seed(session)
+    result = runner.invoke(args=["breaches", "register", "--org", "pilotim", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    register = json.loads(result.output)
+    assert register["title"] == "Registre des violations de données à caractère personnel"
+    assert [b["reference"] for b in register["breaches"]] == ["2026-OVH-1"]
+    empty = json.loads(runner.invoke(args=["breaches", "register", "--org", "defi-informatique"]).output)
+    assert empty["count"] == 0 and empty["breaches"] == []
