@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from registry.domain.breaches import Refused
 from registry.models import (
@@ -17,6 +17,7 @@ from registry.models import (
     SubProcessor,
 )
 from registry.services import breaches as svc
+from registry.services.breach_documents import breach_register
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
@@ -201,3 +202,25 @@ def test_a_processor_only_organisation_owes_no_cnil_notice_for_a_breach_without_
     assert [c.recipient for c in svc.breach_clocks(svc.record_breach(session, both, breach_input(), now=NOW), NOW)] == [
         "cnil"
     ]
+
+
+def test_dashboard_and_register_queries_do_not_grow_with_the_number_of_breaches(session):
+    org, ovh, (quick, slow, idle), (hosting, *_rest) = make_world(session)
+    values = svc.propose_impact(session, org.id, [ovh.id]).create_values()
+    statements = []
+
+    def counted(action) -> int:
+        session.expire_all()
+        statements.clear()
+        action()
+        return len(statements)
+
+    event.listen(session.get_bind(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+    counts = []
+    for n in (2, 6):
+        while len(svc.list_breaches(session, org.id)) < n:
+            k = len(svc.list_breaches(session, org.id))
+            svc.record_breach(session, org, breach_input(reference=f"B{k}", **values), now=NOW)
+        counts.append((counted(lambda: svc.urgent_deadlines(session, [org.id], NOW)),
+                       counted(lambda: breach_register(session, org, "en", NOW))))
+    assert counts[0] == counts[1], counts
