@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from registry.breaches_cli import breaches_cli
 from registry.db import get_session
 
 
@@ -103,3 +104,4 @@ def init_cli(app: Flask) -> None:
     for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
                     *cli_accounts.COMMANDS):
         app.cli.add_command(command)
+    app.cli.add_command(breaches_cli)

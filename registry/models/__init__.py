@@ -8,6 +8,15 @@ from registry.models.activities import (
     ActivitySubProcessorLink,
 )
 from registry.models.audit import AuditEntry, AuditHead
+from registry.models.breaches import (
+    Breach,
+    BreachActivityLink,
+    BreachClientLink,
+    BreachCreate,
+    BreachNotice,
+    BreachNoticeCreate,
+    BreachSubProcessorLink,
+)
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
@@ -34,6 +43,13 @@ __all__ = [
     "ActivityCreate",
     "ActivityMeasureLink",
     "ActivitySubProcessorLink",
+    "Breach",
+    "BreachActivityLink",
+    "BreachClientLink",
+    "BreachCreate",
+    "BreachNotice",
+    "BreachNoticeCreate",
+    "BreachSubProcessorLink",
     "ClientController",
     "ClientControllerCreate",
     "Organisation",
