@@ -24,3 +24,4 @@ def orgs_command() -> None:
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(orgs_command)
+    from registry.contracts.cli import check_contract_command; app.cli.add_command(check_contract_command)

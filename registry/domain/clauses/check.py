@@ -137,6 +137,7 @@ def _terms(ps: list[Passage]) -> tuple[dict, list[dict]]:
     retention = terms.retention_periods(ps)
     eu_only = terms.is_eu_only(ps)
     values.update({
+        "breach_notice_content": terms.breach_notice_content(by_item["art33_2"]),
         "subprocessors": [{"name": n["name"], "country": n["country"]} for n in names.named_subprocessors(ps)],
         "transfer_mechanisms": [f.value for f in terms.transfer_mechanisms(ps)],
         "retention": [{**f.value, "quote": f.quote, "page": f.page, "line": f.line} for f in retention],

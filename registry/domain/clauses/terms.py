@@ -72,6 +72,20 @@ def breach_delays(ps: list[Passage]) -> list[Found]:
     return out
 
 
+BREACH_CONTENT: tuple[tuple[str, re.Pattern], ...] = (
+    ("33_3_a", re.compile(r"nature de la violation|nature of the (?:personal data )?breach")),
+    ("33_3_b", re.compile(r"delegue a la protection des donnees|point de contact|data protection officer|contact point")),
+    ("33_3_c", re.compile(r"consequences probables|likely consequences")),
+    ("33_3_d", re.compile(r"mesures.{0,60}(?:remedier|prises|proposees|attenuer)|measures (?:taken|proposed)")),
+)
+
+
+def breach_notice_content(ps: list[Passage]) -> list[str]:
+    """Which of the Art. 33(3)(a)-(d) particulars the breach notice to the controller must contain."""
+    text = " ".join(p.folded for p in ps)
+    return [code for code, pattern in BREACH_CONTENT if pattern.search(text)]
+
+
 def _original(text: str, folded_phrase: str) -> str:
     """The phrase as the contract writes it (accents included), found back from its folded form."""
     base = "".join(unicodedata.normalize("NFKD", c)[0] for c in text.translate(QUOTES)).lower()
