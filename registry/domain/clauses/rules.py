@@ -92,13 +92,14 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(b)
     _r("fr_personnes_autorisees_confidentialite", "art28_3_b", PRESENT, "fr",
        r"personnes (?:autorisees|habilitees|ayant acces).{0,150}confidentialit"
-       r"|confidentialit.{0,80}(?:membres du personnel|salaries|preposes|employes)",
+       r"|confidentialit.{0,80}\b(?:membres du personnel|salaries|preposes|employes|collaborateurs|(?<!caractere )personnel\b)"
+       r"|\b(?:salaries|preposes|employes|collaborateurs|(?<!caractere )personnel)\b.{0,80}(?:confidentialit|secret)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
        r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("fr_confidentialite_generale", "art28_3_b", WEAK, "fr",
-       r"(?:tenu|s'engage|s'oblige)\w*.{0,40}(?:confidentialite|confidentiel)",
+       r"(?:tenu|s'engage|s'oblige|garanti)\w*.{0,40}(?:confidentialite|confidentiel)",
        "A general confidentiality duty of the company, not of the persons who process the data."),
     _r("en_general_confidentiality", "art28_3_b", WEAK, "en",
        r"(?:keep|treat|hold|maintain)\w*.{0,40}confidential",
@@ -171,7 +172,7 @@ RULES: tuple[Rule, ...] = (
        r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
        "The processor helps the controller answer data-subject requests."),
     _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
-       r"assist.{0,150}(?:data subject|requests? .{0,30}rights)|data subjects?'? (?:rights|requests).{0,150}assist",
+       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests).{0,150}assist",
        "The processor helps the controller answer data-subject requests."),
     _r("fr_transmission_seule", "art28_3_e", WEAK, "fr",
        r"personnes? concernees?.{0,200}(?:transmet\w*|inform\w*|redirig\w*).{0,60}(?:client|responsable)",
@@ -193,8 +194,8 @@ RULES: tuple[Rule, ...] = (
        r"assist.{0,100}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     # Art. 28(3)(g)
     _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
-       rf"{_DELETE_FR}.{{0,150}}(?:au choix|selon (?:la )?(?:decision|choix)) du (?:client|responsable)"
-       rf"|(?:au choix|selon (?:la )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
+       rf"{_DELETE_FR}.{{0,150}}(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)"
+       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
        r"(?:return|delet|destr).{0,150}at the (?:choice|option|election|discretion) of the (?:controller|customer|client)"
@@ -208,10 +209,12 @@ RULES: tuple[Rule, ...] = (
        "Deletion or return at the end, but the controller does not choose."),
     # Art. 28(3)(h)
     _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
-       r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b",
+       r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b"
+       r"|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
        "The controller may audit, including by inspections."),
     _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
-       r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b|(?:allow|permit|submit to|contribute to).{0,60}\baudits?\b",
+       r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b|(?:allow|permit|submit to|contribute to).{0,60}\baudits?\b"
+       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite )?audits?\b",
        "The controller may audit, including by inspections."),
     _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
        r"rapports? d'audit|(?:mettre a (?:la )?disposition|fournir|communiquer).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",

@@ -68,14 +68,15 @@ def fold(text: str) -> str:
 
 # Headings as contracts write them: "ARTICLE 5 – DONNEES", "Article 17. Données", "Annexe 4 – ...",
 # "17.1 ACCES ...", "2.4.1 Le Prestataire ...", "1 – LIMITATION ...", markdown "## 3. Audit".
-_ARTICLE = re.compile(r"^(?:article|art\.|clause|section)\s+(\d+(?:\.\d+)*|[ivxlc]+|premier|1er)\b\s*[-.:)]?\s*(.*)$", re.I)
-_ANNEX = re.compile(r"^(annexe|appendix|schedule|exhibit|annex)\b\s*(\d+|[a-z]\b|[ivx]+\b)?\s*[-.:)]?\s*(.*)$", re.I)
-_DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s*[-.:)]?\s+(\S.*)$")
-_SINGLE = re.compile(r"^(\d{1,3})\s*[-.)]\s+(\S.*)$")
+_ARTICLE = re.compile(r"^(?:article|art\.|clause|section)\s+(\d+(?:\.\d+)*|[ivxlc]+|premier|1er)\b\s*[-–—.:)]?\s*(.*)$", re.I)
+_ANNEX = re.compile(r"^(annexe|appendix|schedule|exhibit|annex)\b\s*(\d+|[a-z]\b|[ivx]+\b)?\s*[-–—.:)]?\s*(.*)$", re.I)
+_DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s*[-–—.:)]?\s+(\S.*)$")
+_SINGLE = re.compile(r"^(\d{1,3})\s*[-–—.)]\s+(\S.*)$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-]|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"(]?[A-ZÀ-ÖØ-Þ])")
 _TITLE_MAX = 160
+_ABBREVIATION = re.compile(r"(?:(?<![^\W\d_])[A-Za-z]|\b(?:art|arts|no|n°|cf|ex|e\.g|i\.e|inc|ltd|co|corp|mr|mrs|dr|st|p|pp|al|vs|resp|min|max|env|réf|ref))\.$", re.I)
 
 
 def _is_caps_title(text: str) -> bool:
@@ -187,11 +188,11 @@ def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "") 
         starts.append((len(text), line))
         text += chunk
     result = []
-    pos = 0
-    pieces = _SENTENCE_END.split(text)
-    for piece in pieces:
-        begin = text.find(piece, pos)
-        pos = begin + len(piece)
+    cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
+                  # "U.S. Data", "art. 28", "L.L.C. pour" do not end a sentence
+                  if not _ABBREVIATION.search(text[max(0, m.start() - 12):m.start()])] + [len(text)]
+    for begin, stop in zip(cuts, cuts[1:]):
+        piece = text[begin:stop]
         if not piece.strip():
             continue
         where = next(ln for off, ln in reversed(starts) if off <= begin) if starts else None

@@ -40,6 +40,7 @@ _DAYS = re.compile(r"\b" + _AMOUNT + r"(?:jours?|days?)\b")
 _HOURS = re.compile(r"\b" + _AMOUNT + r"(?:h\b|heures?|hours?)")
 _UNDUE = re.compile(r"dans les meilleurs delais|dans les plus brefs delais|sans delai injustifie|sans retard injustifie"
                     r"|without undue delay|as soon as possible|promptly|immediatement|immediately")
+_SUBPROCESSOR = re.compile(r"sous-trait|sub-?processor|another processor|other processors")
 _OBJECTION = re.compile(r"objection|s'opposer|opposition|\bobject\b")
 _AUDIT = re.compile(r"\baudit")
 _PER_YEAR = re.compile(r"\b" + _AMOUNT + r"fois par an|once (?:a|per|every) year|\bannual")
@@ -54,8 +55,7 @@ def objection_periods(ps: list[Passage]) -> list[Found]:
     """Days the controller has to object to a new sub-processor (Art. 28(2))."""
     out = []
     for p in ps:
-        if _OBJECTION.search(p.folded) and re.search(r"sous-trait|sub-?processor", p.folded) or (
-                _OBJECTION.search(p.folded) and "sous-trait" in fold(p.clause)):
+        if _OBJECTION.search(p.folded) and (_SUBPROCESSOR.search(p.folded) or _SUBPROCESSOR.search(fold(p.clause))):
             out += [_found(_value(m.group(1), m.group(2)), p) for m in _DAYS.finditer(p.folded)]
     return out
 
