@@ -1,5 +1,6 @@
 """All table models, imported together so that relationships across areas resolve."""
 
+from registry.models.contracts import ContractDocument
 from registry.models.activities import (
     Activity,
     ActivityClientLink,
