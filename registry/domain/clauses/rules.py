@@ -69,7 +69,7 @@ def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str) ->
 _SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
 _SUBP = r"sub-?processors?|subcontractors?|another processor"
 _DELETE_FR = r"(?:restitu\w+|retourn\w+|renvo\w+|supprim\w+|detrui\w+|effac\w+|suppression|destruction|restitution)"
-_END_FR = r"(?:fin|terme|issue|expiration|cessation|resiliation|echeance)(?: du| de)? (?:contrat|terme contractuel|prestations?)"
+_END_FR = r"(?:fin|terme|issue|expiration|cessation|resiliation|echeance)(?: du| de la| des| de)? (?:contrat|terme contractuel|prestations?)"
 
 RULES: tuple[Rule, ...] = (
     # Art. 28(3)(a)
@@ -92,8 +92,8 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(b)
     _r("fr_personnes_autorisees_confidentialite", "art28_3_b", PRESENT, "fr",
        r"personnes (?:autorisees|habilitees|ayant acces).{0,150}confidentialit"
-       r"|confidentialit.{0,80}\b(?:membres du personnel|salaries|preposes|employes|collaborateurs|(?<!caractere )personnel\b)"
-       r"|\b(?:salaries|preposes|employes|collaborateurs|(?<!caractere )personnel)\b.{0,80}(?:confidentialit|secret)",
+       r"|confidentialit.{0,80}\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel\b)"
+       r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,80}(?:confidentialit|secret)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
        r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)",
@@ -154,11 +154,13 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(4)
     _r("fr_memes_obligations", "art28_4", PRESENT, "fr",
        rf"{_SUB}.{{0,300}}(?:memes obligations|memes engagements|obligations (?:identiques|equivalentes|similaires)"
-       rf"|engagements similaires)|(?:memes obligations|engagements similaires).{{0,300}}{_SUB}",
+       rf"|engagements similaires)|(?:memes obligations|engagements similaires).{{0,300}}{_SUB}"
+       rf"|{_SUB}.{{0,100}}\b(?:tenus?|soumis|doit|doivent)\b.{{0,30}}respecter (?:les|des) obligations",
        "The same data-protection obligations are imposed on sub-processors."),
     _r("en_same_obligations", "art28_4", PRESENT, "en",
        rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|similar|no less protective) (?:data protection )?(?:obligations|terms)"
-       rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})",
+       rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
+       rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
        "The same data-protection obligations are imposed on sub-processors."),
     _r("fr_garanties_suffisantes", "art28_4", WEAK, "fr",
        rf"{_SUB}.{{0,150}}garanties suffisantes|garanties suffisantes.{{0,150}}{_SUB}",
@@ -182,19 +184,21 @@ RULES: tuple[Rule, ...] = (
        "Requests are only forwarded to the controller."),
     # Art. 28(3)(f)
     _r("fr_articles_32_a_36", "art28_3_f", PRESENT, "fr",
-       r"articles? 32 a 36|analyses? d'impact.{0,200}consultation prealable",
+       r"articles? 32 a 36|analyses? d'impact.{0,200}consultation prealable"
+       r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
-       r"articles? 32 (?:to|-) 36|impact assessment.{0,200}prior consultation",
+       r"articles? 32 (?:to|-) 36|impact assessment.{0,200}(?:prior consultation|consult the (?:competent )?supervisory authority)"
+       r"|assist.{0,120}prior consultation",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("fr_aide_aipd_seule", "art28_3_f", WEAK, "fr",
        r"(?:aider|assister|assistance|aide)\b.{0,100}analyses? d'impact",
        "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     _r("en_dpia_only", "art28_3_f", WEAK, "en",
-       r"assist.{0,100}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
+       r"assist.{0,200}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     # Art. 28(3)(g)
     _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
-       rf"{_DELETE_FR}.{{0,150}}(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)"
+       rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)|au choix de celui-ci|a son choix)"
        rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
@@ -210,14 +214,14 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(h)
     _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
        r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b"
-       r"|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
+       r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
        "The controller may audit, including by inspections."),
     _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
        r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b|(?:allow|permit|submit to|contribute to).{0,60}\baudits?\b"
        r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite )?audits?\b",
        "The controller may audit, including by inspections."),
     _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
-       r"rapports? d'audit|(?:mettre a (?:la )?disposition|fournir|communiquer).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
+       r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
        "Only audit reports or information: no inspection."),
     _r("en_reports_only", "art28_3_h", WEAK, "en",
        r"audit reports?|information necessary to demonstrate", "Only audit reports or information: no inspection."),
@@ -233,7 +237,7 @@ RULES: tuple[Rule, ...] = (
     # Arts. 44-46
     _r("fr_mecanisme_transfert", "transfers", PRESENT, "fr",
        r"transf\w+.{0,300}(?:clauses contractuelles types|decision d'adequation|regles d'entreprise contraignantes"
-       r"|article 46|garanties appropriees|data privacy framework)",
+       r"|article 46|garanties appropriees|data privacy framework|chapitre v\b)",
        "Transfers outside the EU are tied to a Chapter V mechanism."),
     _r("fr_stockage_ue_uniquement", "transfers", PRESENT, "fr",
        r"(?:exclusivement|uniquement|seulement) (?:situes? )?(?:dans|en|sur le territoire de) (?:l'union europeenne|l'ue|l'eee)"
@@ -241,7 +245,7 @@ RULES: tuple[Rule, ...] = (
        "Data stay in the EU, or leave it only with the controller's authorisation."),
     _r("en_transfer_mechanism", "transfers", PRESENT, "en",
        r"transfer.{0,300}(?:standard contractual clauses|adequacy decision|binding corporate rules|article 46"
-       r"|appropriate safeguards|data privacy framework)"
+       r"|appropriate safeguards|data privacy framework|chapter v\b)"
        r"|(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
        "Transfers outside the EU are tied to a Chapter V mechanism, or data stay in the EU."),
     _r("fr_transfert_sans_mecanisme", "transfers", WEAK, "fr",

@@ -31,6 +31,11 @@ class Passage:
     lead: str = ""
 
     @property
+    def scope(self) -> str:
+        """What the rules read: the clause heading, then the passage ("5 sous-traitance :: ... objections")."""
+        return f"{fold(self.clause)} :: {self.folded}" if self.clause else self.folded
+
+    @property
     def quote(self) -> str:
         """The passage as a person checks it: with the sentence that introduces it when it is a list item."""
         return f"{self.lead} … {self.text}" if self.lead else self.text
@@ -71,7 +76,7 @@ def fold(text: str) -> str:
 _ARTICLE = re.compile(r"^(?:article|art\.|clause|section)\s+(\d+(?:\.\d+)*|[ivxlc]+|premier|1er)\b\s*[-–—.:)]?\s*(.*)$", re.I)
 _ANNEX = re.compile(r"^(annexe|appendix|schedule|exhibit|annex)\b\s*(\d+|[a-z]\b|[ivx]+\b)?\s*[-–—.:)]?\s*(.*)$", re.I)
 _DOTTED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\.?\s*[-–—.:)]?\s+(\S.*)$")
-_SINGLE = re.compile(r"^(\d{1,3})\s*[-–—.)]\s+(\S.*)$")
+_SINGLE = re.compile(r"^(\d{1,3}|[IVX]{1,5})\s*[-–—.)]\s+(\S.*)$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-]|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"(]?[A-ZÀ-ÖØ-Þ])")
@@ -82,6 +87,11 @@ _ABBREVIATION = re.compile(r"(?:(?<![^\W\d_])[A-Za-z]|\b(?:art|arts|no|n°|cf|ex
 def _is_caps_title(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return 3 <= len(letters) and len(text) <= 100 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _is_short_title(text: str) -> bool:
+    """"5. Sous-traitance": a capitalised phrase with no final punctuation, unlike a numbered list item."""
+    return text[0].isupper() and len(text) <= 70 and not text.rstrip().endswith((".", ";", ":", ","))
 
 
 def heading_of(line: SourceLine) -> tuple[str | None, str] | None:
@@ -102,7 +112,7 @@ def heading_of(line: SourceLine) -> tuple[str | None, str] | None:
         return " ".join(x for x in (m.group(1).capitalize(), m.group(2)) if x), m.group(3)
     if m := _DOTTED.match(text):
         return m.group(1), m.group(2)
-    if (m := _SINGLE.match(text)) and _is_caps_title(m.group(2)):
+    if (m := _SINGLE.match(text)) and (_is_caps_title(m.group(2)) or _is_short_title(m.group(2))):
         return m.group(1), m.group(2)
     if _is_caps_title(text) and not text.endswith((",", ";")):
         return None, text
