@@ -58,8 +58,10 @@ def run(pages: int = 100, repeat: int = 3) -> dict:
     extracted = extract(data)
     t_extract = _best(lambda: extract(data), repeat)
     t_check = _best(lambda: check_lines(extract(data).lines), repeat)
+    t_check_only = _best(lambda: check_lines(extracted.lines), repeat)
     return {"pages": extracted.pages, "lines": len(extracted.lines), "extract_s": t_extract,
-            "extract_and_check_s": t_check, "ratio": t_check / t_extract}
+            "extract_and_check_s": t_check, "check_only_s": t_check_only, "ratio": t_check / t_extract,
+            "ratio_from_parts": (t_extract + t_check_only) / t_extract}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"synthetic contract: {r['pages']} pages, {r['lines']} lines")
     print(f"extract text only:      {r['extract_s']:.3f} s (best of {args.repeat})")
     print(f"extract + check:        {r['extract_and_check_s']:.3f} s (best of {args.repeat})")
-    print(f"ratio check/extract:    {r['ratio']:.2f}  (target <= 2.00)")
+    print(f"check alone:            {r['check_only_s']:.3f} s (best of {args.repeat})")
+    print(f"ratio check/extract:    {r['ratio']:.2f}  (target <= 2.00); from the parts "
+          f"(extract + check alone) / extract: {r['ratio_from_parts']:.2f}")
     return 0 if r["ratio"] <= 2 else 1
 
 

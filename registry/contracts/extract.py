@@ -22,6 +22,7 @@ MEDIA_TYPES = {
     "markdown": "text/markdown",
     "text": "text/plain",
 }
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -80,6 +81,9 @@ def extract(data: bytes) -> ExtractedText:
     else:
         lines = _decode_text(data).splitlines()
         result = ExtractedText(kind, [SourceLine(None, i, t) for i, t in enumerate(lines, 1)], None)
+    # Terminal escapes or NULs inside a PDF's text must not reach a report, a log or the database.
+    result = ExtractedText(result.kind, [SourceLine(l.page, l.number, _CONTROL.sub("", l.text), l.heading_level)
+                                         for l in result.lines], result.pages)
     if sum(len(line.text) for line in result.lines) > MAX_TEXT_CHARS:
         raise ContractFileError(f"The document holds more than {MAX_TEXT_CHARS:,} characters of text.")
     if not any(line.text.strip() for line in result.lines):

@@ -182,3 +182,8 @@ def test_binary_file_is_refused():
 
 def test_scanned_pdf_without_text_is_refused():
     _refused(pdf_bytes(pages=("",)), "OCR")
+
+
+def test_control_characters_never_reach_the_extracted_text():
+    data = "Article 1\nLe prestataire \x1b[31m traite\x07 les données.".encode()
+    assert extract(data).lines[1].text == "Le prestataire [31m traite les données."

@@ -76,7 +76,7 @@ def check_passages(ps: list[Passage], lang: str = "en") -> ContractCheck:
             held = best.get(rule.item)
             if held and VERDICT_RANK[held[0].verdict] >= VERDICT_RANK[rule.verdict]:
                 continue
-            if rule.pattern.search(p.scope):
+            if rule.pattern.search(p.scope or p.folded):
                 best[rule.item] = (rule, p)
     items = []
     for item in ITEMS:

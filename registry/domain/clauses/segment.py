@@ -29,11 +29,8 @@ class Passage:
     line: int
     clause: str
     lead: str = ""
-
-    @property
-    def scope(self) -> str:
-        """What the rules read: the clause heading, then the passage ("5 sous-traitance :: ... objections")."""
-        return f"{fold(self.clause)} :: {self.folded}" if self.clause else self.folded
+    # What the rules read: the folded clause heading, then the passage ("5 sous-traitance :: ... objections").
+    scope: str = ""
 
     @property
     def quote(self) -> str:
@@ -191,6 +188,7 @@ def _passages(buffer: list[tuple[SourceLine, str]], clause: str) -> list[Passage
 
 
 def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "") -> list[Passage]:
+    context = fold(clause)
     text, starts = "", []
     for line, chunk in para:
         if text and not text.endswith("-"):
@@ -206,8 +204,9 @@ def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "") 
         if not piece.strip():
             continue
         where = next(ln for off, ln in reversed(starts) if off <= begin) if starts else None
-        result.append(Passage(piece.strip(), fold(f"{lead} {piece}" if lead else piece), where.page if where else None,
-                              where.number if where else 0, clause, lead))
+        folded = fold(f"{lead} {piece}" if lead else piece)
+        result.append(Passage(piece.strip(), folded, where.page if where else None, where.number if where else 0,
+                              clause, lead, f"{context} :: {folded}" if context else folded))
     return result
 
 
