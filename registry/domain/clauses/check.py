@@ -88,7 +88,7 @@ def check_passages(ps: list[Passage], lang: str = "en") -> ContractCheck:
         if verdict == PRESENT and not dp_context:
             verdict, name = WEAK, f"{rule.name}+{CAPPED}"
         items.append(Verdict(item.code, verdict, p.quote[:600], p.page, p.line, name, item.article))
-    extracted, conflicts = _terms(ps)
+    extracted, conflicts = _terms(ps, rules)
     outdated = [{"code": code, "label": label, "quote": f.quote, "page": f.page, "line": f.line}
                 for code, label, f in terms.outdated_references(ps, lang)]
     return ContractCheck(items, extracted, outdated, conflicts, dp_context)
@@ -113,13 +113,13 @@ def document_languages(ps: list[Passage]) -> set[str]:
     return {"fr", "en"}
 
 
-def _terms(ps: list[Passage]) -> tuple[dict, list[dict]]:
+def _terms(ps: list[Passage], rules: list[Rule]) -> tuple[dict, list[dict]]:
     """Term values, and a conflict for each term the contract states with two different values."""
-    by_item = {code: [p for p in ps if any(r.pattern.search(p.folded) for r in RULES if r.item == code)]
-               for code in ("art33_2",)}
+    # Delays are read only where a rule saw a breach notice: "dans les meilleurs délais" is common elsewhere.
+    breach = [p for p in ps if any(r.pattern.search(p.scope or p.folded) for r in rules if r.item == "art33_2")]
     found = {
         "objection_period_days": terms.objection_periods(ps),
-        "breach_notice_hours": terms.breach_delays(by_item["art33_2"]),
+        "breach_notice_hours": terms.breach_delays(breach),
     }
     freq, notice = terms.audit_terms(ps)
     found["audits_per_year"], found["audit_notice_days"] = freq, notice
@@ -137,7 +137,7 @@ def _terms(ps: list[Passage]) -> tuple[dict, list[dict]]:
     retention = terms.retention_periods(ps)
     eu_only = terms.is_eu_only(ps)
     values.update({
-        "breach_notice_content": terms.breach_notice_content(by_item["art33_2"]),
+        "breach_notice_content": terms.breach_notice_content(breach),
         "subprocessors": [{"name": n["name"], "country": n["country"]} for n in names.named_subprocessors(ps)],
         "transfer_mechanisms": [f.value for f in terms.transfer_mechanisms(ps)],
         "retention": [{**f.value, "quote": f.quote, "page": f.page, "line": f.line} for f in retention],
