@@ -5,6 +5,7 @@ import hashlib
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from registry import audit
 from registry.contracts.extract import MEDIA_TYPES, ContractFileError, extract
 from registry.domain.clauses.check import ContractCheck, check_lines
 from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check
@@ -48,6 +49,10 @@ def store_contract(session: Session, organisation_id: int, *, file_name: str, da
     )
     session.add(doc)
     session.flush()
+    # The file itself is kept on the row; the trail records what identifies it (name, size, SHA-256).
+    audit.record(session, uploaded_by, "create", doc, after={
+        k: audit.plain(getattr(doc, k)) for k in ("file_name", "kind", "size_bytes", "sha256", "revision",
+                                                  "client_id", "subprocessor_id", "uploaded_at")})
     return doc
 
 

@@ -45,6 +45,17 @@ def test_upload_is_stored_with_name_type_size_hash_uploader_and_check(session, r
     assert stored.check_result["terms"]["breach_notice_hours"] == 24
 
 
+def test_upload_is_audited_with_its_hash_but_not_its_content(session, records):
+    from registry.audit import history
+
+    org, client, _, _ = records
+    doc = store_contract(session, org.id, client_id=client.id, file_name="dpa.txt", data=TEXT, uploaded_by="dpo@demo")
+    session.commit()
+    [entry] = history(session, "contract_document", doc.id)
+    assert entry.actor == "dpo@demo" and entry.action == "create"
+    assert entry.after["sha256"] == doc.sha256 and "content" not in entry.after
+
+
 def test_new_version_keeps_the_old_one(session, records):
     org, _, sub, _ = records
     store_contract(session, org.id, subprocessor_id=sub.id, file_name="v1.txt", data=TEXT, uploaded_by="dpo")
