@@ -15,7 +15,8 @@ from registry.domain.clauses.check import ContractCheck, check_lines
 from registry.domain.clauses.rules import ITEMS, VERDICT_RANK
 
 VERDICTS = ("present", "weak", "missing")
-DEFAULT_SEEDS = Path(os.environ.get("REGISTRY_SEEDS", "/work/shared/seeds"))
+# The seed contracts live in ../shared/seeds beside the repository (CI clones it with shared/ next to it).
+DEFAULT_SEEDS = Path(os.environ.get("REGISTRY_SEEDS") or Path(__file__).resolve().parents[3] / "shared" / "seeds")
 DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "tests" / "unit" / "clause_labels.py"
 
 
