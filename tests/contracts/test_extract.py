@@ -81,7 +81,7 @@ def test_pdf_quote_of_a_check_gives_its_page():
 def test_markdown_and_plain_text_are_sniffed_by_content():
     assert sniff(b"# Contrat\n\n## Article 1\n\nTexte.") == "markdown"
     assert sniff("Contrat de maintenance\nArticle 1 – Objet".encode("cp1252")) == "text"
-    assert extract("Ligne un\nLigne deux".encode()).lines[1].number == 2
+    assert extract(b"Ligne un\nLigne deux").lines[1].number == 2
 
 
 def test_format_is_judged_by_content_not_by_name(tmp_path):

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from registry.domain.clauses import names, terms
-from registry.domain.clauses.rules import (DATA_PROTECTION_CONTEXT, ITEMS, MISSING, PRESENT, RULES, VERDICT_RANK,
-                                           WEAK, Rule)
+from registry.domain.clauses.rules import DATA_PROTECTION_CONTEXT, ITEMS, MISSING, PRESENT, RULES, VERDICT_RANK, WEAK, Rule
 from registry.domain.clauses.segment import Passage, SourceLine, passages, segment
 
 CAPPED = "no_personal_data_clause"
