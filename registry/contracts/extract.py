@@ -82,8 +82,8 @@ def extract(data: bytes) -> ExtractedText:
         lines = _decode_text(data).splitlines()
         result = ExtractedText(kind, [SourceLine(None, i, t) for i, t in enumerate(lines, 1)], None)
     # Terminal escapes or NULs inside a PDF's text must not reach a report, a log or the database.
-    result = ExtractedText(result.kind, [SourceLine(l.page, l.number, _CONTROL.sub("", l.text), l.heading_level)
-                                         for l in result.lines], result.pages)
+    result = ExtractedText(result.kind, [SourceLine(ln.page, ln.number, _CONTROL.sub("", ln.text), ln.heading_level)
+                                         for ln in result.lines], result.pages)
     if sum(len(line.text) for line in result.lines) > MAX_TEXT_CHARS:
         raise ContractFileError(f"The document holds more than {MAX_TEXT_CHARS:,} characters of text.")
     if not any(line.text.strip() for line in result.lines):

@@ -32,6 +32,7 @@ from registry.models.transfers import Transfer, TransferCreate
 from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
 
 __all__ = [
+    "ContractDocument",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

@@ -49,27 +49,27 @@ def pdf_bytes(pages=("Article 1 – Objet du contrat", "Article 2 – Le sous-tr
 def test_docx_paragraphs_and_heading_styles_are_read_in_order():
     result = extract(docx_bytes())
     assert result.kind == "docx"
-    assert [l.text for l in result.lines] == ["CONTRAT", "Article 1 – Objet", "Le prestataire traite les données."]
+    assert [ln.text for ln in result.lines] == ["CONTRAT", "Article 1 – Objet", "Le prestataire traite les données."]
     assert result.lines[0].heading_level == 1 and result.lines[2].number == 3
 
 
 def test_docx_page_breaks_give_page_numbers():
     result = extract(docx_bytes(page_break=True))
     assert result.pages == 2
-    assert [l.page for l in result.lines if l.text] == [1, 1, 1, 2]
+    assert [ln.page for ln in result.lines if ln.text] == [1, 1, 1, 2]
 
 
 def test_odt_headings_and_paragraphs_are_read():
     result = extract(odt_bytes())
     assert result.kind == "odt"
-    assert [(l.text, l.heading_level) for l in result.lines] == [
+    assert [(ln.text, ln.heading_level) for ln in result.lines] == [
         ("ARTICLE 5 – DONNÉES PERSONNELLES", 1), ("Le prestataire traite les données.", None)]
 
 
 def test_pdf_text_carries_page_numbers():
     result = extract(pdf_bytes())
     assert result.kind == "pdf" and result.pages == 2
-    assert [(l.page, l.number) for l in result.lines if "violation" in l.text] == [(2, 1)]
+    assert [(ln.page, ln.number) for ln in result.lines if "violation" in ln.text] == [(2, 1)]
 
 
 def test_pdf_quote_of_a_check_gives_its_page():

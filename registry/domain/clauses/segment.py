@@ -199,7 +199,7 @@ def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "") 
     cuts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)
                   # "U.S. Data", "art. 28", "L.L.C. pour" do not end a sentence
                   if not _ABBREVIATION.search(text[max(0, m.start() - 12):m.start()])] + [len(text)]
-    for begin, stop in zip(cuts, cuts[1:]):
+    for begin, stop in zip(cuts, cuts[1:], strict=False):
         piece = text[begin:stop]
         if not piece.strip():
             continue

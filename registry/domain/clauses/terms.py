@@ -10,7 +10,7 @@ from registry.domain.clauses.segment import QUOTES, Passage, fold
 _NUMBER_WORDS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "dix": 10,
     "douze": 12, "quinze": 15, "trente": 30, "soixante": 60, "quarante-huit": 48, "vingt-quatre": 24,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "fifteen": 15,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "ten": 10, "fifteen": 15,
     "thirty": 30, "sixty": 60, "twelve": 12, "twenty-four": 24, "forty-eight": 48, "seventy-two": 72,
 }
 _NUM = r"(\d{1,4}|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
