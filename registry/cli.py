@@ -5,6 +5,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from registry.db import get_session
+from registry.ops_cli import init_ops_cli
 
 
 @click.command("orgs")
@@ -96,3 +97,4 @@ def serve_demo_command(host: str, port: int) -> None:
 def init_cli(app: Flask) -> None:
     for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command):
         app.cli.add_command(command)
+    init_ops_cli(app)
