@@ -80,7 +80,7 @@ def backup_command(output: Path) -> None:
     """Write a consistent copy of the whole database while the app runs (SQLite file, or pg_dump archive)."""
     try:
         kind = backups.backup(engine(), output)
-    except backups.BackupError as exc:
+    except (backups.BackupError, OSError) as exc:
         raise click.ClickException(f"backup failed, {output} not written: {exc}") from None
     click.echo(f"Wrote {output} ({kind} backup of {_url()}, {output.stat().st_size} bytes).")
 
