@@ -5,7 +5,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from registry.db import get_session
-from registry.ops_cli import init_ops_cli
+from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
 
 @click.command("orgs")
@@ -29,6 +29,7 @@ def seed_demo_command() -> None:
     """Create the five demo organisations from the source contracts (running it again creates nothing)."""
     from registry.services.demo import seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -84,6 +85,7 @@ def serve_demo_command(host: str, port: int) -> None:
 
     from registry.services.demo import seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()

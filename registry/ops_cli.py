@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from registry import backup as backups
 from registry import migrations
+from registry.config import is_production
 from registry.db import engine
 
 db_group = AppGroup("db", help="Schema migrations (Alembic): upgrade the database, show or check its revision.")
@@ -98,6 +99,14 @@ def restore_command(file: Path, force: bool) -> None:
     click.echo(f"Restored {file} into {_url()} (schema revision {revision}).")
     if revision != migrations.head():
         click.echo(f"This code needs revision {migrations.head()}: run `{migrations.UPGRADE_COMMAND}` before starting.")
+
+
+def refuse_demo_in_production() -> None:
+    """The demo organisations are made-up registers: they must never mix with a real one."""
+    if is_production(current_app.config):
+        raise click.ClickException(
+            "REGISTRY_ENV=production: the demo organisations are never loaded into a production database"
+        )
 
 
 def init_ops_cli(app: Flask) -> None:
