@@ -125,7 +125,7 @@ def restore(engine: Engine, source: Path, force: bool = False) -> str | None:
     count = record_count(engine)
     if count and not force:
         raise BackupError(
-            f"the database is not empty ({count} records): restore into an empty database, "
+            f"the database is not empty ({count} record{'s' if count > 1 else ''}): restore into an empty database, "
             "or add --force to replace everything in it"
         )
     engine.dispose()

@@ -69,7 +69,10 @@ def _check_schema(app: Flask, eng: Engine) -> None:
     in order to upgrade it, so there the app loads, and every request or command that asks for a session
     gets the same message instead.
     """
-    problem = migrations.bring_empty_to_head(eng).problem()
+    st, built = migrations.bring_empty_to_head(eng)
+    if built:
+        app.extensions["registry.schema_built"] = st.current
+    problem = st.problem()
     if problem is None:
         return
     message = f"Refusing to use {eng.url.render_as_string(hide_password=True)}: {problem}."

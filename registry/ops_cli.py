@@ -23,7 +23,10 @@ def _url() -> str:
 def upgrade_command(revision: str) -> None:
     """Apply the migrations up to REVISION (default: head), in one transaction. Back up first."""
     before, after = migrations.upgrade(engine(), revision)
-    if before == after:
+    built = current_app.extensions.get("registry.schema_built")
+    if built and before == after:
+        click.echo(f"{_url()} was empty: built its schema at {built} (when this command started).")
+    elif before == after:
         click.echo(f"{_url()} is already at {after}: nothing to do.")
     else:
         click.echo(f"Upgraded {_url()} from {before or 'an empty schema'} to {after}.")

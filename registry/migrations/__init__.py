@@ -158,15 +158,16 @@ def stamp(engine: Engine, revision: str) -> None:
         command.stamp(config(conn), revision)
 
 
-def bring_empty_to_head(engine: Engine) -> SchemaState:
-    """Build the schema of an empty database from the migrations; any other database is left as it is."""
+def bring_empty_to_head(engine: Engine) -> tuple[SchemaState, bool]:
+    """Build the schema of an empty database from the migrations; any other database is left as it is.
+    Returns the state after, and whether this call built the schema."""
     st = state(engine)
-    if st.is_empty:
-        # Several workers may start together on an empty database: the lock makes the others wait,
-        # and they then find the schema at head (alembic's upgrade to head is then a no-op).
-        upgrade(engine)
-        st = state(engine)
-    return st
+    if not st.is_empty:
+        return st, False
+    # Several workers may start together on an empty database: the lock makes the others wait,
+    # and they then find the schema at head (alembic's upgrade to head is then a no-op).
+    before, _ = upgrade(engine)
+    return state(engine), before is None
 
 
 def differences(connection: Connection) -> list:

@@ -122,3 +122,12 @@ def test_database_made_before_migrations_is_refused_with_the_stamp_command(datab
     eng.dispose()
     with pytest.raises(migrations.SchemaNotCurrent, match=r"no migration history.*flask --app app db stamp 0001"):
         make_app(database_url)
+
+
+def test_db_upgrade_on_an_empty_database_says_it_built_the_schema(database_url, make_app):
+    cli = FlaskGroup(create_app=lambda: make_app(database_url), load_dotenv=False)
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"was empty: built its schema at {migrations.head()}" in result.output
+    again = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert f"already at {migrations.head()}: nothing to do" in again.output
