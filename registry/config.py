@@ -28,19 +28,14 @@ def database_url(instance_path: str) -> str:
 
 
 def load(instance_path: str) -> dict:
-    env = os.environ.get("REGISTRY_ENV", "development")
-    settings = {
-        "REGISTRY_ENV": env,
+    return {
+        "REGISTRY_ENV": os.environ.get("REGISTRY_ENV", "development"),
         "SECRET_KEY": os.environ.get("REGISTRY_SECRET_KEY", DEMO_SECRET_KEY),
         "DATABASE_URL": database_url(instance_path),
         "DATABASE_URL_FROM_ENV": bool(os.environ.get("REGISTRY_DATABASE_URL")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "REGISTRY_LANGUAGES": ("fr", "en"),
     }
-    if env == "production":
-        # Served over HTTPS only (behind a reverse proxy): the session cookie never travels in clear.
-        settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    return settings
 
 
 def is_production(config) -> bool:

@@ -62,6 +62,12 @@ def init_db(app: Flask) -> None:
     _check_schema(app, eng)
 
 
+def under_flask_cli() -> bool:
+    """True while the `flask` command line loads the app (a WSGI server such as gunicorn never does)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and isinstance(ctx.obj, ScriptInfo)
+
+
 def _check_schema(app: Flask, eng: Engine) -> None:
     """An empty database is built from the migrations; one at head starts; any other refuses to start.
 
@@ -76,8 +82,7 @@ def _check_schema(app: Flask, eng: Engine) -> None:
     if problem is None:
         return
     message = f"Refusing to use {eng.url.render_as_string(hide_password=True)}: {problem}."
-    ctx = click.get_current_context(silent=True)
-    if ctx is None or not isinstance(ctx.obj, ScriptInfo):
+    if not under_flask_cli():
         raise migrations.SchemaNotCurrent(message)
     app.extensions["registry.schema_problem"] = message
     app.before_request(lambda: (message, 503, {"Content-Type": "text/plain; charset=utf-8"}))

@@ -1,4 +1,4 @@
-"""Operations commands: `flask --app app db upgrade|current|check|stamp|revision`, `backup`, `restore`."""
+"""Operations commands: `flask --app app db upgrade|current|check|stamp`, `backup`, `restore`."""
 
 from pathlib import Path
 
@@ -56,7 +56,7 @@ def check_command() -> None:
         lines = "\n".join(f"  {d}" for d in diffs)
         raise click.ClickException(
             f"the tables differ from the models:\n{lines}\n"
-            'a model changed without a migration: run `flask --app app db revision -m "what changed"`'
+            'a model changed without a migration: run `python -m registry.migrations revision -m "what changed"`'
         )
     click.echo(f"{_url()} is at {st.head} and matches the models.")
 
@@ -67,14 +67,6 @@ def stamp_command(revision: str) -> None:
     """Record REVISION as applied without running it (for a database made before migrations existed)."""
     migrations.stamp(engine(), revision)
     click.echo(f"{_url()} is now marked at {revision}; nothing else was changed.")
-
-
-@db_group.command("revision")
-@click.option("-m", "--message", required=True, help="What changed, e.g. 'contract documents'.")
-def revision_command(message: str) -> None:
-    """Write the next migration from the difference between the models and the existing migrations."""
-    for path in migrations.new_revision(message):
-        click.echo(f"Wrote {path}: read it before committing (renames show as a drop and an add).")
 
 
 @click.command("backup")
@@ -99,7 +91,7 @@ def restore_command(file: Path, force: bool) -> None:
         revision = backups.restore(engine(), file, force=force)
     except backups.BackupError as exc:
         raise click.ClickException(f"restore refused, nothing changed: {exc}") from None
-    click.echo(f"Restored {file} into {_url()} (schema revision {revision}).")
+    click.echo(f"Restored {file} into {_url()} (schema revision {revision}); its accounts are those of the backup.")
     if revision != migrations.head():
         click.echo(f"This code needs revision {migrations.head()}: run `{migrations.UPGRADE_COMMAND}` before starting.")
 

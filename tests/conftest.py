@@ -61,6 +61,7 @@ def app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": True,
+            "REGISTRY_BOOTSTRAP_ADMIN": False,
         }
     )
     app.instance_path = str(tmp_path / "instance")
@@ -85,3 +86,57 @@ def session(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log in through the real login form (flaskr's AuthActions), as a member with a role in organisations."""
+
+    def __init__(self, client, session):
+        self.client = client
+        self.session = session
+
+    def user(self, email: str, role: str | None = None, orgs=(), password: str = "correct horse battery"):
+        from registry.services import users as accounts
+        from registry.services.organisations import get_by_slug
+
+        user = accounts.find_user(self.session, email) or accounts.create_user(self.session, email, password)
+        for slug in orgs:
+            accounts.grant(self.session, user, get_by_slug(self.session, slug), role)
+        self.session.commit()
+        return user
+
+    def login(self, email: str, password: str = "correct horse battery"):
+        import re
+
+        page = self.client.get("/login").get_data(as_text=True)
+        token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def as_role(self, role: str, orgs=("pilotim",), email: str | None = None):
+        email = email or f"{role}@test.example.com"
+        self.user(email, role, orgs)
+        response = self.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return email
+
+    def logout(self):
+        import re
+
+        page = self.client.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client, session):
+    return AuthActions(client, session)
+
+
+@pytest.fixture
+def demo(session):
+    """The five demo organisations (and demo accounts) in the test's database."""
+    from registry.services.demo import seed_demo
+
+    seed_demo(session)
+    session.commit()
+    return session

@@ -46,7 +46,7 @@ def head() -> str:
     """The one head revision (several heads mean two branches added revisions: merge them first)."""
     heads = scripts().get_heads()
     if len(heads) != 1:
-        raise SchemaNotCurrent(f"the migrations have {len(heads)} heads {heads}: run `flask --app app db merge`")
+        raise SchemaNotCurrent(f"the migrations have {len(heads)} heads {heads}: merge them with `python -m registry.migrations merge`")
     return heads[0]
 
 
@@ -168,6 +168,13 @@ def bring_empty_to_head(engine: Engine) -> tuple[SchemaState, bool]:
     # and they then find the schema at head (alembic's upgrade to head is then a no-op).
     before, _ = upgrade(engine)
     return state(engine), before is None
+
+
+def merge_heads() -> list[Path]:
+    """Write a revision that joins the heads left by two branches that each added one."""
+    made = command.merge(config(), "heads", message="merge heads")
+    made = made if isinstance(made, list) else [made]
+    return [Path(s.path) for s in made if s is not None]
 
 
 def differences(connection: Connection) -> list:

@@ -16,12 +16,12 @@ from registry.services.demo import seed_demo
 
 # A later revision that rebuilds the organisation table the way SQLite batch mode does (copy, drop, rename):
 # with foreign keys on, that drop would cascade-delete every activity of every organisation.
-REVISION_0002 = '''"""rebuild organisation"""
+REVISION_NEXT = '''"""rebuild organisation"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -55,7 +55,7 @@ def test_schema_built_by_the_migrations_matches_the_models(engine):
         diffs = migrations.differences(conn)
     assert diffs == [], (
         f"the models differ from the migrations: {diffs}\n"
-        'write the missing revision with `flask --app app db revision -m "what changed"`'
+        'write the missing revision with `.venv/bin/python -m registry.migrations revision -m "what changed"`'
     )
 
 
@@ -89,10 +89,11 @@ def test_database_behind_refuses_to_start_until_db_upgrade_then_keeps_its_record
     activities = _seed(database_url)
     scripts = tmp_path / "migrations"
     shutil.copytree(migrations.HERE, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_rebuild_organisation.py").write_text(REVISION_0002)
+    head = migrations.head()
+    (scripts / "versions" / "9999_rebuild_organisation.py").write_text(REVISION_NEXT.replace("{head}", head))
     monkeypatch.setattr(migrations, "HERE", scripts)
 
-    with pytest.raises(migrations.SchemaNotCurrent, match=r"at revision 0001 but this code needs 0002.*flask --app app db upgrade"):
+    with pytest.raises(migrations.SchemaNotCurrent, match=rf"at revision {head} but this code needs 9999.*flask --app app db upgrade"):
         make_app(database_url)
 
     cli = FlaskGroup(create_app=lambda: make_app(database_url), load_dotenv=False)
@@ -100,7 +101,7 @@ def test_database_behind_refuses_to_start_until_db_upgrade_then_keeps_its_record
     assert refused.exit_code == 1 and "flask --app app db upgrade" in refused.output
     done = CliRunner().invoke(cli, ["db", "upgrade"])
     assert done.exit_code == 0, done.output
-    assert "from 0001 to 0002" in done.output
+    assert f"from {head} to 9999" in done.output
 
     app = make_app(database_url)
     with Session(app.extensions["registry.engine"]) as s:
