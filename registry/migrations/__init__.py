@@ -184,12 +184,15 @@ def differences(connection: Connection) -> list:
 
 
 def new_revision(message: str) -> list[Path]:
-    """Autogenerate the next revision from the models, diffed against a scratch SQLite database at head."""
+    """Autogenerate the next revision from the models, diffed against a scratch SQLite database at head;
+    writes nothing (returns []) when the migrations already match the models."""
     with tempfile.TemporaryDirectory() as tmp:
         scratch = create_engine(f"sqlite:///{Path(tmp) / 'scratch.db'}")
         try:
             upgrade(scratch)
             with scratch.connect() as conn:
+                if not differences(conn):
+                    return []
                 rev_id = f"{len(list(scripts().walk_revisions())) + 1:04d}"
                 made = command.revision(config(conn), message=message, autogenerate=True, rev_id=rev_id)
         finally:

@@ -20,7 +20,10 @@ def main(argv: list[str] | None = None) -> None:
         for path in migrations.merge_heads():
             print(f"Wrote {path}.")
         return
-    for path in migrations.new_revision(args.message):
+    written = migrations.new_revision(args.message)
+    if not written:
+        print("The migrations already match the models: nothing written.")
+    for path in written:
         print(f"Wrote {path}: read it before committing (a rename shows as a drop and an add).")
 
 

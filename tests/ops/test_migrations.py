@@ -132,3 +132,11 @@ def test_db_upgrade_on_an_empty_database_says_it_built_the_schema(database_url, 
     assert f"was empty: built its schema at {migrations.head()}" in result.output
     again = CliRunner().invoke(cli, ["db", "upgrade"])
     assert f"already at {migrations.head()}: nothing to do" in again.output
+
+
+def test_revision_command_writes_nothing_when_the_models_match_the_migrations():
+    from registry.migrations.__main__ import main
+
+    before = sorted(p.name for p in (migrations.HERE / "versions").glob("*.py"))
+    main(["revision", "-m", "nothing changed"])
+    assert sorted(p.name for p in (migrations.HERE / "versions").glob("*.py")) == before
