@@ -134,9 +134,19 @@ def test_db_upgrade_on_an_empty_database_says_it_built_the_schema(database_url, 
     assert f"already at {migrations.head()}: nothing to do" in again.output
 
 
-def test_revision_command_writes_nothing_when_the_models_match_the_migrations():
+def test_revision_command_writes_only_what_the_models_add(tmp_path, monkeypatch):
     from registry.migrations.__main__ import main
 
-    before = sorted(p.name for p in (migrations.HERE / "versions").glob("*.py"))
+    # On a copy of the migrations, so that the test never writes into the source tree.
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrations.HERE, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrations, "HERE", scripts)
+    last = sorted((scripts / "versions").glob("0*.py"))[-1]
+    last.unlink()  # as if the last revision had not been written yet
+    before = set((scripts / "versions").glob("0*.py"))
+
+    main(["revision", "-m", "rewritten"])
+    (written,) = set((scripts / "versions").glob("0*.py")) - before
+    assert written.name == last.name.split("_")[0] + "_rewritten.py"
     main(["revision", "-m", "nothing changed"])
-    assert sorted(p.name for p in (migrations.HERE / "versions").glob("*.py")) == before
+    assert not list((scripts / "versions").glob("*nothing_changed*"))
