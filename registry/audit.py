@@ -26,7 +26,7 @@ def plain(value):
     return value
 
 
-LINKS = ("clients", "subprocessors", "measures")
+LINKS = ("activities", "clients", "subprocessors", "measures")
 
 
 def snapshot(record: SQLModel) -> dict:

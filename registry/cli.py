@@ -98,7 +98,10 @@ def serve_demo_command(host: str, port: int) -> None:
         click.echo(f"  {role:<8} {email} / {password}")
     # The demo server speaks plain HTTP on this machine only: a Secure cookie would never come back.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # Flask refuses app.run() inside a `flask` command; Werkzeug's server is what `flask run` uses too.
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
 def init_cli(app: Flask) -> None:

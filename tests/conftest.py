@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -132,11 +133,60 @@ def auth(client, session):
     return AuthActions(client, session)
 
 
-@pytest.fixture
-def demo(session):
-    """The five demo organisations (and demo accounts) in the test's database."""
-    from registry.services.demo import seed_demo
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The demo register seeded once per run and backend, cloned into each test that asks for it."""
+    made: dict[str, str] = {}
 
-    seed_demo(session)
-    session.commit()
+    def template(backend: str, url: str) -> str:
+        if backend not in made:
+            from sqlmodel import Session
+
+            from registry import create_app
+            from registry.services.demo import seed_demo
+
+            if backend == "sqlite":
+                target = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+            else:
+                target = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_demo"
+                _pg_admin(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
+            app = create_app({"TESTING": True, "DATABASE_URL": target, "REGISTRY_BOOTSTRAP_ADMIN": False})
+            with Session(app.extensions["registry.engine"]) as session:
+                seed_demo(session)
+                session.commit()
+            app.extensions["registry.engine"].dispose()
+            made[backend] = target
+        return made[backend]
+
+    yield template
+    for backend, target in made.items():
+        if backend == "postgresql":
+            _pg_admin(f'DROP DATABASE IF EXISTS "{target.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _pg_admin(sql: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(sql))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo(app, database_url, demo_templates, session):
+    """The five demo organisations (and demo accounts) in the test's database, cloned from a seeded template."""
+    import shutil
+
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    template = demo_templates(backend, database_url)
+    session.close()
+    app.extensions["registry.engine"].dispose()
+    if backend == "sqlite":
+        path = database_url.removeprefix("sqlite:///")
+        for suffix in ("-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template.removeprefix("sqlite:///"), path)
+    else:
+        name, source = database_url.rsplit("/", 1)[1], template.rsplit("/", 1)[1]
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     return session

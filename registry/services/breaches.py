@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from registry import audit
 from registry.domain import breaches as rules
 from registry.models import (
     Activity,
@@ -196,6 +197,7 @@ def record_breach(
     breach.activities, breach.subprocessors, breach.clients = activities, subs, clients
     session.add(breach)
     session.flush()
+    audit.record(session, actor or "unknown", "create", breach, after=audit.snapshot(breach))
     return breach
 
 
@@ -205,6 +207,7 @@ def update_breach(
     """Art. 33(4)-(5): complete or correct a breach (phase, containment, closure); returns {field: (old, new)}."""
     now = now or utcnow()
     activities, subs, clients = _checked_links(session, breach.organisation_id, data, now, breach.id)
+    before = audit.snapshot(breach)
     changes: dict[str, tuple] = {}
     for name, new in data.table_values().items():
         old = getattr(breach, name)
@@ -222,6 +225,7 @@ def update_breach(
         breach.version += 1
         breach.updated_at = now
         session.flush()
+        audit.record(session, actor or "unknown", "update", breach, before=before, after=audit.snapshot(breach))
     return changes
 
 
@@ -283,6 +287,7 @@ def record_notice(
     notice = BreachNotice(organisation_id=breach.organisation_id, **values)
     breach.notices.append(notice)
     session.flush()
+    audit.record(session, actor or "unknown", "create", notice, after=audit.snapshot(notice))
     return notice
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from registry.models import Activity, BreachCreate
 from registry.services import breaches as svc
-from registry.services.demo import seed_demo
 from registry.services.organisations import get_by_slug
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -16,7 +15,6 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 def seed(session) -> None:
     """The demo, a PILOTIM client given a 24-hour contractual delay, and an OVH breach known for 60 hours
     that also hit PILOTIM's own prospect file (so the CNIL clock runs)."""
-    seed_demo(session)
     org = get_by_slug(session, "pilotim")
     ovh_ids = [s.id for s in svc.find_subprocessors(session, org.id, "OVH")]
     values = svc.propose_impact(session, org.id, ovh_ids).create_values()
@@ -30,7 +28,8 @@ def seed(session) -> None:
     session.commit()
 
 
-def test_impact_lists_activities_and_clients_with_their_delays(runner, session):
+def test_impact_lists_activities_and_clients_with_their_delays(runner, demo):
+    session = demo
     seed(session)
     result = runner.invoke(args=["breaches", "impact", "--org", "pilotim", "--subprocessor", "ovh"])
     assert result.exit_code == 0, result.output
@@ -42,13 +41,15 @@ def test_impact_lists_activities_and_clients_with_their_delays(runner, session):
     assert "within 24 h" in beffroi and "without undue delay" in brussels and "[en]" in brussels
 
 
-def test_impact_names_an_unknown_sub_processor(runner, session):
+def test_impact_names_an_unknown_sub_processor(runner, demo):
+    session = demo
     seed(session)
     result = runner.invoke(args=["breaches", "impact", "--org", "pilotim", "--subprocessor", "nowhere"])
     assert result.exit_code != 0 and "no sub-processor of pilotim matches 'nowhere'" in result.output
 
 
-def test_list_shows_each_clock_in_the_organisation_time_zone(runner, session):
+def test_list_shows_each_clock_in_the_organisation_time_zone(runner, demo):
+    session = demo
     seed(session)
     result = runner.invoke(args=["breaches", "list", "--org", "pilotim", "--now", NOW.isoformat()])
     assert result.exit_code == 0, result.output
@@ -61,7 +62,8 @@ def test_list_shows_each_clock_in_the_organisation_time_zone(runner, session):
     assert "OVERDUE" in beffroi and "overdue by 1 d 12 h 00 min" in beffroi
 
 
-def test_due_lists_the_dashboard_deadlines_and_refuses_a_naive_time(runner, session):
+def test_due_lists_the_dashboard_deadlines_and_refuses_a_naive_time(runner, demo):
+    session = demo
     seed(session)
     result = runner.invoke(args=["breaches", "due", "--now", NOW.isoformat()])
     assert result.exit_code == 0, result.output
@@ -71,7 +73,8 @@ def test_due_lists_the_dashboard_deadlines_and_refuses_a_naive_time(runner, sess
     assert naive.exit_code != 0 and "time zone" in naive.output
 
 
-def test_terminal_escape_sequences_in_user_text_are_neutralised(runner, session):
+def test_terminal_escape_sequences_in_user_text_are_neutralised(runner, demo):
+    session = demo
     seed(session)
     org = get_by_slug(session, "pilotim")
     breach = svc.get_breach(session, org.id, "2026-OVH-1")
@@ -86,7 +89,8 @@ def test_list_on_an_unknown_organisation_fails_with_a_hint(runner, session):
     assert result.exit_code != 0 and "flask --app app orgs" in result.output
 
 
-def test_register_exports_every_breach_of_the_organisation_as_json(runner, session):
+def test_register_exports_every_breach_of_the_organisation_as_json(runner, demo):
+    session = demo
     seed(session)
     result = runner.invoke(args=["breaches", "register", "--org", "pilotim", "--lang", "fr"])
     assert result.exit_code == 0, result.output

@@ -90,3 +90,21 @@ def test_audit_export_lists_only_the_organisations_entries(runner, demo):
 
     out = json.loads(runner.invoke(args=["audit-export", "--org", "art-zone"]).output)
     assert out["entries"] and {e["organisation_slug"] for e in out["entries"]} == {"art-zone"}
+
+
+def test_recording_a_breach_writes_an_audit_entry(demo):
+    from datetime import UTC, datetime
+
+    from registry.models import BreachCreate
+    from registry.services import breaches
+    from registry.services.organisations import get_by_slug
+
+    session = demo
+    org = get_by_slug(session, "defi-informatique")
+    data = BreachCreate(reference="B-1", title="Incident OVH", occurred_at=datetime(2026, 11, 20, 8, tzinfo=UTC),
+                        aware_at=datetime(2026, 11, 20, 9, tzinfo=UTC), availability=True)
+    breach = breaches.record_breach(session, org, data, actor="dpo@test.example.com")
+    session.commit()
+    (entry,) = audit.history(session, "breach", breach.id)
+    assert (entry.actor, entry.action, entry.after["reference"]) == ("dpo@test.example.com", "create", "B-1")
+    assert audit.verify(session).ok

@@ -3,23 +3,14 @@
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from registry.models import Activity, BreachCreate, BreachNoticeCreate
 from registry.services import breach_documents as docs
 from registry.services import breaches as svc
-from registry.services.demo import seed_demo
 from registry.services.organisations import get_by_slug
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def demo(session):
-    seed_demo(session)
-    session.commit()
-    return session
 
 
 def ovh_breach(session, slug: str, **overrides):
