@@ -22,9 +22,8 @@ def _all_rows(engine) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def seeded(app, demo):
+    """The app on a database holding the five demo organisations, their accounts and audit trail."""
     return app
 
 
