@@ -9,9 +9,9 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import NullPool, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
@@ -46,7 +46,9 @@ def head() -> str:
     """The one head revision (several heads mean two branches added revisions: merge them first)."""
     heads = scripts().get_heads()
     if len(heads) != 1:
-        raise SchemaNotCurrent(f"the migrations have {len(heads)} heads {heads}: merge them with `python -m registry.migrations merge`")
+        raise SchemaNotCurrent(
+            f"the migrations have {len(heads)} heads {heads}: merge them with `python -m registry.migrations merge`"
+        )
     return heads[0]
 
 

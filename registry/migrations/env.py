@@ -7,7 +7,6 @@ from sqlmodel import SQLModel
 import registry.models  # noqa: F401  (registers every table on the metadata)
 
 
-
 def render_item(kind: str, obj, autogen_context):
     """Write our column types (and SQLModel's AutoString) as the plain SQLAlchemy type they store, so that a
     revision keeps working when the model code that defined the type changes or moves."""

@@ -3,7 +3,6 @@
 import multiprocessing
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 

@@ -93,7 +93,8 @@ def test_database_behind_refuses_to_start_until_db_upgrade_then_keeps_its_record
     (scripts / "versions" / "9999_rebuild_organisation.py").write_text(REVISION_NEXT.replace("{head}", head))
     monkeypatch.setattr(migrations, "HERE", scripts)
 
-    with pytest.raises(migrations.SchemaNotCurrent, match=rf"at revision {head} but this code needs 9999.*flask --app app db upgrade"):
+    behind = rf"at revision {head} but this code needs 9999.*flask --app app db upgrade"
+    with pytest.raises(migrations.SchemaNotCurrent, match=behind):
         make_app(database_url)
 
     cli = FlaskGroup(create_app=lambda: make_app(database_url), load_dotenv=False)
