@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from registry.breaches_cli import breaches_cli
 from registry.db import get_session
+from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
 
 @click.command("orgs")
@@ -29,6 +30,7 @@ def seed_demo_command() -> None:
     """Create the five demo organisations from the source contracts (running it again creates nothing)."""
     from registry.services.demo import seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -84,6 +86,7 @@ def serve_demo_command(host: str, port: int) -> None:
 
     from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -111,3 +114,4 @@ def init_cli(app: Flask) -> None:
     from registry.contracts.cli import check_contract_command
 
     app.cli.add_command(check_contract_command)
+    init_ops_cli(app)
