@@ -17,6 +17,13 @@ from registry.models.breaches import (
     BreachNoticeCreate,
     BreachSubProcessorLink,
 )
+from registry.models.changes import (
+    ChangeNotice,
+    ChangeObjection,
+    ChangeObjectionCreate,
+    SubProcessorChange,
+    SubProcessorChangeCreate,
+)
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
@@ -50,6 +57,9 @@ __all__ = [
     "BreachNotice",
     "BreachNoticeCreate",
     "BreachSubProcessorLink",
+    "ChangeNotice",
+    "ChangeObjection",
+    "ChangeObjectionCreate",
     "ClientController",
     "ClientControllerCreate",
     "Organisation",
@@ -61,6 +71,8 @@ __all__ = [
     "SecurityMeasure",
     "SecurityMeasureCreate",
     "SubProcessor",
+    "SubProcessorChange",
+    "SubProcessorChangeCreate",
     "SubProcessorCreate",
     "Transfer",
     "TransferCreate",
