@@ -222,6 +222,7 @@ def record_dpo_decision(session: Session, change: SubProcessorChange, text: str,
 
 
 def cancel_change(session: Session, change: SubProcessorChange, actor: str) -> SubProcessorChange:
+    """Art. 28(2): the intended change is dropped; the register keeps it, cancelled, with its notices and objections."""
     return _update(session, change, actor, lambda: setattr(change, "status", "cancelled"))
 
 
@@ -324,3 +325,41 @@ def list_changes(session: Session, org_id: int) -> list[SubProcessorChange]:
 def get_change(session: Session, org_id: int, change_id: int) -> SubProcessorChange | None:
     change = session.get(SubProcessorChange, change_id)
     return change if change is not None and change.organisation_id == org_id else None
+
+
+def notice_data(session: Session, change: SubProcessorChange, client_id: int) -> dict:
+    """Art. 28(2): what the notice to one client says, as plain data for the PDF (the CNIL's model clause asks for
+    the sub-processed activities, the sub-processor's identity and contact, its locations and transfer safeguards,
+    the contract dates and the objection deadline). User text is returned as is: the renderer escapes it."""
+    from registry.models import Transfer
+
+    notice = _notice(change, client_id)
+    org = session.get(Organisation, change.organisation_id)
+    client = session.get(ClientController, client_id)
+    sp = session.get(SubProcessor, change.subprocessor_id)
+    replaced = session.get(SubProcessor, change.replaces_id) if change.replaces_id else None
+    used = [a for a in affected_activities(session, change) if client_id in [c.id for c in a.clients]]
+    transfers = session.execute(select(Transfer).where(Transfer.subprocessor_id == sp.id).order_by(Transfer.id)).scalars()
+    locations = change.new_locations if change.kind == "change_locations" else [
+        {"country": loc.country, "site": loc.site, "kind": loc.kind} for loc in sp.locations]
+    return {
+        "language": notice.language,
+        "kind": change.kind,
+        "processor": {"legal_name": org.legal_name, "address": org.address, "dpo_email": org.dpo_email},
+        "client": {"legal_name": client.legal_name, "address": client.address, "contact_name": client.contact_name,
+                   "contact_email": client.contact_email, "contract_reference": client.contract_reference,
+                   "contract_start": client.contract_start, "objection_channel": client.objection_channel},
+        "subprocessor": {"legal_name": sp.legal_name, "trade_name": sp.trade_name, "address": sp.address,
+                         "country": sp.country, "contact_email": sp.contact_email, "dpo_contact": sp.dpo_contact,
+                         "service": sp.service, "dpa_signed_on": sp.dpa_signed_on, "dpa_reference": sp.dpa_reference},
+        "replaces": {"legal_name": replaced.legal_name} if replaced else None,
+        "activities": [{"reference": a.reference, "name": a.name} for a in used],
+        "locations": locations,
+        "safeguards": [{"destination": t.destination_country or t.destination_organisation, "mechanism": t.mechanism,
+                        "scc_module": t.scc_module, "document_reference": t.document_reference} for t in transfers],
+        "notice_date": notice.sent_on or change.notice_date,
+        "period_days": notice.period_days,
+        "period_recorded": notice.period_recorded,
+        "objection_deadline": notice.deadline,
+        "earliest_effective": change.earliest_effective,
+    }

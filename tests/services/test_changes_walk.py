@@ -196,3 +196,22 @@ def test_a_change_refuses_records_of_another_organisation(demo, clock):
         svc.plan_change(session, org, SubProcessorChangeCreate(
             kind="add", subprocessor_id=sp.id, activity_ids=[activity(session, other, "APX-S-01").id],
             notice_date=clock.now.date()), DPO)
+
+
+def test_each_notice_carries_what_the_cnil_model_clause_asks_in_the_clients_language(demo, clock):
+    session = demo
+    org = get_by_slug(session, "pilotim")
+    today = clock.now.date()
+    _sp, change = plan_new_ai(session, org, today)
+    brussels = next(n for n in change.notices if n.language == "en")
+    data = svc.notice_data(session, change, brussels.client_id)
+    assert data["client"]["legal_name"] == "Demo Estates Brussels (fictional)" and data["language"] == "en"
+    assert data["subprocessor"]["legal_name"] == "Fournisseur IA Démo (fictif)"
+    assert data["activities"] == [{"reference": "PIL-S-02", "name": "Fonctions d'intelligence artificielle"}]
+    assert data["locations"] == [{"country": "US", "site": None, "kind": "storage"}]
+    assert data["safeguards"] == []  # none recorded yet: the sub-processor list flags it (Art. 46(1))
+    assert (data["objection_deadline"], data["period_days"], data["period_recorded"]) == (
+        today + timedelta(days=30), 30, False)
+    assert data["processor"]["dpo_email"] == "dpo@pilotim.com"
+    with pytest.raises(svc.ChangeRefused, match="client_id"):
+        svc.notice_data(session, change, 10**6)
