@@ -108,3 +108,4 @@ def init_cli(app: Flask) -> None:
                     *cli_accounts.COMMANDS, *changes_cli.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(breaches_cli)
+    from registry.contracts.cli import check_contract_command; app.cli.add_command(check_contract_command)

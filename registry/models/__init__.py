@@ -25,6 +25,7 @@ from registry.models.changes import (
     SubProcessorChangeCreate,
 )
 from registry.models.clients import ClientController, ClientControllerCreate
+from registry.models.contracts import ContractDocument
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
 from registry.models.retention import RetentionRule, RetentionRuleCreate
