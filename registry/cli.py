@@ -105,10 +105,10 @@ def serve_demo_command(host: str, port: int) -> None:
 
 
 def init_cli(app: Flask) -> None:
-    from registry import cli_accounts
+    from registry import changes_cli, cli_accounts
 
     for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
-                    *cli_accounts.COMMANDS):
+                    *cli_accounts.COMMANDS, *changes_cli.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(breaches_cli)
     from registry.contracts.cli import check_contract_command

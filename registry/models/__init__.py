@@ -17,6 +17,13 @@ from registry.models.breaches import (
     BreachNoticeCreate,
     BreachSubProcessorLink,
 )
+from registry.models.changes import (
+    ChangeNotice,
+    ChangeObjection,
+    ChangeObjectionCreate,
+    SubProcessorChange,
+    SubProcessorChangeCreate,
+)
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
@@ -52,6 +59,9 @@ __all__ = [
     "BreachNotice",
     "BreachNoticeCreate",
     "BreachSubProcessorLink",
+    "ChangeNotice",
+    "ChangeObjection",
+    "ChangeObjectionCreate",
     "ClientController",
     "ClientControllerCreate",
     "Organisation",
@@ -63,6 +73,8 @@ __all__ = [
     "SecurityMeasure",
     "SecurityMeasureCreate",
     "SubProcessor",
+    "SubProcessorChange",
+    "SubProcessorChangeCreate",
     "SubProcessorCreate",
     "Transfer",
     "TransferCreate",
