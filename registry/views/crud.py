@@ -1,0 +1,375 @@
+"""THE generic list/new/detail/edit/delete mechanism, configured per entity by an `Entity` description."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import SQLModel
+
+from registry.db import get_session
+from registry.forms import RecordForm, grow_rows, spare_rows
+from registry.models import Organisation
+from registry.services.crud import Changes, Invalid, StaleRecord
+from registry.services.organisations import get_by_slug
+
+PAGE_SIZE = 50
+READ, WRITE = "reader", "editor"
+
+
+@dataclass
+class Column:
+    """A list column: what it shows (`cell(obj)`, default the attribute) and, when sortable, the SQL to sort by."""
+
+    key: str
+    label: Any
+    sort: ColumnElement | None = None
+    cell: Callable[[Any, dict], Any] | None = None  # (record, page context) -> what the cell shows
+    css: str = ""
+
+    def value(self, obj, ctx: dict):
+        return self.cell(obj, ctx) if self.cell else getattr(obj, self.key)
+
+
+@dataclass
+class Filter:
+    """A list filter read from the query string: `apply(stmt, value)` narrows the select."""
+
+    name: str
+    label: Any
+    choices: Callable[[], list[tuple[str, str]]]
+    apply: Callable[[Any, str], Any]
+
+
+@dataclass
+class Blocker:
+    """A record that uses the one being deleted, with a link to it."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class Entity:
+    """Everything the generic views need to know about one kind of record."""
+
+    area: str
+    model: type[SQLModel]
+    form: type[RecordForm]
+    title: Any  # plural, for the list page
+    singular: Any
+    name_of: Callable[[Any], str]
+    columns: list[Column]
+    create: Callable[..., tuple[Any, Changes]]
+    update: Callable[..., Changes]
+    delete: Callable[..., Changes]
+    search: Sequence[ColumnElement] = ()
+    filters: list[Filter] = field(default_factory=list)
+    default_sort: str = ""
+    before_delete: Callable[..., list[Blocker]] = lambda session, org, obj: []
+    flags: Callable[..., dict[int, list]] | None = None
+    prepare_form: Callable[..., None] = lambda form, session, org, obj: None
+    form_from_record: Callable[[Any], Any] | None = None  # an object the form reads its answers from
+    retire: Callable[..., Changes] | None = None
+    detail_context: Callable[..., dict] = lambda session, org, obj: {}
+    page_context: Callable[..., dict] = lambda session, org, rows: {}  # batch look-ups for the list's cells
+    list_options: Sequence[Any] = ()
+    role_read: str = READ
+    role_write: str = WRITE
+
+
+def authorize(role: str) -> None:
+    """The one place a view's role is checked; accounts arrive later, until then every visitor edits.
+
+    An app may install `registry.authorize` (a callable taking the role) to refuse with 403.
+    """
+    check = current_app.extensions.get("registry.authorize")
+    if check is not None and not check(role):
+        abort(403)
+
+
+def actor() -> str:
+    """Who acts, recorded with each change; a name string until accounts exist."""
+    from flask import session
+
+    return session.get("user") or "web"
+
+
+def org_blueprint(area: str, import_name: str) -> Blueprint:
+    """A blueprint under /orgs/<slug>/<area>: loads the organisation once, 404 when unknown."""
+    prefix = f"/orgs/<slug>/{area}" if area != "organisations" else "/orgs/<slug>"
+    bp = Blueprint(area, import_name, url_prefix=prefix)
+
+    @bp.url_value_preprocessor
+    def _load_org(_endpoint, values):
+        org = get_by_slug(get_session(), values.pop("slug"))
+        if org is None:
+            abort(404)
+        g.org = org
+
+    @bp.url_defaults
+    def _add_slug(_endpoint, values):
+        if "slug" not in values and "org" in g:
+            values["slug"] = g.org.slug
+
+    @bp.before_request
+    def _check_role():
+        view = current_app.view_functions.get(request.endpoint)
+        authorize(getattr(view, "required_role", READ))
+
+    return bp
+
+
+def requires(role: str):
+    def mark(view):
+        view.required_role = role
+        return view
+
+    return mark
+
+
+def get_or_404(model: type[SQLModel], record_id: int, org: Organisation):
+    """A record of this organisation; another organisation's record is a 404, not a 403 (no existence leak)."""
+    obj = get_session().get(model, record_id)
+    if obj is None or obj.organisation_id != org.id:
+        abort(404)
+    return obj
+
+
+def _template(entity: Entity, action: str) -> list[str]:
+    generic = "form" if action in ("new", "edit") else action
+    return [f"{entity.area}/{action}.html", f"{entity.area}/form.html" if generic == "form" else "", f"crud/{generic}.html"]
+
+
+def _render(entity: Entity, action: str, status: int = 200, **ctx):
+    names = [n for n in _template(entity, action) if n]
+    return render_template(names, entity=entity, org=g.org, action=action, **ctx), status
+
+
+def list_state(entity: Entity) -> dict:
+    """The list's query string read once: search text, filters, sort, direction, page, flagged only."""
+    args = request.args
+    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
+    sort = args.get("sort") if args.get("sort") in sortable else entity.default_sort
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return {
+        "q": (args.get("q") or "").strip()[:200],
+        "filters": {f.name: args.get(f.name, "") for f in entity.filters},
+        "sort": sort,
+        "dir": "desc" if args.get("dir") == "desc" else "asc",
+        "page": page,
+        "flagged": args.get("flagged") == "1",
+    }
+
+
+def list_select(entity: Entity, org: Organisation, state: dict):
+    model = entity.model
+    stmt = select(model).where(model.organisation_id == org.id)
+    if state["q"] and entity.search:
+        needle = state["q"].lower()
+        stmt = stmt.where(or_(*[func.lower(col).contains(needle, autoescape=True) for col in entity.search]))
+    valid = {f.name: f for f in entity.filters}
+    for name, value in state["filters"].items():
+        if value and value in {c for c, _ in valid[name].choices()}:
+            stmt = valid[name].apply(stmt, value)
+    return stmt
+
+
+def _ordered(entity: Entity, stmt, state: dict):
+    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
+    key = sortable.get(state["sort"])
+    if key is None:
+        return stmt.order_by(entity.model.id)
+    order = key.desc() if state["dir"] == "desc" else key.asc()
+    return stmt.order_by(order, entity.model.id)
+
+
+def list_page(entity: Entity, org: Organisation, state: dict):
+    """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
+    session = get_session()
+    stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
+    offset = (state["page"] - 1) * PAGE_SIZE
+    if state["flagged"] and entity.flags:
+        rows, flags, total = _flagged_page(entity, org, stmt, offset)
+    else:
+        total = session.scalar(select(func.count()).select_from(list_select(entity, org, state).subquery()))
+        rows = session.scalars(stmt.limit(PAGE_SIZE).offset(offset)).all()
+        flags = entity.flags(session, org, rows) if entity.flags else {}
+    return rows, flags, total
+
+
+def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int):
+    """Flagged rows only: the rules run in batches over every matching row, since flags are not columns."""
+    session = get_session()
+    kept, kept_flags, seen, chunk = [], {}, 0, 500
+    while True:
+        batch = session.scalars(stmt.limit(chunk).offset(seen)).all()
+        if not batch:
+            break
+        seen += len(batch)
+        found = entity.flags(session, org, batch)
+        for obj in batch:
+            if found.get(obj.id):
+                kept.append(obj)
+                kept_flags[obj.id] = found[obj.id]
+    page = kept[offset : offset + PAGE_SIZE]
+    return page, {o.id: kept_flags[o.id] for o in page}, len(kept)
+
+
+def register_crud(bp: Blueprint, entity: Entity) -> None:
+    """Add the five endpoints `area.list|new|detail|edit|delete` (and `retire` when configured) to `bp`."""
+    model = entity.model
+
+    @requires(entity.role_read)
+    def list_view():
+        state = list_state(entity)
+        rows, flags, total = list_page(entity, g.org, state)
+        pages = max(1, -(-total // PAGE_SIZE))
+        ctx = entity.page_context(get_session(), g.org, rows)
+        return _render(entity, "list", rows=rows, flags=flags, total=total, pages=pages, state=state, ctx=ctx)
+
+    @requires(entity.role_write)
+    def new_view():
+        session = get_session()
+        form = entity.form(data=request.args.to_dict() if request.method == "GET" else None)
+        entity.prepare_form(form, session, g.org, None)
+        if request.method == "GET":
+            spare_rows(form)
+        if request.method == "POST" and "add_row" in request.form:
+            grow_rows(form)
+        elif form.validate_on_submit():
+            done = save(form, lambda data: entity.create(session, g.org, data, actor()))
+            if done:
+                obj, _changes = done
+                flash(_("%(what)s created.", what=entity.name_of(obj)), "ok")
+                return redirect(url_for(f"{entity.area}.detail", record_id=obj.id))
+        status = 422 if form.errors else 200
+        return _render(entity, "new", status, form=form, obj=None)
+
+    @requires(entity.role_read)
+    def detail_view(record_id: int):
+        session = get_session()
+        obj = get_or_404(model, record_id, g.org)
+        flags = entity.flags(session, g.org, [obj]).get(obj.id, []) if entity.flags else []
+        extra = entity.detail_context(session, g.org, obj)
+        # The form, filled from the record, lays the detail page out the same way as the edit page.
+        shown = entity.form(obj=entity.form_from_record(obj) if entity.form_from_record else obj, meta={"csrf": False})
+        entity.prepare_form(shown, session, g.org, obj)
+        return _render(entity, "detail", obj=obj, flags=flags, shown=shown, **extra)
+
+    @requires(entity.role_write)
+    def edit_view(record_id: int):
+        session = get_session()
+        obj = get_or_404(model, record_id, g.org)
+        if request.method == "GET":
+            form = entity.form(obj=entity.form_from_record(obj) if entity.form_from_record else obj)
+            form.version.data = str(obj.version)
+            spare_rows(form)
+        else:
+            form = entity.form()
+        entity.prepare_form(form, session, g.org, obj)
+        if request.method == "POST" and "add_row" in request.form:
+            grow_rows(form)
+        elif form.validate_on_submit():
+            done = save(form, lambda data: entity.update(session, g.org, obj, data, actor()), with_version=True)
+            if done is not None:
+                flash(_("Saved.") if done else _("Nothing changed."), "ok")
+                return redirect(url_for(f"{entity.area}.detail", record_id=obj.id))
+        status = 422 if form.errors or form.form_errors else 200
+        return _render(entity, "edit", status, form=form, obj=obj)
+
+    @requires(entity.role_write)
+    def delete_view(record_id: int):
+        session = get_session()
+        obj = get_or_404(model, record_id, g.org)
+        blockers = entity.before_delete(session, g.org, obj)
+        form = RecordForm()
+        if request.method == "POST" and not blockers and form.validate_on_submit():
+            name = entity.name_of(obj)
+            entity.delete(session, g.org, obj, actor())
+            session.commit()
+            flash(_("%(what)s deleted.", what=name), "ok")
+            return redirect(url_for(f"{entity.area}.list"))
+        status = 409 if blockers and request.method == "POST" else 200
+        return _render(entity, "delete", status, obj=obj, blockers=blockers, form=form)
+
+    bp.add_url_rule("/", "list", list_view)
+    bp.add_url_rule("/new", "new", new_view, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:record_id>", "detail", detail_view)
+    bp.add_url_rule("/<int:record_id>/edit", "edit", edit_view, methods=["GET", "POST"])
+    bp.add_url_rule("/<int:record_id>/delete", "delete", delete_view, methods=["GET", "POST"])
+
+    if entity.retire is not None:
+
+        @requires(entity.role_write)
+        def retire_view(record_id: int):
+            session = get_session()
+            obj = get_or_404(model, record_id, g.org)
+            if RecordForm().validate_on_submit():
+                entity.retire(session, g.org, obj, actor())
+                session.commit()
+                flash(_("%(what)s retired.", what=entity.name_of(obj)), "ok")
+            else:
+                flash(_("The form expired. Try again."), "bad")
+            return redirect(url_for(f"{entity.area}.detail", record_id=obj.id))
+
+        bp.add_url_rule("/<int:record_id>/retire", "retire", retire_view, methods=["POST"])
+    bp.entity = entity
+
+
+def save(form: RecordForm, run: Callable[[dict], Any], with_version: bool = False):
+    """Run the service with the form's answers and commit once; on refusal roll back and show why at the field.
+
+    Returns the service's result, or None when nothing was saved.
+    """
+    session = get_session()
+    data = form.record_data()
+    if with_version:
+        data["version"] = form.version.data
+    try:
+        result = run(data)
+    except Invalid as exc:
+        session.rollback()
+        attach_errors(form, exc.errors)
+        return None
+    except StaleRecord:
+        session.rollback()
+        form.form_errors.append(_("Someone saved this record after you opened it. Reload it and redo your change."))
+        return None
+    session.commit()
+    return result
+
+
+def attach_errors(form: RecordForm, errors: dict[str, list[str]]) -> None:
+    """Service errors shown next to their field; a field the form lacks goes to the top of the form."""
+    for name, messages in errors.items():
+        target = _find_field(form, name)
+        translated = [_(m) for m in messages]
+        if target is None:
+            form.form_errors.extend(translated)
+        else:
+            target.errors = list(target.errors or []) + translated
+
+
+def _find_field(form, name: str):
+    if name in form._fields:
+        return form[name]
+    parts = name.split("-")
+    field = form._fields.get(parts[0])
+    for part in parts[1:]:
+        if field is None:
+            return None
+        if part.isdigit() and hasattr(field, "entries"):
+            index = int(part)
+            field = field.entries[index] if index < len(field.entries) else None
+        elif hasattr(field, "form"):
+            field = field.form._fields.get(part)
+        else:
+            return field
+    return field
