@@ -72,7 +72,7 @@ class TriStateField(Select):
         super().__init__(
             label,
             validators or [Optional()],
-            choices=[("", _l("Not stated")), ("yes", _l("Yes")), ("no", _l("No"))],
+            choices=plain_choices([("", _l("Not stated")), ("yes", _l("Yes")), ("no", _l("No"))]),
             **kwargs,
         )
 
@@ -133,6 +133,23 @@ class RecordForm(FlaskForm):
 
     version = HiddenField()
 
+    def requirements(self):
+        """Answers one choice makes necessary, as (field, message) pairs: checked even when that field is empty.
+
+        WTForms' Optional() stops a field's own validators on an empty answer, so these live at form level.
+        """
+        return ()
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for name, message in self.requirements():
+            field = self[name]
+            if not field.errors:
+                field.errors = [*field.errors, str(message)]
+                ok = False
+        self._errors = None
+        return ok
+
     def record_data(self) -> dict:
         """The answers as the record's fields: blank text is None, repeatable rows without content dropped."""
         out = {}
@@ -143,12 +160,18 @@ class RecordForm(FlaskForm):
         return out
 
 
+def _blank_row(entry) -> bool:
+    """A row left as it was offered: empty, or only its preset choices (a kind "storage" with no country)."""
+    return all(
+        f.data in (None, "", False, [], f.default) for name, f in entry.form._fields.items() if name != "csrf_token"
+    )
+
+
 def _value(field):
     if isinstance(field, TriStateField):
         return field.record_value()
     if isinstance(field, FieldList):
-        rows = [_value(entry) for entry in field.entries]
-        return [r for r in rows if any(v not in (None, "", False) for v in r.values())]
+        return [_value(entry) for entry in field.entries if not _blank_row(entry)]
     if isinstance(field, FormField):
         return {n: _value(f) for n, f in field.form._fields.items() if n != "csrf_token"}
     if isinstance(field, SelectMultipleField):

@@ -48,18 +48,13 @@ class RetentionRuleForm(RecordForm):
         if field.data is None and not self.covers_backups.data:
             raise ValidationError(_l("Pick the activity whose data this rule covers, or tick “backups”."))
 
-    def validate_value(self, field):
-        if self.kind.data in ("fixed", "from_event", "versions") and field.data is None:
-            raise ValidationError(_l("Give the number."))
-
-    def validate_unit(self, field):
-        if self.kind.data in ("fixed", "from_event") and not field.data:
-            raise ValidationError(_l("Pick the unit of the duration."))
-
-    def validate_event(self, field):
-        if self.kind.data == "from_event" and not field.data:
-            raise ValidationError(_l("Pick the event the duration runs from."))
-
-    def validate_until(self, field):
-        if self.kind.data == "until_date" and not field.data:
-            raise ValidationError(_l("Give the date the data are kept until."))
+    def requirements(self):
+        kind = self.kind.data
+        if kind in ("fixed", "from_event", "versions") and self.value.data is None and not self.value.errors:
+            yield "value", _l("Give the number.")
+        if kind in ("fixed", "from_event") and not self.unit.data:
+            yield "unit", _l("Pick the unit of the duration.")
+        if kind == "from_event" and not self.event.data:
+            yield "event", _l("Pick the event the duration runs from.")
+        if kind == "until_date" and not self.until.data and not self.until.errors:
+            yield "until", _l("Give the date the data are kept until.")

@@ -64,6 +64,6 @@ class TransferForm(RecordForm):
         if self.mechanism.data == "derogation" and not field.data:
             raise ValidationError(_l("Name the Art. 49 ground relied on."))
 
-    def validate_dpf_checked_on(self, field):
-        if self.mechanism.data == "dpf" and not field.data:
-            raise ValidationError(_l("Give the date the importer's certification was checked."))
+    def requirements(self):
+        if self.mechanism.data == "dpf" and not self.dpf_checked_on.data and not self.dpf_checked_on.errors:
+            yield "dpf_checked_on", _l("Give the date the importer's certification was checked.")

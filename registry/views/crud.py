@@ -355,7 +355,7 @@ def attach_errors(form: RecordForm, errors: dict[str, list[str]]) -> None:
             form.form_errors.extend(translated)
         else:
             target.errors = list(target.errors or []) + translated
-
+    form._errors = None  # WTForms caches `form.errors`; it must see the errors just added
 
 def _find_field(form, name: str):
     if name in form._fields:
