@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.services.organisations import organisation_summaries, update_organisation
-from registry.views.crud import WRITE, actor, org_blueprint, requires, save
+from registry.views.crud import READ, WRITE, actor, org_blueprint, requires, save
 
 bp = org_blueprint("organisations", __name__)
 
 
 @bp.get("/")
+@requires(READ)
 def detail():
     session = get_session()
     summary = next(s for s in organisation_summaries(session) if s.id == g.org.id)
