@@ -8,7 +8,7 @@ from registry.forms import as_answers, plain_choices
 from registry.forms.activities import ROLES, STATUSES, ActivityForm
 from registry.models import Activity, ClientController, SecurityMeasure, SubProcessor
 from registry.services import activities as service
-from registry.views.crud import Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import TRANSFER, RULE, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import badge, date_text
 
 bp = org_blueprint("activities", __name__)
@@ -37,10 +37,10 @@ def form_from_record(obj: Activity):
 def before_delete(session, org, obj) -> list[Blocker]:
     users = service.activity_users(session, org, obj)
     return [
-        Blocker(f"{_l('Transfer')}: {t.recipient}", url_for("transfers.detail", record_id=t.id))
+        Blocker(f"{TRANSFER}: {t.recipient}", url_for("transfers.detail", record_id=t.id))
         for t in users["transfers"]
     ] + [
-        Blocker(f"{_l('Retention rule')}: {r.subject or r.kind}", url_for("retention.detail", record_id=r.id))
+        Blocker(f"{RULE}: {r.subject or r.kind}", url_for("retention.detail", record_id=r.id))
         for r in users["retention"]
     ]
 

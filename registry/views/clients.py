@@ -7,7 +7,7 @@ from registry.forms import country_choices
 from registry.forms.clients import ClientControllerForm
 from registry.models import ClientController
 from registry.services import clients as service
-from registry.views.crud import Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import country_text, date_text
 
 bp = org_blueprint("clients", __name__)
@@ -15,7 +15,7 @@ bp = org_blueprint("clients", __name__)
 
 def before_delete(session, org, obj) -> list[Blocker]:
     return [
-        Blocker(f"{_l('Activity')}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
+        Blocker(f"{ACTIVITY}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
         for a in service.client_users(session, org, obj)["activities"]
     ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
@@ -18,6 +19,8 @@ from registry.services.organisations import get_by_slug
 
 PAGE_SIZE = 50
 READ, WRITE = "reader", "editor"
+# Names of the records that can block a delete, shown before each blocker.
+ACTIVITY, TRANSFER, RULE = _l("Activity"), _l("Transfer"), _l("Retention rule")
 
 
 @dataclass

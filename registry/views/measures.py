@@ -7,7 +7,7 @@ from registry.forms import vocab_choices
 from registry.forms.measures import SecurityMeasureForm
 from registry.models import SecurityMeasure
 from registry.services import measures as service
-from registry.views.crud import Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import vocab_text
 
 bp = org_blueprint("measures", __name__)
@@ -15,7 +15,7 @@ bp = org_blueprint("measures", __name__)
 
 def before_delete(session, org, obj) -> list[Blocker]:
     return [
-        Blocker(f"{_l('Activity')}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
+        Blocker(f"{ACTIVITY}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
         for a in service.measure_users(session, org, obj)["activities"]
     ]
 

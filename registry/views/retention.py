@@ -17,16 +17,17 @@ bp = org_blueprint("retention", __name__)
 def duration_text(r: RetentionRule) -> str:
     """The rule in words, e.g. "At least 5 years from the end of the contract"."""
     kinds, bounds, units = dict(KINDS), dict(BOUNDS), dict(UNITS)
+    from_, versions, until = _l("from"), _l("versions"), _l("Until")
     bound = "" if r.bound == "exact" else f"{bounds.get(r.bound, r.bound)} "
     if r.kind in ("fixed", "from_event") and r.value:
         text = f"{bound}{r.value} {units.get(r.unit, r.unit or '')}"
         if r.kind == "from_event":
-            text += f" · {_l('from')} {vocab_text('retention_events', r.event) if r.event else '?'}"
+            text += f" · {from_} {vocab_text('retention_events', r.event) if r.event else '?'}"
         return text
     if r.kind == "versions" and r.value:
-        return f"{bound}{r.value} {_l('versions')}"
+        return f"{bound}{r.value} {versions}"
     if r.kind == "until_date":
-        return f"{_l('Until')} {date_text(r.until)}"
+        return f"{until} {date_text(r.until)}"
     return str(kinds.get(r.kind, r.kind))
 
 

@@ -8,7 +8,7 @@ from registry.forms import as_answers, country_choices, plain_choices
 from registry.forms.subprocessors import STATUSES, SubProcessorForm
 from registry.models import ProcessingLocation, SubProcessor
 from registry.services import subprocessors as service
-from registry.views.crud import Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import badge, country_text, date_text
 
 bp = org_blueprint("subprocessors", __name__)
@@ -22,10 +22,10 @@ def _in_country(stmt, code):
 def before_delete(session, org, obj) -> list[Blocker]:
     users = service.subprocessor_users(session, org, obj)
     return [
-        Blocker(f"{_l('Activity')}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
+        Blocker(f"{ACTIVITY}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
         for a in users["activities"]
     ] + [
-        Blocker(f"{_l('Transfer')}: {t.recipient}", url_for("transfers.detail", record_id=t.id))
+        Blocker(f"{TRANSFER}: {t.recipient}", url_for("transfers.detail", record_id=t.id))
         for t in users["transfers"]
     ]
 

@@ -70,7 +70,8 @@ def _destination(t, ctx) -> str:
 
 def _mechanism(t, ctx) -> str:
     text = vocab_text("transfer_mechanisms", t.mechanism) if t.mechanism else "—"
-    return f"{text} · {_l('module')} {t.scc_module}" if t.mechanism == "scc" and t.scc_module else text
+    module = _l("module")
+    return f"{text} · {module} {t.scc_module}" if t.mechanism == "scc" and t.scc_module else text
 
 
 ENTITY = Entity(
