@@ -13,7 +13,13 @@ AUTHORISATIONS = [
 ]
 ASSISTANCE = [("full", _l("Helps answer the requests")), ("forward_only", _l("Only forwards the requests"))]
 AUDIT_COSTS = [("controller", _l("The client")), ("processor", _l("Us (processor)")), ("shared", _l("Shared"))]
-END_FATES = [("controller_choice", _l("Return or delete, at the client's choice")), ("return", _l("Return")), ("delete", _l("Delete"))]
+END_FATES = [
+    ("controller_choice", _l("Return or delete, at the client's choice")),
+    ("return_or_delete", _l("Return or delete, the processor decides")),
+    ("return", _l("Return")),
+    ("delete", _l("Delete")),
+]
+DELAY_UNITS = [("days", _l("days")), ("weeks", _l("weeks")), ("months", _l("months")), ("years", _l("years"))]
 LANGUAGES = [("fr", _l("French")), ("en", _l("English"))]
 
 
@@ -59,7 +65,8 @@ class ClientControllerForm(RecordForm):
         _l("At the end of the contract (Art. 28(3)(g))"), choices=plain_choices(END_FATES, blank=True)
     )
     end_destruction_certified = TriStateField(_l("Destruction certified in writing"))
-    end_delay_days = _days(_l("Within (days)"))
+    end_delay_value = _days(_l("Within"))
+    end_delay_unit = Select(_l("Unit of the delay"), choices=plain_choices(DELAY_UNITS, blank=True))
     information_available = TriStateField(_l("Information to demonstrate compliance (Art. 28(3)(h))"))
     infringing_instruction_notice = TriStateField(_l("We warn of an infringing instruction (Art. 28(3), last para.)"))
     audits_per_year = _days(_l("Audits per year at most"), top=365)
@@ -67,6 +74,12 @@ class ClientControllerForm(RecordForm):
     audit_cost = Select(_l("Audit costs borne by"), choices=plain_choices(AUDIT_COSTS, blank=True))
     audit_inspections = TriStateField(_l("On-site inspections allowed"))
     notes = TextAreaField(_l("Notes"))
+
+    def requirements(self):
+        if self.end_delay_value.data is not None and not self.end_delay_unit.data:
+            yield "end_delay_unit", _l("Pick the unit of the delay.")
+        if self.end_delay_unit.data and self.end_delay_value.data is None and not self.end_delay_value.errors:
+            yield "end_delay_value", _l("Give the number.")
 
     sections = (
         (_l("The client"), ("legal_name", "address", "country", "contact_name", "contact_email", "dpo_name",
@@ -77,7 +90,7 @@ class ClientControllerForm(RecordForm):
         (_l("Breaches (Art. 33(2))"), ("breach_notice_hours", "breach_notice_undue_delay")),
         (_l("Terms of Art. 28(3)"), ("instructions_documented", "confidentiality", "security_measures", "flow_down",
                                      "assistance_rights", "assistance_compliance", "end_fate",
-                                     "end_destruction_certified", "end_delay_days", "information_available",
+                                     "end_destruction_certified", "end_delay_value", "end_delay_unit", "information_available",
                                      "infringing_instruction_notice")),
         (_l("Audits (Art. 28(3)(h))"), ("audits_per_year", "audit_notice_days", "audit_cost", "audit_inspections")),
         (_l("Notes"), ("notes",)),

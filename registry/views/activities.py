@@ -8,6 +8,7 @@ from registry.forms import as_answers, plain_choices
 from registry.forms.activities import ROLES, STATUSES, ActivityForm
 from registry.models import Activity, ClientController, SecurityMeasure, SubProcessor
 from registry.services import activities as service
+from registry.services.flags import flags_for_activities
 from registry.views.crud import TRANSFER, RULE, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import badge, date_text
 
@@ -45,6 +46,25 @@ def before_delete(session, org, obj) -> list[Blocker]:
     ]
 
 
+def _edit(anchor):
+    return lambda obj, flag: url_for("activities.edit", record_id=obj.id) + "#" + anchor
+
+
+def _record_transfer(obj, flag):
+    params = dict(flag.params)
+    return url_for("transfers.new", activity_id=obj.id, destination_country=params.get("country"),
+                   recipient=params.get("recipient"))
+
+
+FIXES = {
+    "clients": _edit("client_ids"),
+    "subprocessors": _edit("subprocessor_ids"),
+    "measures": _edit("measure_ids"),
+    "retention_rules": lambda obj, flag: url_for("retention.new", activity_id=obj.id),
+    "transfers": _record_transfer,
+}
+
+
 def detail_context(session, org, obj) -> dict:
     return service.activity_users(session, org, obj)
 
@@ -77,5 +97,7 @@ ENTITY = Entity(
     prepare_form=prepare_form,
     form_from_record=form_from_record,
     detail_context=detail_context,
+    flags=flags_for_activities,
+    fixes=FIXES,
 )
 register_crud(bp, ENTITY)

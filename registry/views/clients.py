@@ -7,6 +7,7 @@ from registry.forms import country_choices
 from registry.forms.clients import ClientControllerForm
 from registry.models import ClientController
 from registry.services import clients as service
+from registry.services.flags import flags_for_clients
 from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import country_text, date_text
 
@@ -44,5 +45,6 @@ ENTITY = Entity(
     delete=service.delete_client,
     before_delete=before_delete,
     detail_context=lambda session, org, obj: service.client_users(session, org, obj),
+    flags=flags_for_clients,
 )
 register_crud(bp, ENTITY)

@@ -80,6 +80,8 @@ class Entity:
     detail_context: Callable[..., dict] = lambda session, org, obj: {}
     page_context: Callable[..., dict] = lambda session, org, rows: {}  # batch look-ups for the list's cells
     list_options: Sequence[Any] = ()
+    # Flag field -> where to fix it, when that is not the edit form's field of the same name.
+    fixes: dict[str, Callable[[Any, Any], str]] = field(default_factory=dict)
     role_read: str = READ
     role_write: str = WRITE
 
@@ -150,6 +152,16 @@ def _template(entity: Entity, action: str) -> list[str]:
 def _render(entity: Entity, action: str, status: int = 200, **ctx):
     names = [n for n in _template(entity, action) if n]
     return render_template(names, entity=entity, org=g.org, action=action, **ctx), status
+
+
+def fix_url(entity: Entity, obj, flag) -> str | None:
+    """Where the user fixes what a flag reports: the field of the edit form, or the record that is missing."""
+    if flag.field in entity.fixes:
+        return entity.fixes[flag.field](obj, flag)
+    if flag.field == "organisation":
+        return url_for("organisations.edit")
+    edit = url_for(f"{entity.area}.edit", record_id=obj.id)
+    return f"{edit}#{flag.field}" if flag.field else edit
 
 
 def list_state(entity: Entity) -> dict:
@@ -264,7 +276,9 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
         # The form, filled from the record, lays the detail page out the same way as the edit page.
         shown = entity.form(obj=entity.form_from_record(obj) if entity.form_from_record else obj, meta={"csrf": False})
         entity.prepare_form(shown, session, g.org, obj)
-        return _render(entity, "detail", obj=obj, flags=flags, shown=shown, **extra)
+        return _render(
+            entity, "detail", obj=obj, flags=flags, shown=shown, fix=lambda f: fix_url(entity, obj, f), **extra
+        )
 
     @requires(entity.role_write)
     def edit_view(record_id: int):

@@ -20,6 +20,13 @@ STATUS_LABELS = {
 }
 
 
+SEVERITY_LABELS = {"missing": _l("Missing"), "risk": _l("Risk"), "warning": _l("To check")}
+
+
+def severity_label(code: str) -> str:
+    return str(SEVERITY_LABELS.get(code, code))
+
+
 def date_text(value: date | None) -> str:
     return format_date(value, "medium") if value else ""
 
@@ -48,4 +55,4 @@ def init_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
         fdate=date_text, fnum=number, country=country_text, badge=badge,
     )
-    app.jinja_env.globals.update(vocab_text=vocab_text, country_text=country_text)
+    app.jinja_env.globals.update(vocab_text=vocab_text, country_text=country_text, severity_label=severity_label)

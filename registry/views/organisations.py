@@ -2,13 +2,17 @@
 
 from zoneinfo import available_timezones
 
-from flask import flash, g, redirect, render_template, request, url_for
+from dataclasses import dataclass
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
-from registry.services.organisations import organisation_summaries, update_organisation
-from registry.views.crud import READ, WRITE, actor, org_blueprint, requires, save
+from registry.services.flags import dashboard
+from registry.services.organisations import update_organisation
+from registry.views.crud import READ, WRITE, actor, fix_url, org_blueprint, requires, save
 
 bp = org_blueprint("organisations", __name__)
 
@@ -17,17 +21,38 @@ bp = org_blueprint("organisations", __name__)
 @requires(READ)
 def detail():
     session = get_session()
-    summary = next(s for s in organisation_summaries(session) if s.id == g.org.id)
-    return render_template("organisations/detail.html", org=g.org, summary=summary, board=_board(session))
+    board = dashboard(session, g.org)
+    sections = [
+        Section("activities", _l("Activities incomplete against Art. 30"), board.activities),
+        Section("transfers", _l("Transfers lacking safeguards"), board.transfers),
+        Section("subprocessors", _l("Sub-processors without a DPA or processing outside the EEA"), board.subprocessors),
+        Section("clients", _l("Client contracts missing Art. 28 terms"), board.clients),
+        Section("retention", _l("Retention rules without a starting event"), board.retention),
+    ]
+    return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
+                           fix=_fix, name_of=_name_of, shown=SHOWN)
 
 
-def _board(session):
-    """The lead's batched dashboard rules, once they exist on this branch."""
-    try:
-        from registry.services.flags import dashboard
-    except ImportError:
-        return None
-    return dashboard(session, g.org)
+SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only
+
+
+@dataclass
+class Section:
+    area: str
+    title: object
+    items: list
+
+
+def _entity(area: str):
+    return current_app.blueprints[area].entity
+
+
+def _fix(area: str, obj, flag) -> str | None:
+    return fix_url(_entity(area), obj, flag)
+
+
+def _name_of(area: str, obj) -> str:
+    return _entity(area).name_of(obj)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

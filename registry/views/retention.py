@@ -7,6 +7,7 @@ from registry.forms import plain_choices
 from registry.forms.retention import BOUNDS, END_ACTIONS, KINDS, UNITS, RetentionRuleForm
 from registry.models import Activity, RetentionRule
 from registry.services import retention as service
+from registry.services.flags import flags_for_retention
 from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import date_text, vocab_text
 from registry.views.transfers import record_names
@@ -74,5 +75,6 @@ ENTITY = Entity(
     page_context=lambda session, org, rows: record_names(session, org, [r.activity_id for r in rows if r.activity_id], []),
     detail_context=lambda session, org, obj: {"duration": duration_text(obj), "names": record_names(
         session, org, [obj.activity_id] if obj.activity_id else [], [])},
+    flags=flags_for_retention,
 )
 register_crud(bp, ENTITY)

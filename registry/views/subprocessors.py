@@ -8,6 +8,7 @@ from registry.forms import as_answers, country_choices, plain_choices
 from registry.forms.subprocessors import STATUSES, SubProcessorForm
 from registry.models import ProcessingLocation, SubProcessor
 from registry.services import subprocessors as service
+from registry.services.flags import flags_for_subprocessors
 from registry.views.crud import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import badge, country_text, date_text
 
@@ -32,6 +33,15 @@ def before_delete(session, org, obj) -> list[Blocker]:
 
 def _locations(sp, ctx) -> str:
     return ", ".join(dict.fromkeys(country_text(loc.country) for loc in sp.locations))
+
+
+def _fix_location(obj, flag):
+    """A country without a covering transfer is fixed by recording the transfer, prefilled from the flag."""
+    country = dict(flag.params).get("country")
+    if not country:
+        return url_for("subprocessors.edit", record_id=obj.id) + "#locations"
+    return url_for("transfers.new", subprocessor_id=obj.id, destination_country=country, recipient=obj.legal_name,
+                   exporter_role="processor", importer_role="processor")
 
 
 ENTITY = Entity(
@@ -62,5 +72,7 @@ ENTITY = Entity(
     before_delete=before_delete,
     form_from_record=lambda obj: as_answers(obj, locations=list(obj.locations)),
     detail_context=lambda session, org, obj: service.subprocessor_users(session, org, obj),
+    flags=flags_for_subprocessors,
+    fixes={"locations": _fix_location},
 )
 register_crud(bp, ENTITY)

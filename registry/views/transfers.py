@@ -10,6 +10,7 @@ from registry.forms.transfers import TransferForm
 from registry.models import Activity, SubProcessor, Transfer
 from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
 from registry.services import transfers as service
+from registry.services.flags import flags_for_transfers
 from registry.views.formatting import country_text, vocab_text
 
 bp = org_blueprint("transfers", __name__)
@@ -101,5 +102,6 @@ ENTITY = Entity(
     prepare_form=prepare_form,
     page_context=page_context,
     detail_context=lambda session, org, obj: {"names": page_context(session, org, [obj])},
+    flags=flags_for_transfers,
 )
 register_crud(bp, ENTITY)
