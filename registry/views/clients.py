@@ -31,7 +31,7 @@ ENTITY = Entity(
     columns=[
         Column("legal_name", _l("Legal name"), ClientController.legal_name),
         Column("country", _l("Country"), ClientController.country, lambda c, ctx: country_text(c.country)),
-        Column("contract", _l("Contract"), ClientController.contract_reference),
+        Column("contract_reference", _l("Contract"), ClientController.contract_reference),
         Column("start", _l("Start"), ClientController.contract_start, lambda c, ctx: date_text(c.contract_start)),
         Column("end", _l("End"), ClientController.contract_end, lambda c, ctx: date_text(c.contract_end)),
     ],
