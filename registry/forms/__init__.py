@@ -1,6 +1,7 @@
 """Shared pieces of the register's forms: the base form, choice lists from the reference data, tri-state answers."""
 
 from collections.abc import Callable
+from functools import cache
 from datetime import date
 
 from flask import request
@@ -21,14 +22,17 @@ def lang() -> str:
     return locale.language if locale else "fr"
 
 
+@cache
+def _countries_sorted(lg: str) -> tuple[tuple[str, str], ...]:
+    items = sorted(reference.countries().values(), key=lambda c: c.name(lg))
+    return tuple((c.code, f"{c.name(lg)} ({c.code})") for c in items)
+
+
 def country_choices(blank: bool = True) -> Callable[[], list[tuple[str, str]]]:
     """Countries sorted by their name in the interface language, the code shown so it can be typed."""
 
     def build():
-        lg = lang()
-        items = sorted(reference.countries().values(), key=lambda c: c.name(lg))
-        out = [("", "—")] if blank else []
-        return out + [(c.code, f"{c.name(lg)} ({c.code})") for c in items]
+        return ([("", "—")] if blank else []) + list(_countries_sorted(lang()))
 
     return build
 

@@ -44,15 +44,32 @@ def vocab_text(name: str, code) -> str:
     return reference.label(name, None if code is None else str(code), current_lang())
 
 
+_BADGES: dict[tuple[str, str], Markup] = {}
+
+
 def badge(code: str | None) -> Markup:
+    """A status or role as a coloured label; built once per language and code (a list shows hundreds)."""
     if not code:
         return Markup("")
-    label = STATUS_LABELS.get(code, code)
-    return Markup('<span class="badge badge-{}">{}</span>').format(escape(code), label)
+    key = (current_lang(), code)
+    if key not in _BADGES:
+        label = STATUS_LABELS.get(code, code)
+        _BADGES[key] = Markup('<span class="badge badge-{}">{}</span>').format(escape(code), str(label))
+    return _BADGES[key]
+
+
+def flag_summary(flags: list) -> dict | None:
+    """What a list row shows of its flags: how many, the worst severity, and the messages for a tooltip."""
+    if not flags:
+        return None
+    lang = current_lang()
+    severities = {f.severity for f in flags}
+    worst = next((s for s in ("risk", "missing", "warning") if s in severities), "warning")
+    return {"count": len(flags), "worst": worst, "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
 
 
 def init_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
-        fdate=date_text, fnum=number, country=country_text, badge=badge,
+        fdate=date_text, fnum=number, country=country_text, badge=badge, flag_summary=flag_summary,
     )
     app.jinja_env.globals.update(vocab_text=vocab_text, country_text=country_text, severity_label=severity_label)
