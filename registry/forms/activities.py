@@ -1,10 +1,10 @@
 """Form of a processing activity: what it is for, on which basis, about whom, shared with whom, and its links."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from registry.forms import Select, OptionalDate, RecordForm, plain_choices, vocab_choices
+from registry.forms import MultiCheckboxField, Select, OptionalDate, RecordForm, plain_choices, vocab_choices
 
 ROLES = [("controller", _l("As controller (Art. 30(1))")), ("processor", _l("As processor for clients (Art. 30(2))"))]
 STATUSES = [("draft", _l("Draft")), ("active", _l("Active")), ("retired", _l("Retired"))]
@@ -65,14 +65,14 @@ class ActivityForm(RecordForm):
     systems = StringField(_l("Systems and software used"), [Length(max=500)])
     dpia = Select(_l("Impact assessment (Art. 35)"), choices=plain_choices(DPIA), default="not_assessed")
     dpia_date = OptionalDate(_l("Date of the impact assessment"))
-    client_ids = SelectMultipleField(
+    client_ids = MultiCheckboxField(
         _l("Client controllers (Art. 30(2)(a))"), coerce=int, render_kw={"data-search": ""},
         description=_l("The controllers on whose behalf this processing is carried out."),
     )
-    subprocessor_ids = SelectMultipleField(
+    subprocessor_ids = MultiCheckboxField(
         _l("Sub-processors (Art. 28(2))"), coerce=int, render_kw={"data-search": ""}
     )
-    measure_ids = SelectMultipleField(
+    measure_ids = MultiCheckboxField(
         _l("Security measures (Art. 30(1)(g))"), coerce=int, render_kw={"data-search": ""}
     )
 

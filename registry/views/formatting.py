@@ -72,4 +72,12 @@ def init_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
         fdate=date_text, fnum=number, country=country_text, badge=badge, flag_summary=flag_summary,
     )
-    app.jinja_env.globals.update(vocab_text=vocab_text, country_text=country_text, severity_label=severity_label)
+    app.jinja_env.globals.update(
+        vocab_text=vocab_text,
+        country_text=country_text,
+        severity_label=severity_label,
+        # How a linked record is named in "related" lists.
+        activity_label=lambda a: f"{a.reference} · {a.name}",
+        transfer_label=lambda t: f"{t.recipient} · {country_text(t.destination_country) or t.destination_organisation}",
+        rule_label=lambda r: r.subject or vocab_text("data_categories", r.data_category) or str(_l("Retention rule")),
+    )

@@ -25,7 +25,26 @@
       if (first && !select.multiple) { select.value = first.value; select.dispatchEvent(new Event("change")); }
     });
   }
+  function enhanceList(list) {
+    var legend = list.parentNode.querySelector("legend");
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-filter";
+    box.setAttribute("autocomplete", "off");
+    var hint = (document.documentElement.lang === "fr") ? "Filtrer la liste" : "Filter the list";
+    box.placeholder = hint + "…";
+    box.setAttribute("aria-label", (legend ? legend.textContent.trim() + " : " : "") + hint);
+    list.parentNode.insertBefore(box, list);
+    box.addEventListener("input", function () {
+      var needle = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(list.children, function (item) {
+        var checked = item.querySelector("input:checked");
+        item.hidden = !!needle && !checked && item.textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("ul.checklist[data-search]"), enhanceList);
     Array.prototype.forEach.call(document.querySelectorAll("select[data-search]"), function (s) {
       if (s.options.length > 12) { enhance(s); }
     });
