@@ -190,6 +190,8 @@ def main(argv: list[str]) -> None:
                     "/bench/bare/activities?page=120", args.runs),
             compare(client, "sub-processors list, page 1", "/orgs/bench/subprocessors/", "/bench/bare/subprocessors",
                     args.runs),
+            compare(client, "activities, flagged only, page 1", "/orgs/bench/activities/?flagged=1",
+                    "/bench/bare/activities", args.runs),
             compare(client, "activities text search 'payroll'", "/orgs/bench/activities/?q=payroll",
                     "/bench/bare/search?q=payroll", args.runs),
         ]

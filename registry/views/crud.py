@@ -220,12 +220,17 @@ def list_page(entity: Entity, org: Organisation, state: dict):
 
 
 def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int):
-    """Flagged rows only: the rules run in batches over every matching row, since flags are not columns."""
+    """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
+    this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
+    unless every row was examined, which keeps page 1 fast in a register of thousands of records.
+    """
     session = get_session()
-    kept, kept_flags, seen, chunk = [], {}, 0, 500
-    while True:
+    kept, kept_flags, seen, chunk, wanted = [], {}, 0, 200, offset + PAGE_SIZE + 1
+    exhausted = False
+    while len(kept) < wanted:
         batch = session.scalars(stmt.limit(chunk).offset(seen)).all()
         if not batch:
+            exhausted = True
             break
         seen += len(batch)
         found = entity.flags(session, org, batch)
@@ -234,7 +239,7 @@ def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int):
                 kept.append(obj)
                 kept_flags[obj.id] = found[obj.id]
     page = kept[offset : offset + PAGE_SIZE]
-    return page, {o.id: kept_flags[o.id] for o in page}, len(kept)
+    return page, {o.id: kept_flags[o.id] for o in page}, (len(kept) if exhausted else None)
 
 
 def register_crud(bp: Blueprint, entity: Entity) -> None:
@@ -245,7 +250,8 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
     def list_view():
         state = list_state(entity)
         rows, flags, total = list_page(entity, g.org, state)
-        pages = max(1, -(-total // PAGE_SIZE))
+        # total is None when only "there is more" is known (flagged rows of a large register).
+        pages = max(1, -(-total // PAGE_SIZE)) if total is not None else state["page"] + 1
         ctx = entity.page_context(get_session(), g.org, rows)
         return _render(entity, "list", rows=rows, flags=flags, total=total, pages=pages, state=state, ctx=ctx)
 

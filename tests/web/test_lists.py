@@ -67,3 +67,15 @@ def test_list_and_detail_are_in_french_by_default_with_french_dates(client, org,
     client.get("/lang/en")
     page = client.get(f"/orgs/acme/subprocessors/{sp.id}").get_data(as_text=True)
     assert "Mar 1, 2024" in page and "Processing locations" in page
+
+
+def test_flagged_only_pages_through_a_large_register_without_examining_every_row(en, org, session):
+    session.add_all(
+        Activity(organisation_id=org.id, reference=f"R-{i:03}", name=f"Activity {i}", role="controller", status="active")
+        for i in range(PAGE_SIZE * 5)
+    )
+    session.commit()
+    first = en.get("/orgs/acme/activities/?flagged=1").get_data(as_text=True)
+    assert len(names(first)) == PAGE_SIZE and 'rel="next"' in first and "More than 50 records" in first
+    last = en.get("/orgs/acme/activities/?flagged=1&page=5").get_data(as_text=True)
+    assert len(names(last)) == PAGE_SIZE and 'rel="next"' not in last and "250 records" in last
