@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 
@@ -16,35 +15,11 @@ from registry.forms import RecordForm, grow_rows, spare_rows
 from registry.models import Organisation
 from registry.services.crud import Changes, Invalid, StaleRecord
 from registry.services.organisations import get_by_slug
+from registry.views.lists import PAGE_SIZE, Column, Filter, list_page, list_state
 
-PAGE_SIZE = 50
 READ, WRITE = "reader", "editor"
 # Names of the records that can block a delete, shown before each blocker.
 ACTIVITY, TRANSFER, RULE = _l("Activity"), _l("Transfer"), _l("Retention rule")
-
-
-@dataclass
-class Column:
-    """A list column: what it shows (`cell(obj)`, default the attribute) and, when sortable, the SQL to sort by."""
-
-    key: str
-    label: Any
-    sort: ColumnElement | None = None
-    cell: Callable[[Any, dict], Any] | None = None  # (record, page context) -> what the cell shows
-    css: str = ""
-
-    def value(self, obj, ctx: dict):
-        return self.cell(obj, ctx) if self.cell else getattr(obj, self.key)
-
-
-@dataclass
-class Filter:
-    """A list filter read from the query string: `apply(stmt, value)` narrows the select."""
-
-    name: str
-    label: Any
-    choices: Callable[[], list[tuple[str, str]]]
-    apply: Callable[[Any, str], Any]
 
 
 @dataclass
@@ -162,84 +137,6 @@ def fix_url(entity: Entity, obj, flag) -> str | None:
         return url_for("organisations.edit")
     edit = url_for(f"{entity.area}.edit", record_id=obj.id)
     return f"{edit}#{flag.field}" if flag.field else edit
-
-
-def list_state(entity: Entity) -> dict:
-    """The list's query string read once: search text, filters, sort, direction, page, flagged only."""
-    args = request.args
-    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
-    sort = args.get("sort") if args.get("sort") in sortable else entity.default_sort
-    try:
-        page = max(1, int(args.get("page", 1)))
-    except ValueError:
-        page = 1
-    return {
-        "q": (args.get("q") or "").strip()[:200],
-        "filters": {f.name: args.get(f.name, "") for f in entity.filters},
-        "sort": sort,
-        "dir": "desc" if args.get("dir") == "desc" else "asc",
-        "page": page,
-        "flagged": args.get("flagged") == "1",
-    }
-
-
-def list_select(entity: Entity, org: Organisation, state: dict):
-    model = entity.model
-    stmt = select(model).where(model.organisation_id == org.id)
-    if state["q"] and entity.search:
-        needle = state["q"].lower()
-        stmt = stmt.where(or_(*[func.lower(col).contains(needle, autoescape=True) for col in entity.search]))
-    valid = {f.name: f for f in entity.filters}
-    for name, value in state["filters"].items():
-        if value and value in {c for c, _ in valid[name].choices()}:
-            stmt = valid[name].apply(stmt, value)
-    return stmt
-
-
-def _ordered(entity: Entity, stmt, state: dict):
-    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
-    key = sortable.get(state["sort"])
-    if key is None:
-        return stmt.order_by(entity.model.id)
-    order = key.desc() if state["dir"] == "desc" else key.asc()
-    return stmt.order_by(order, entity.model.id)
-
-
-def list_page(entity: Entity, org: Organisation, state: dict):
-    """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
-    session = get_session()
-    stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
-    offset = (state["page"] - 1) * PAGE_SIZE
-    if state["flagged"] and entity.flags:
-        rows, flags, total = _flagged_page(entity, org, stmt, offset)
-    else:
-        total = session.scalar(select(func.count()).select_from(list_select(entity, org, state).subquery()))
-        rows = session.scalars(stmt.limit(PAGE_SIZE).offset(offset)).all()
-        flags = entity.flags(session, org, rows) if entity.flags else {}
-    return rows, flags, total
-
-
-def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int):
-    """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
-    this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
-    unless every row was examined, which keeps page 1 fast in a register of thousands of records.
-    """
-    session = get_session()
-    kept, kept_flags, seen, chunk, wanted = [], {}, 0, 200, offset + PAGE_SIZE + 1
-    exhausted = False
-    while len(kept) < wanted:
-        batch = session.scalars(stmt.limit(chunk).offset(seen)).all()
-        if not batch:
-            exhausted = True
-            break
-        seen += len(batch)
-        found = entity.flags(session, org, batch)
-        for obj in batch:
-            if found.get(obj.id):
-                kept.append(obj)
-                kept_flags[obj.id] = found[obj.id]
-    page = kept[offset : offset + PAGE_SIZE]
-    return page, {o.id: kept_flags[o.id] for o in page}, (len(kept) if exhausted else None)
 
 
 def register_crud(bp: Blueprint, entity: Entity) -> None:

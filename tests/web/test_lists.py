@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from registry.models import Activity
-from registry.views.crud import PAGE_SIZE
+from registry.views.lists import PAGE_SIZE
 
 
 def names(page: str) -> list[str]:
