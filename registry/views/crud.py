@@ -146,11 +146,10 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
     @requires(entity.role_read)
     def list_view():
         state = list_state(entity)
-        rows, flags, total = list_page(entity, g.org, state)
-        # total is None when only "there is more" is known (flagged rows of a large register).
-        pages = max(1, -(-total // PAGE_SIZE)) if total is not None else state["page"] + 1
-        ctx = entity.page_context(get_session(), g.org, rows)
-        return _render(entity, "list", rows=rows, flags=flags, total=total, pages=pages, state=state, ctx=ctx)
+        page = list_page(entity, g.org, state)
+        pages = max(1, -(-page.total // PAGE_SIZE)) if page.total is not None else None
+        ctx = entity.page_context(get_session(), g.org, page.rows)
+        return _render(entity, "list", rows=page.rows, flags=page.flags, page=page, pages=pages, state=state, ctx=ctx)
 
     @requires(entity.role_write)
     def new_view():

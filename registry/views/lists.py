@@ -82,30 +82,52 @@ def _ordered(entity: "Entity", stmt, state: dict):
     return stmt.order_by(order, entity.model.id)
 
 
-def list_page(entity: "Entity", org: Organisation, state: dict):
+# A text search counts its matches up to this number: counting every match of a common word in a register
+# of thousands would scan the whole table, while the page itself stops at its 50th match.
+SEARCH_COUNT_CAP = 500
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows and their flags; `total` is None when only a lower bound is known."""
+
+    rows: list
+    flags: dict
+    total: int | None
+    at_least: int
+    has_next: bool
+
+
+def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
     """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
     session = get_session()
     stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
     offset = (state["page"] - 1) * PAGE_SIZE
     if state["flagged"] and entity.flags:
-        rows, flags, total = _flagged_page(entity, org, stmt, offset)
+        return _flagged_page(entity, org, stmt, offset)
+    matching = list_select(entity, org, state).with_only_columns(entity.model.id)
+    if state["q"]:
+        found = session.scalar(select(func.count()).select_from(matching.limit(SEARCH_COUNT_CAP + 1).subquery()))
+        total = found if found <= SEARCH_COUNT_CAP else None
     else:
-        total = session.scalar(select(func.count()).select_from(list_select(entity, org, state).subquery()))
-        rows = session.scalars(stmt.limit(PAGE_SIZE).offset(offset)).all()
-        flags = entity.flags(session, org, rows) if entity.flags else {}
-    return rows, flags, total
+        total = session.scalar(select(func.count()).select_from(matching.subquery()))
+    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    flags = entity.flags(session, org, rows) if entity.flags else {}
+    return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
 
 
-def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int):
+def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int) -> Page:
     """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
     this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
     unless every row was examined, which keeps page 1 fast in a register of thousands of records.
     """
     session = get_session()
-    kept, kept_flags, seen, chunk, wanted = [], {}, 0, 200, offset + PAGE_SIZE + 1
+    kept, kept_flags, seen, wanted = [], {}, 0, offset + PAGE_SIZE + 1
     exhausted = False
     while len(kept) < wanted:
-        batch = session.scalars(stmt.limit(chunk).offset(seen)).all()
+        # Ask for as many rows as flagged rows are still missing: most records of a real register carry a flag.
+        batch = session.scalars(stmt.limit(max(wanted - len(kept), 20)).offset(seen)).all()
         if not batch:
             exhausted = True
             break
@@ -116,4 +138,5 @@ def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int):
                 kept.append(obj)
                 kept_flags[obj.id] = found[obj.id]
     page = kept[offset : offset + PAGE_SIZE]
-    return page, {o.id: kept_flags[o.id] for o in page}, (len(kept) if exhausted else None)
+    flags = {o.id: kept_flags[o.id] for o in page}
+    return Page(page, flags, len(kept) if exhausted else None, offset + len(page), len(kept) > offset + PAGE_SIZE)

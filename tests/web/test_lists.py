@@ -79,3 +79,16 @@ def test_flagged_only_pages_through_a_large_register_without_examining_every_row
     assert len(names(first)) == PAGE_SIZE and 'rel="next"' in first and "More than 50 records" in first
     last = en.get("/orgs/acme/activities/?flagged=1&page=5").get_data(as_text=True)
     assert len(names(last)) == PAGE_SIZE and 'rel="next"' not in last and "250 records" in last
+
+
+def test_a_search_matching_very_many_records_gives_a_lower_bound_and_keeps_paging(en, org, session):
+    from registry.views.lists import SEARCH_COUNT_CAP
+
+    session.add_all(
+        Activity(organisation_id=org.id, reference=f"R-{i:04}", name=f"Payroll {i}", role="controller")
+        for i in range(SEARCH_COUNT_CAP + 10)
+    )
+    session.commit()
+    page = en.get("/orgs/acme/activities/?q=payroll&page=2").get_data(as_text=True)
+    assert f"More than {SEARCH_COUNT_CAP} records" in page and 'rel="next"' in page and 'rel="prev"' in page
+    assert names(page)[0] == "R-0050"
