@@ -12,10 +12,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from registry import cli, db, i18n
+    from registry import auth, cli, db, i18n
     from registry.views import init_views
 
     db.init_db(app)
+    auth.init_auth(app)
     i18n.init_i18n(app)
     init_views(app)
     cli.init_cli(app)

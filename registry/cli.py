@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from registry.breaches_cli import breaches_cli
 from registry.db import get_session
 
 
@@ -81,7 +82,7 @@ def serve_demo_command(host: str, port: int) -> None:
     """Seed the demo organisations if needed, then serve the app on the embedded database."""
     from flask import current_app
 
-    from registry.services.demo import seed_demo
+    from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
     session = get_session()
     created = seed_demo(session)
@@ -89,10 +90,18 @@ def serve_demo_command(host: str, port: int) -> None:
     if created:
         click.echo(f"Demo organisations created: {', '.join(created)}")
     click.echo(f"Database: {current_app.config['DATABASE_URL']}")
-    click.echo(f"Open http://{host}:{port}/ in a browser (Ctrl+C to stop).")
+    click.echo(f"Open http://{host}:{port}/login in a browser and log in as (Ctrl+C to stop):")
+    for email, password, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<8} {email} / {password}")
+    # The demo server speaks plain HTTP on this machine only: a Secure cookie would never come back.
+    current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     current_app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
 def init_cli(app: Flask) -> None:
-    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command):
+    from registry import cli_accounts
+
+    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
+                    *cli_accounts.COMMANDS):
         app.cli.add_command(command)
+    app.cli.add_command(breaches_cli)

@@ -13,7 +13,8 @@ from registry.models import (
     SubProcessor,
     Transfer,
 )
-from registry.services.crud import Changes, Invalid, apply, check_version, delete_record, owned, touch, validate
+from registry import audit
+from registry.services.crud import Changes, Invalid, apply, check_version, delete_record, owned, record_update, validate
 
 # Form field -> (linked model, relationship on Activity).
 LINKS = {
@@ -56,6 +57,7 @@ def create_activity(session: Session, org: Organisation, data: dict, actor: str)
     changes.update(_apply_links(session, org, obj, data))
     session.add(obj)
     session.flush()
+    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
     return obj, {k: (None, new) for k, (_old, new) in changes.items()}
 
 
@@ -64,18 +66,18 @@ def update_activity(session: Session, org: Organisation, obj: Activity, data: di
     check_version(obj, data.pop("version", None))
     valid = validate(ActivityCreate, data)
     _check_reference(session, org, valid.reference, obj.id)
+    before = audit.snapshot(obj)
     changes = apply(obj, valid.table_values())
     changes.update(_apply_links(session, org, obj, data))
-    touch(obj, changes)
-    session.flush()
+    record_update(session, obj, before, changes, actor)
     return changes
 
 
 def retire_activity(session: Session, org: Organisation, obj: Activity, actor: str) -> Changes:
     """Mark an activity retired: it stays in the register's history instead of being deleted (Art. 30(4))."""
+    before = audit.snapshot(obj)
     changes = apply(obj, {"status": "retired"})
-    touch(obj, changes)
-    session.flush()
+    record_update(session, obj, before, changes, actor)
     return changes
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel
 
+from registry import audit
 from registry.models import Organisation
 from registry.models.base import utcnow
 
@@ -83,6 +84,14 @@ def touch(obj: SQLModel, changes: Changes) -> None:
         obj.version = (obj.version or 1) + 1
 
 
+def record_update(session: Session, obj: SQLModel, before: dict, changes: Changes, actor: str, **where) -> None:
+    """Bump the version, flush, and append the audit entry, only when something actually changed."""
+    touch(obj, changes)
+    session.flush()
+    if changes:
+        audit.record(session, actor, "update", obj, before=before, after=audit.snapshot(obj), **where)
+
+
 def create_record(
     session: Session, org: Organisation, model: type[SQLModel], schema: type[BaseModel], data: dict, actor: str
 ) -> tuple[SQLModel, Changes]:
@@ -92,6 +101,7 @@ def create_record(
     changes = apply(obj, {k: getattr(valid, k) for k in model.model_fields if k in type(valid).model_fields})
     session.add(obj)
     session.flush()
+    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
     return obj, {k: (None, v) for k, (_, v) in changes.items()}
 
 
@@ -101,18 +111,19 @@ def update_record(
     """Change a record of the register and report what changed (Art. 5(2) accountability)."""
     check_version(obj, data.pop("version", None))
     valid = validate(schema, data)
+    before = audit.snapshot(obj)
     changes = apply(obj, {k: getattr(valid, k) for k in type(obj).model_fields if k in type(valid).model_fields})
-    touch(obj, changes)
-    session.flush()
+    record_update(session, obj, before, changes, actor)
     return changes
 
 
 def delete_record(session: Session, org: Organisation, obj: SQLModel, actor: str) -> Changes:
     """Remove a record nothing else depends on; callers check `before_delete` blockers first."""
-    changes = {"id": (obj.id, None)}
+    before = audit.snapshot(obj)
+    audit.record(session, actor, "delete", obj, before=before)
     session.delete(obj)
     session.flush()
-    return changes
+    return {name: (value, None) for name, value in before.items()}
 
 
 def today() -> date:

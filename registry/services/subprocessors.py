@@ -12,7 +12,8 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.crud import Changes, apply, check_version, delete_record, today, touch, validate
+from registry import audit
+from registry.services.crud import Changes, apply, check_version, delete_record, record_update, today, validate
 
 
 def _locations(valid: SubProcessorCreate) -> list[tuple]:
@@ -40,6 +41,7 @@ def create_subprocessor(session: Session, org: Organisation, data: dict, actor: 
     changes.update(_set_locations(obj, valid))
     session.add(obj)
     session.flush()
+    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
     return obj, {k: (None, new) for k, (_old, new) in changes.items()}
 
 
@@ -47,10 +49,10 @@ def update_subprocessor(session: Session, org: Organisation, obj: SubProcessor, 
     """Change a sub-processor's record and processing locations (Art. 28(2): changes are tracked)."""
     check_version(obj, data.pop("version", None))
     valid = validate(SubProcessorCreate, data)
+    before = audit.snapshot(obj)
     changes = apply(obj, _fields(valid))
     changes.update(_set_locations(obj, valid))
-    touch(obj, changes)
-    session.flush()
+    record_update(session, obj, before, changes, actor)
     return changes
 
 
@@ -59,9 +61,9 @@ def retire_subprocessor(session: Session, org: Organisation, obj: SubProcessor, 
     values = {"status": "retired", "retired_on": obj.retired_on or today()}
     if obj.active_from and values["retired_on"] < obj.active_from:
         values["retired_on"] = obj.active_from
+    before = audit.snapshot(obj)
     changes = apply(obj, values)
-    touch(obj, changes)
-    session.flush()
+    record_update(session, obj, before, changes, actor)
     return changes
 
 

@@ -7,17 +7,20 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 
+from registry import auth
+from registry.auth import WRITE_ROLES
 from registry.db import get_session
 from registry.forms import RecordForm, grow_rows, spare_rows
 from registry.models import Organisation
 from registry.services.crud import Changes, Invalid, StaleRecord
-from registry.services.organisations import get_by_slug
 from registry.views.lists import PAGE_SIZE, Column, Filter, list_page, list_state
 
-READ, WRITE = "reader", "editor"
+# What a view needs: any member reads; admins and DPOs write; only admins change the organisation's settings.
+READ, WRITE, ADMIN = "reader", "editor", "admin"
 # Names of the records that can block a delete, shown before each blocker.
 ACTIVITY, TRANSFER, RULE = _l("Activity"), _l("Transfer"), _l("Retention rule")
 
@@ -62,33 +65,27 @@ class Entity:
 
 
 def authorize(role: str) -> None:
-    """The one place a view's role is checked; accounts arrive later, until then every visitor edits.
-
-    An app may install `registry.authorize` (a callable taking the role) to refuse with 403.
-    """
-    check = current_app.extensions.get("registry.authorize")
-    if check is not None and not check(role):
+    """The one place a view's role is checked against the user's role in the organisation (loaded in `g`)."""
+    if role == READ:
+        return
+    allowed = ("admin",) if role == ADMIN else WRITE_ROLES
+    if g.role not in allowed:
         abort(403)
 
 
 def actor() -> str:
-    """Who acts, recorded with each change; a name string until accounts exist."""
-    from flask import session
-
-    return session.get("user") or "web"
+    """Who acts, recorded in the audit trail with each change."""
+    return auth.actor()
 
 
 def org_blueprint(area: str, import_name: str) -> Blueprint:
-    """A blueprint under /orgs/<slug>/<area>: loads the organisation once, 404 when unknown."""
+    """A blueprint under /orgs/<slug>/<area>: logged-in members only; another organisation's URL is a 404."""
     prefix = f"/orgs/<slug>/{area}" if area != "organisations" else "/orgs/<slug>"
     bp = Blueprint(area, import_name, url_prefix=prefix)
 
     @bp.url_value_preprocessor
-    def _load_org(_endpoint, values):
-        org = get_by_slug(get_session(), values.pop("slug"))
-        if org is None:
-            abort(404)
-        g.org = org
+    def _take_slug(_endpoint, values):
+        g.org_slug = values.pop("slug", None)
 
     @bp.url_defaults
     def _add_slug(_endpoint, values):
@@ -96,9 +93,13 @@ def org_blueprint(area: str, import_name: str) -> Blueprint:
             values["slug"] = g.org.slug
 
     @bp.before_request
-    def _check_role():
+    def _load_org_and_check_role():
+        if not current_user.is_authenticated:
+            return auth.login_manager.unauthorized()
+        auth.load_org(g.org_slug)  # 404 unless the user is a member
         view = current_app.view_functions.get(request.endpoint)
         authorize(getattr(view, "required_role", READ))
+        return None
 
     return bp
 
@@ -134,7 +135,8 @@ def fix_url(entity: Entity, obj, flag) -> str | None:
     if flag.field in entity.fixes:
         return entity.fixes[flag.field](obj, flag)
     if flag.field == "organisation":
-        return url_for("organisations.edit")
+        # The organisation's identity is in its settings, which only its admins change.
+        return url_for("organisations.edit") if g.get("role") == "admin" else None
     edit = url_for(f"{entity.area}.edit", record_id=obj.id)
     return f"{edit}#{flag.field}" if flag.field else edit
 

@@ -12,7 +12,7 @@ from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
-from registry.views.crud import READ, WRITE, actor, fix_url, org_blueprint, requires, save
+from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
 
 bp = org_blueprint("organisations", __name__)
 
@@ -56,7 +56,7 @@ def _name_of(area: str, obj) -> str:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@requires(WRITE)
+@requires(ADMIN)
 def edit():
     session = get_session()
     form = OrganisationForm(obj=g.org) if request.method == "GET" else OrganisationForm()

@@ -12,6 +12,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DPO, PASSWORD = "dpo@acme.example.com", "correct horse battery"
 
 
 def _unavailable(reason: str):
@@ -52,13 +53,18 @@ def server(tmp_path):
     from registry import create_app
     from registry.db import get_session
     from registry.models import Organisation
+    from registry.services import users
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "SECRET_KEY": "browser-test"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "SECRET_KEY": "browser-test",
+                      "REGISTRY_BOOTSTRAP_ADMIN": False})
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         session = get_session()
-        session.add(Organisation(slug="acme", legal_name="ACME SAS", country="FR", dpo_name="Jeanne Martin",
-                                 contact_email="contact@acme.example", address="1 rue de la Paix, Paris"))
+        org = Organisation(slug="acme", legal_name="ACME SAS", country="FR", dpo_name="Jeanne Martin",
+                           contact_email="contact@acme.example", address="1 rue de la Paix, Paris")
+        session.add(org)
+        session.flush()
+        users.grant(session, users.create_user(session, DPO, PASSWORD), org, "dpo")
         session.commit()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -70,10 +76,25 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def page(browser):
+def log_in(server):
+    """Log a page in through the login form, as the DPO of ACME."""
+
+    def run(pg) -> None:
+        pg.goto(f"{server}/login")
+        pg.fill("#email", DPO)
+        pg.fill("#password", PASSWORD)
+        pg.locator("form.form button[type=submit]").click()
+        pg.wait_for_url(f"{server}/")
+
+    return run
+
+
+@pytest.fixture
+def page(browser, log_in):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    log_in(pg)
     yield pg
     context.close()
 

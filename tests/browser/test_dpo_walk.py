@@ -46,9 +46,10 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     page.screenshot(path=str(artifacts / "form-en.png"), full_page=True)
 
 
-def test_forms_work_without_javascript_and_by_keyboard(browser, server):
+def test_forms_work_without_javascript_and_by_keyboard(browser, server, log_in):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
+    log_in(page)
     page.goto(f"{server}/orgs/acme/subprocessors/new")
     page.keyboard.press("Tab")  # the skip link comes first
     assert page.evaluate("document.activeElement.className") == "skip"

@@ -26,10 +26,26 @@ class FormClient:
 
 
 @pytest.fixture
-def en(client):
-    """The test client with the interface in English (the source language of messages)."""
+def en(client, auth, org):
+    """The test client logged in as the DPO of ACME, with the interface in English (the messages' source)."""
+    auth.user("dpo@acme.example.com", "dpo", (org.slug,))
+    assert auth.login("dpo@acme.example.com").status_code == 302
     client.get("/lang/en")
     return client
+
+
+@pytest.fixture
+def as_role(client, auth, org):
+    """Log the test client in with a given role in ACME (English interface)."""
+
+    def login(role: str):
+        email = f"{role}@acme.example.com"
+        auth.user(email, role, (org.slug,))
+        assert auth.login(email).status_code == 302
+        client.get("/lang/en")
+        return client
+
+    return login
 
 
 @pytest.fixture
