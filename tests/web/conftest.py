@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from registry.models import Organisation
+from registry.models import Organisation, User
+from registry.services import users as accounts
 from registry.services import activities, clients, measures, retention, subprocessors, transfers
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -26,26 +27,41 @@ class FormClient:
 
 
 @pytest.fixture
-def en(client, auth, org):
-    """The test client logged in as the DPO of ACME, with the interface in English (the messages' source)."""
-    auth.user("dpo@acme.example.com", "dpo", (org.slug,))
-    assert auth.login("dpo@acme.example.com").status_code == 302
-    client.get("/lang/en")
-    return client
+def sign_in(client, session):
+    """Open a login session for a member of an organisation and hand its cookie to the test client.
 
+    The login form itself (argon2 hashing, rate limit, CSRF) is tested in test_auth.py; these tests
+    are about the register's pages, so they skip the password work that would dominate their time.
+    """
 
-@pytest.fixture
-def as_role(client, auth, org):
-    """Log the test client in with a given role in ACME (English interface)."""
-
-    def login(role: str):
-        email = f"{role}@acme.example.com"
-        auth.user(email, role, (org.slug,))
-        assert auth.login(email).status_code == 302
+    def run(email: str, role: str, org) -> object:
+        user = accounts.find_user(session, email)
+        if user is None:
+            user = User(email=email, password_hash="not used: signed in by a test fixture")
+            session.add(user)
+            session.flush()
+        accounts.grant(session, user, org, role)
+        token = accounts.open_session(session, user)
+        session.commit()
+        with client.session_transaction() as cookie:
+            cookie["_user_id"] = token
+            cookie["_fresh"] = True
         client.get("/lang/en")
         return client
 
-    return login
+    return run
+
+
+@pytest.fixture
+def en(sign_in, org):
+    """The test client signed in as the DPO of ACME, with the interface in English (the messages' source)."""
+    return sign_in("dpo@acme.example.com", "dpo", org)
+
+
+@pytest.fixture
+def as_role(sign_in, org):
+    """The test client signed in with a given role in ACME (English interface)."""
+    return lambda role: sign_in(f"{role}@acme.example.com", role, org)
 
 
 @pytest.fixture

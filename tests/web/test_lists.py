@@ -60,10 +60,10 @@ def test_lists_show_only_the_organisations_own_records(en, org, make_org, make_a
     assert names(en.get("/orgs/acme/activities/").get_data(as_text=True)) == ["MINE-1"]
 
 
-def test_list_and_detail_are_in_french_by_default_with_french_dates(client, auth, org, make_subprocessor):
+def test_list_and_detail_are_in_french_by_default_with_french_dates(en, make_subprocessor):
+    client = en
     sp = make_subprocessor(dpa_signed_on=date(2024, 3, 1))
-    auth.user("dpo@acme.example.com", "dpo", ("acme",))
-    auth.login("dpo@acme.example.com")
+    client.get("/lang/fr")
     page = client.get("/orgs/acme/subprocessors/").get_data(as_text=True)
     assert "Sous-traitants ultérieurs" in page and "1 mars 2024" in page
     client.get("/lang/en")

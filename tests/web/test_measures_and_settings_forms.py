@@ -28,8 +28,8 @@ SETTINGS = {"legal_name": "ACME SAS", "country": "FR", "acts_as": "both", "timez
             "dpo_name": "Jeanne Martin", "dpo_email": "dpo@acme.example"}
 
 
-def test_settings_are_saved(forms, org, session, auth):
-    _admin(auth)
+def test_settings_are_saved(forms, org, session, as_role):
+    as_role("admin")
     assert forms.submit("/orgs/acme/settings", {**SETTINGS, "version": "1"}).status_code == 302
     session.expire_all()
     saved = session.get(Organisation, org.id)
@@ -43,15 +43,11 @@ def test_settings_are_saved(forms, org, session, auth):
      ({"dpo_email": "jeanne"}, "dpo_email", "Enter a valid e-mail address."),
      ({"legal_name": ""}, "legal_name", "Give the legal name.")],
 )
-def test_invalid_settings_are_refused_and_nothing_changes(forms, org, session, auth, change, field, message):
-    _admin(auth)
+def test_invalid_settings_are_refused_and_nothing_changes(forms, org, session, as_role, change, field, message):
+    as_role("admin")
     response = forms.submit("/orgs/acme/settings", {**SETTINGS, **change})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and message in page and f'id="{field}-error"' in page
     session.expire_all()
     assert session.get(Organisation, org.id).dpo_name is None
 
-
-def _admin(auth):
-    auth.user("admin@acme.example.com", "admin", ("acme",))
-    assert auth.login("admin@acme.example.com").status_code == 302
