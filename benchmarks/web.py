@@ -8,7 +8,6 @@ that both see the same machine state; the figures are the p50 and p95 of the sam
 
 import argparse
 import random
-import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -19,7 +18,8 @@ from sqlalchemy import func, insert, or_, select
 
 BARE = """<!doctype html><title>bare</title><table>{% for a in rows %}<tr><td><a href="/x/{{ a.id }}">{{ a.reference }}</a></td>
 <td>{{ a.name }}</td><td>{{ a.role }}</td><td>{{ a.status }}</td><td>{{ a.updated_at.date() }}</td></tr>{% endfor %}</table>"""
-BARE_SP = """<!doctype html><title>bare</title><table>{% for s in rows %}<tr><td><a href="/x/{{ s.id }}">{{ s.legal_name }}</a></td>
+BARE_SP = """<!doctype html><title>bare</title><table>{% for s in rows %}
+<tr><td><a href="/x/{{ s.id }}">{{ s.legal_name }}</a></td>
 <td>{{ s.service }}</td><td>{{ s.country }}</td><td>{% for l in s.locations %}{{ l.country }} {% endfor %}</td>
 <td>{{ s.dpa_signed_on }}</td><td>{{ s.status }}</td></tr>{% endfor %}</table>"""
 
@@ -77,7 +77,8 @@ def seed(app, n_activities: int, n_subprocessors: int) -> None:
              "description": "Processing described for the benchmark.", "dpia": "not_assessed",
              "purposes": [{"purpose": "Main purpose", "legal_basis": "art6_1_b" if i % 5 else None, "art9_condition": None}],
              "data_subjects": [{"code": "customers", "detail": None}],
-             "data_categories": [{"code": "identity", "detail": None}] + ([{"code": "health", "detail": None}] if i % 17 == 0 else []),
+             "data_categories": [{"code": "identity", "detail": None}]
+             + ([{"code": "health", "detail": None}] if i % 17 == 0 else []),
              "recipients": [{"code": "internal", "detail": None}] if i % 4 else [], **stamps}
             for i in range(n_activities)
         ])

@@ -1,8 +1,8 @@
 """Shared pieces of the register's forms: the base form, choice lists from the reference data, tri-state answers."""
 
 from collections.abc import Callable
-from functools import cache
 from datetime import date
+from functools import cache
 
 from flask import request
 from flask_babel import get_locale

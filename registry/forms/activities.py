@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from registry.forms import MultiCheckboxField, Select, OptionalDate, RecordForm, plain_choices, vocab_choices
+from registry.forms import MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices, vocab_choices
 
 ROLES = [("controller", _l("As controller (Art. 30(1))")), ("processor", _l("As processor for clients (Art. 30(2))"))]
 STATUSES = [("draft", _l("Draft")), ("active", _l("Active")), ("retired", _l("Retired"))]

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from registry.forms import Select, CountryField, EmailField, OptionalDate, RecordForm, TriStateField, not_before, plain_choices
+from registry.forms import CountryField, EmailField, OptionalDate, RecordForm, Select, TriStateField, not_before, plain_choices
 
 AUTHORISATIONS = [
     ("none_stated", _l("The contract is silent")),

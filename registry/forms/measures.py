@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from registry.forms import Select, RecordForm, vocab_choices
+from registry.forms import RecordForm, Select, vocab_choices
 
 
 class SecurityMeasureForm(RecordForm):

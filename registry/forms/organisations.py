@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from registry.forms import Select, CountryField, EmailField, RecordForm, plain_choices
+from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
 
 ACTS_AS = [
     ("controller", _l("Controller only")),

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from registry.forms import Select, OptionalDate, RecordForm, plain_choices, vocab_choices
+from registry.forms import OptionalDate, RecordForm, Select, plain_choices, vocab_choices
 from registry.forms.transfers import optional_int
 
 KINDS = [

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from registry.forms import Select, CountryField, EmailField, OptionalDate, RecordForm, not_before, plain_choices
+from registry.forms import CountryField, EmailField, OptionalDate, RecordForm, Select, not_before, plain_choices
 
 STATUSES = [("planned", _l("Planned")), ("active", _l("Active")), ("retired", _l("Retired"))]
 KINDS = [("storage", _l("Storage")), ("access", _l("Remote access")), ("support", _l("Support"))]

@@ -5,7 +5,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from registry import reference
-from registry.forms import Select, CountryField, OptionalDate, RecordForm, lang, plain_choices, vocab_choices
+from registry.forms import CountryField, OptionalDate, RecordForm, Select, lang, plain_choices, vocab_choices
 
 PARTY_ROLES = [("controller", _l("Controller")), ("processor", _l("Processor"))]
 

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
+from registry import audit
 from registry.models import (
     Activity,
     ActivityCreate,
@@ -13,7 +14,6 @@ from registry.models import (
     SubProcessor,
     Transfer,
 )
-from registry import audit
 from registry.services.crud import Changes, Invalid, apply, check_version, delete_record, owned, record_update, validate
 
 # Form field -> (linked model, relationship on Activity).

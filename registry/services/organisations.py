@@ -53,8 +53,8 @@ def get_by_slug(session: Session, slug: str) -> Organisation | None:
 
 def update_organisation(session: Session, org: Organisation, data: dict, actor: str) -> dict:
     """Change the organisation's identity, DPO and contacts, printed atop its register (Art. 30(1)(a), 30(2)(a))."""
-    from registry.models import OrganisationCreate
     from registry import audit
+    from registry.models import OrganisationCreate
     from registry.services.crud import apply, check_version, record_update, validate
 
     check_version(org, data.pop("version", None))

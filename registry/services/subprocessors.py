@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
+from registry import audit
 from registry.models import (
     Activity,
     ActivitySubProcessorLink,
@@ -12,7 +13,6 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry import audit
 from registry.services.crud import Changes, apply, check_version, delete_record, record_update, today, validate
 
 

@@ -1,8 +1,7 @@
 """An organisation's dashboard (what is missing or risky, each item linked to its fix) and its settings."""
 
-from zoneinfo import available_timezones
-
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _

@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from registry import reference
 from registry.forms import country_choices, vocab_choices
-from registry.i18n import current_lang
 from registry.forms.transfers import TransferForm
+from registry.i18n import current_lang
 from registry.models import Activity, SubProcessor, Transfer
-from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
 from registry.services import transfers as service
 from registry.services.flags import flags_for_transfers
+from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import country_text, vocab_text
 
 bp = org_blueprint("transfers", __name__)

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from registry.models import Organisation, User
-from registry.services import users as accounts
 from registry.services import activities, clients, measures, retention, subprocessors, transfers
+from registry.services import users as accounts
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -26,7 +26,9 @@ VALID = {
 }
 
 
-def test_valid_activity_is_saved_with_purposes_categories_and_links(forms, org, make_subprocessor, make_measure, make_client, session):
+def test_valid_activity_is_saved_with_purposes_categories_and_links(
+    forms, org, make_subprocessor, make_measure, make_client, session
+):
     sp, measure, client = make_subprocessor(), make_measure(), make_client()
     data = {**VALID, "subprocessor_ids": [str(sp.id)], "measure_ids": [str(measure.id)], "client_ids": [str(client.id)]}
     response = forms.submit(URL, data)

@@ -31,7 +31,8 @@ def test_transfer_form_without_csrf_token_is_refused(en, org, make_subprocessor,
 def test_edit_delete_retire_and_settings_without_csrf_token_are_refused(as_role, make_subprocessor, session, count):
     en = as_role("admin")
     sp = make_subprocessor()
-    assert en.post(f"/orgs/acme/subprocessors/{sp.id}/edit", data={"legal_name": "Changed", "status": "active"}).status_code == 400
+    changed = {"legal_name": "Changed", "status": "active"}
+    assert en.post(f"/orgs/acme/subprocessors/{sp.id}/edit", data=changed).status_code == 400
     assert en.post(f"/orgs/acme/subprocessors/{sp.id}/delete").status_code == 400
     assert en.post(f"/orgs/acme/subprocessors/{sp.id}/retire").status_code == 400
     assert en.post("/orgs/acme/settings", data={"legal_name": "Changed", "country": "FR"}).status_code == 400

@@ -44,7 +44,8 @@ def test_activities_filter_by_role_and_sort_both_ways(en, org, make_activity):
 
 def test_pages_hold_fifty_rows_and_link_to_the_next(en, org, session):
     session.add_all(
-        Activity(organisation_id=org.id, reference=f"R-{i:03}", name=f"Activity {i}", role="controller") for i in range(PAGE_SIZE + 5)
+        Activity(organisation_id=org.id, reference=f"R-{i:03}", name=f"Activity {i}", role="controller")
+        for i in range(PAGE_SIZE + 5)
     )
     session.commit()
     first = en.get("/orgs/acme/activities/").get_data(as_text=True)

@@ -61,7 +61,8 @@ def test_editing_replaces_the_processing_locations(forms, org, make_subprocessor
             "locations-0-country": "FR", "locations-1-country": "CA", "locations-1-kind": "support"}
     assert forms.submit(url, data).status_code == 302
     session.expire_all()
-    assert [(loc.country, loc.kind) for loc in session.get(SubProcessor, sp.id).locations] == [("FR", "storage"), ("CA", "support")]
+    locations = session.get(SubProcessor, sp.id).locations
+    assert [(loc.country, loc.kind) for loc in locations] == [("FR", "storage"), ("CA", "support")]
 
 
 def test_add_row_button_adds_an_empty_location_row_without_saving(forms, org, count):
@@ -76,8 +77,8 @@ def test_edit_of_a_record_changed_meanwhile_is_refused(forms, org, make_subproce
     sp = make_subprocessor()
     url = f"/orgs/acme/subprocessors/{sp.id}/edit"
     token = forms.token(url)
-    data = {"legal_name": "Renamed", "country": "FR", "status": "active", "version": str(sp.version - 1) if sp.version > 1 else "0",
-            "csrf_token": token}
+    stale = str(sp.version - 1) if sp.version > 1 else "0"
+    data = {"legal_name": "Renamed", "country": "FR", "status": "active", "version": stale, "csrf_token": token}
     response = forms.client.post(url, data=data)
     assert response.status_code == 422
     assert "Someone saved this record after you opened it" in response.get_data(as_text=True)
