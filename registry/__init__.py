@@ -11,6 +11,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_config.load(app.instance_path))
     if config:
         app.config.update(config)
+    _config.check(app.config)
 
     from registry import auth, cli, db, i18n
     from registry.views import init_views

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 from registry.models import AuditEntry, AuditHead
@@ -71,8 +72,11 @@ def _lock_head(session: Session) -> tuple[int, str]:
         update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash)
     ).first()
     if row is None:
-        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        except IntegrityError:
+            pass  # two first writers at once: the other one created it, and its row lock now orders us
         return _lock_head(session)
     return row[0], row[1]
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from registry.db import get_session
+from registry.db import get_session, under_flask_cli
 from registry.models import Organisation, User
 from registry.services import users as accounts
 
@@ -109,7 +109,9 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.after_request(_security_headers)
-    if app.config.get("REGISTRY_BOOTSTRAP_ADMIN", True):
+    # The web server's first start only: a `flask` command (db upgrade, restore, users ...) must not add an
+    # account of its own to the database it works on.
+    if app.config.get("REGISTRY_BOOTSTRAP_ADMIN", True) and not under_flask_cli():
         with Session(app.extensions["registry.engine"]) as session:
             created = bootstrap_superuser(session)
         if created:

@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from registry.breaches_cli import breaches_cli
 from registry.db import get_session
+from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
 
 @click.command("orgs")
@@ -29,6 +30,7 @@ def seed_demo_command() -> None:
     """Create the five demo organisations from the source contracts (running it again creates nothing)."""
     from registry.services.demo import seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -84,6 +86,7 @@ def serve_demo_command(host: str, port: int) -> None:
 
     from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -95,7 +98,10 @@ def serve_demo_command(host: str, port: int) -> None:
         click.echo(f"  {role:<8} {email} / {password}")
     # The demo server speaks plain HTTP on this machine only: a Secure cookie would never come back.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # Flask refuses app.run() inside a `flask` command; Werkzeug's server is what `flask run` uses too.
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
 def init_cli(app: Flask) -> None:
@@ -105,3 +111,7 @@ def init_cli(app: Flask) -> None:
                     *cli_accounts.COMMANDS):
         app.cli.add_command(command)
     app.cli.add_command(breaches_cli)
+    from registry.contracts.cli import check_contract_command
+
+    app.cli.add_command(check_contract_command)
+    init_ops_cli(app)

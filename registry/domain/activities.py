@@ -37,12 +37,18 @@ def activity_flags(a: ActivityFacts) -> list[Flag]:
     return _controller_flags(a) if a.role == "controller" else _processor_flags(a)
 
 
-def _controller_flags(a: ActivityFacts) -> list[Flag]:
+def _identity_flags(a: ActivityFacts, code: str, article: str) -> list[Flag]:
+    """Letter (a) of both records: the organisation's name and contact, and its DPO where one is designated."""
     out: list[Flag] = []
     if not a.organisation_identified:
-        out.append(flag("controller_identity_missing", "Art. 30(1)(a)", "organisation"))
+        out.append(flag(code, article, "organisation"))
     if not a.dpo_recorded:
-        out.append(flag("dpo_not_recorded", "Art. 30(1)(a); Art. 37", "organisation", "warning"))
+        out.append(flag("dpo_not_recorded", f"{article}; Art. 37", "organisation", "warning"))
+    return out
+
+
+def _controller_flags(a: ActivityFacts) -> list[Flag]:
+    out = _identity_flags(a, "controller_identity_missing", "Art. 30(1)(a)")
     if not a.purposes:
         out.append(flag("purposes_missing", "Art. 30(1)(b)", "purposes"))
     for p in a.purposes:
@@ -72,11 +78,7 @@ def _controller_flags(a: ActivityFacts) -> list[Flag]:
 
 
 def _processor_flags(a: ActivityFacts) -> list[Flag]:
-    out: list[Flag] = []
-    if not a.organisation_identified:
-        out.append(flag("processor_identity_missing", "Art. 30(2)(a)", "organisation"))
-    if not a.dpo_recorded:
-        out.append(flag("dpo_not_recorded", "Art. 30(2)(a); Art. 37", "organisation", "warning"))
+    out = _identity_flags(a, "processor_identity_missing", "Art. 30(2)(a)")
     if not a.client_names:
         out.append(flag("controller_not_recorded", "Art. 30(2)(a)", "clients"))
     for name in a.clients_without_contact:

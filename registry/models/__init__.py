@@ -18,6 +18,7 @@ from registry.models.breaches import (
     BreachSubProcessorLink,
 )
 from registry.models.clients import ClientController, ClientControllerCreate
+from registry.models.contracts import ContractDocument
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
 from registry.models.retention import RetentionRule, RetentionRuleCreate
@@ -31,6 +32,7 @@ from registry.models.transfers import Transfer, TransferCreate
 from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
 
 __all__ = [
+    "ContractDocument",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

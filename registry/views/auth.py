@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from registry.auth import SignedIn
@@ -23,6 +23,10 @@ class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField("New password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD)])
     confirm = PasswordField("Repeat the new password", validators=[EqualTo("new")])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What the token is for", validators=[DataRequired(), Length(max=100)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -83,3 +87,41 @@ def password():
             flash(_("Password changed: every session was closed, log in again."))
             return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """Personal access tokens for the JSON API: created here, shown once, stored hashed, revocable."""
+    from sqlalchemy import select
+
+    from registry.models import ApiToken
+
+    session = get_session()
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token, created = accounts.create_token(session, current_user.user, form.name.data)
+        session.commit()
+        form = TokenForm(formdata=None)
+    rows = session.execute(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).scalars().all()
+    return render_template("auth/tokens.html", form=form, tokens=rows, created=created)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    from flask import abort
+
+    from registry.models import ApiToken
+
+    session = get_session()
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    accounts.revoke_token(session, token)
+    session.commit()
+    flash(_("Token revoked."))
+    return redirect(url_for("auth.tokens"))

@@ -105,3 +105,15 @@ def test_orgs_lists_slug_role_and_counts(runner, session):
     out = runner.invoke(args=["orgs"]).output
     line = next(line for line in out.splitlines() if line.startswith("pilotim"))
     assert line.split()[:5] == ["pilotim", "both", "10", "3", "17"]
+
+
+def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(app, runner, session, monkeypatch):
+    served = {}
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, port, wsgi, **kw: served.update(host=host, port=port))
+    result = runner.invoke(args=["serve-demo"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5000/login" in result.output
+    assert "dpo@demo.example.com / demo-dpo-password" in result.output
+    assert served == {"host": "127.0.0.1", "port": 5000}
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # no TLS on the local demo server
+    assert get_by_slug(session, "pilotim") is not None

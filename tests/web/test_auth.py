@@ -67,3 +67,24 @@ def test_cookies_are_secure_httponly_samesite_outside_debug(database_url):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     app.extensions["registry.engine"].dispose()
+
+
+def test_api_token_created_in_the_ui_is_shown_once_stored_hashed_and_revocable(client, auth, demo):
+    import re
+
+    from sqlalchemy import select
+
+    from registry.models import ApiToken
+
+    auth.as_role("dpo")
+    page = client.get("/account/tokens").get_data(as_text=True)
+    csrf = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    created = client.post("/account/tokens", data={"csrf_token": csrf, "name": "nightly"}).get_data(as_text=True)
+    clear = re.search(r'<code class="token">(rgt_[^<]+)</code>', created).group(1)
+    assert clear not in client.get("/account/tokens").get_data(as_text=True)  # shown once
+    token = demo.execute(select(ApiToken)).scalars().one()
+    assert token.token_hash != clear and token.name == "nightly"
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', created).group(1)
+    client.post(f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf})
+    demo.expire_all()
+    assert demo.get(ApiToken, token.id).revoked_at is not None
