@@ -49,3 +49,17 @@ def organisation_summaries(session: Session) -> list[OrganisationSummary]:
 
 def get_by_slug(session: Session, slug: str) -> Organisation | None:
     return session.execute(select(Organisation).where(Organisation.slug == slug)).scalars().first()
+
+
+def update_organisation(session: Session, org: Organisation, data: dict, actor: str) -> dict:
+    """Change the organisation's identity, DPO and contacts, printed atop its register (Art. 30(1)(a), 30(2)(a))."""
+    from registry import audit
+    from registry.models import OrganisationCreate
+    from registry.services.crud import apply, check_version, record_update, validate
+
+    check_version(org, data.pop("version", None))
+    valid = validate(OrganisationCreate, {**data, "slug": org.slug})
+    before = audit.snapshot(org)
+    changes = apply(org, {k: getattr(valid, k) for k in OrganisationCreate.model_fields if k != "slug"})
+    record_update(session, org, before, changes, actor, organisation_id=org.id, organisation_slug=org.slug)
+    return changes

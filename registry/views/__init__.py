@@ -1,10 +1,35 @@
-"""Blueprints of the web interface, one per area of the register."""
+"""Blueprints of the web interface, one per area of the register (CSRF protection comes with `registry.auth`)."""
 
 from flask import Flask
 
 
 def init_views(app: Flask) -> None:
-    from registry.views import auth, home
+    from registry.views import (
+        activities,
+        auth,
+        clients,
+        home,
+        measures,
+        organisations,
+        retention,
+        subprocessors,
+        transfers,
+    )
+    from registry.views.formatting import init_formatting
+
+    init_formatting(app)
+
+    @app.context_processor
+    def _role():
+        # What the user may do in the organisation of the page: templates hide what would be refused.
+        from flask import g
+
+        from registry.auth import WRITE_ROLES
+
+        role = g.get("role")
+        return {"can_write": role in WRITE_ROLES, "is_admin": role == "admin"}
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    for module in (organisations, activities, clients, subprocessors, transfers, retention, measures):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,47 @@
+"""Form of the organisation's settings: the identity and contacts printed at the top of its register (Art. 30(1)(a))."""
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
+
+ACTS_AS = [
+    ("controller", _l("Controller only")),
+    ("processor", _l("Processor only")),
+    ("both", _l("Controller and processor")),
+]
+
+
+class OrganisationForm(RecordForm):
+    legal_name = StringField(_l("Legal name"), [DataRequired(_l("Give the legal name.")), Length(max=200)])
+    trade_name = StringField(_l("Trade name"), [Length(max=200)])
+    registration = StringField(_l("Registration number"), [Length(max=100)], description=_l("e.g. SIREN"))
+    address = TextAreaField(_l("Address"), [Length(max=500)])
+    country = CountryField(_l("Country"), [DataRequired(_l("Pick the country."))])
+    contact_email = EmailField(_l("Contact e-mail"))
+    contact_phone = StringField(_l("Contact phone"), [Length(max=50)])
+    dpo_name = StringField(_l("DPO name"), [Length(max=200)])
+    dpo_company = StringField(_l("DPO company (external DPO)"), [Length(max=200)])
+    dpo_email = EmailField(_l("DPO e-mail"))
+    dpo_phone = StringField(_l("DPO phone"), [Length(max=50)])
+    representative = StringField(_l("Representative in the EU (Art. 27)"), [Length(max=500)])
+    acts_as = Select(_l("Registers kept"), choices=plain_choices(ACTS_AS), default="both")
+    timezone = StringField(
+        _l("Time zone"), [DataRequired(_l("Give the time zone."))], render_kw={"list": "timezones"},
+        description=_l("An IANA name such as Europe/Paris."),
+    )
+    notes = TextAreaField(_l("Notes"))
+
+    sections = (
+        (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
+                                          "contact_email", "contact_phone", "representative")),
+        (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
+        (_l("Register"), ("acts_as", "timezone", "notes")),
+    )
+
+    def validate_timezone(self, field):
+        if field.data and field.data.strip() not in available_timezones():
+            raise ValidationError(_l("Pick a time zone from the list, e.g. Europe/Paris."))

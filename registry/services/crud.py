@@ -1,0 +1,152 @@
+"""Generic writes of register records: validate through the non-table model, apply, report {field: (old, new)}."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session, SQLModel
+
+from registry import audit
+from registry.models import Organisation
+from registry.models.base import utcnow
+
+Changes = dict[str, tuple[object, object]]
+
+
+class Invalid(Exception):
+    """Input refused: messages by field name ("" when no single field is at fault)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class StaleRecord(Exception):
+    """The record changed since the form was opened: saving would overwrite someone else's edit."""
+
+
+def validate(schema: type[BaseModel], data: dict) -> BaseModel:
+    """`XCreate.model_validate` with pydantic's errors moved to the field they concern.
+
+    The models' cross-field checks start their message with the field name ("contract_end: ..."),
+    which is how they land next to that field rather than at the top of the form.
+    """
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(errors_by_field(exc)) from None
+
+
+def errors_by_field(exc: ValidationError) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        msg = err.get("msg", "invalid")
+        msg = msg.removeprefix("Value error, ")
+        field = loc[0] if loc else ""
+        if not field and ": " in msg:
+            field, msg = msg.split(": ", 1)
+        elif len(loc) > 1:
+            # An item of a repeatable list: "purposes-0-legal_basis" is the form field's name.
+            field = "-".join(loc)
+        out.setdefault(field, []).append(msg)
+    return out
+
+
+def _plain(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def apply(obj: SQLModel, values: dict, fields: Iterable[str] | None = None) -> Changes:
+    """Set the values on the record and return what actually changed."""
+    changes: Changes = {}
+    for name in fields if fields is not None else values:
+        new = _plain(values[name])
+        old = getattr(obj, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(obj, name, new)
+    return changes
+
+
+def check_version(obj: SQLModel, version: str | int | None) -> None:
+    if version not in (None, "") and int(version) != obj.version:
+        raise StaleRecord()
+
+
+def touch(obj: SQLModel, changes: Changes) -> None:
+    if changes:
+        obj.updated_at = utcnow()
+        obj.version = (obj.version or 1) + 1
+
+
+def record_update(session: Session, obj: SQLModel, before: dict, changes: Changes, actor: str, **where) -> None:
+    """Bump the version, flush, and append the audit entry, only when something actually changed."""
+    touch(obj, changes)
+    session.flush()
+    if changes:
+        audit.record(session, actor, "update", obj, before=before, after=audit.snapshot(obj), **where)
+
+
+def create_record(
+    session: Session, org: Organisation, model: type[SQLModel], schema: type[BaseModel], data: dict, actor: str
+) -> tuple[SQLModel, Changes]:
+    """Add a record to the organisation's register (Art. 30(3): the register is kept in writing)."""
+    valid = validate(schema, data)
+    obj = model(organisation_id=org.id)
+    changes = apply(obj, {k: getattr(valid, k) for k in model.model_fields if k in type(valid).model_fields})
+    session.add(obj)
+    session.flush()
+    audit.record(session, actor, "create", obj, after=audit.snapshot(obj))
+    return obj, {k: (None, v) for k, (_, v) in changes.items()}
+
+
+def update_record(
+    session: Session, org: Organisation, obj: SQLModel, schema: type[BaseModel], data: dict, actor: str
+) -> Changes:
+    """Change a record of the register and report what changed (Art. 5(2) accountability)."""
+    check_version(obj, data.pop("version", None))
+    valid = validate(schema, data)
+    before = audit.snapshot(obj)
+    changes = apply(obj, {k: getattr(valid, k) for k in type(obj).model_fields if k in type(valid).model_fields})
+    record_update(session, obj, before, changes, actor)
+    return changes
+
+
+def delete_record(session: Session, org: Organisation, obj: SQLModel, actor: str) -> Changes:
+    """Remove a record nothing else depends on; callers check `before_delete` blockers first."""
+    before = audit.snapshot(obj)
+    audit.record(session, actor, "delete", obj, before=before)
+    session.delete(obj)
+    session.flush()
+    return {name: (value, None) for name, value in before.items()}
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def check_owned(session: Session, org: Organisation, model: type[SQLModel], record_id: int | None, field: str) -> None:
+    """A link to another record must stay inside the organisation: an id from elsewhere is refused at its field."""
+    if record_id is None:
+        return
+    other = session.get(model, record_id)
+    if other is None or other.organisation_id != org.id:
+        raise Invalid({field: ["Pick a record of this organisation."]})
+
+
+def owned(session: Session, org: Organisation, model: type[SQLModel], ids: Iterable[int], field: str) -> list:
+    """The records with these ids, all of this organisation, in one query."""
+    from sqlalchemy import select
+
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        return []
+    rows = session.scalars(select(model).where(model.organisation_id == org.id, model.id.in_(wanted))).all()
+    if len(rows) != len(wanted):
+        raise Invalid({field: ["Pick a record of this organisation."]})
+    return sorted(rows, key=lambda r: r.id)

@@ -1,0 +1,83 @@
+"""How values appear on screen in the chosen language: dates, numbers, countries, vocabulary codes, statuses."""
+
+from datetime import date
+
+from flask import Flask
+from flask_babel import format_date, format_decimal
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from registry import reference
+from registry.i18n import current_lang
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "active": _l("Active"),
+    "retired": _l("Retired"),
+    "planned": _l("Planned"),
+    "controller": _l("Controller"),
+    "processor": _l("Processor"),
+}
+
+
+SEVERITY_LABELS = {"missing": _l("Missing"), "risk": _l("Risk"), "warning": _l("To check")}
+
+
+def severity_label(code: str) -> str:
+    return str(SEVERITY_LABELS.get(code, code))
+
+
+def date_text(value: date | None) -> str:
+    return format_date(value, "medium") if value else ""
+
+
+def number(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def country_text(code: str | None) -> str:
+    c = reference.country(code)
+    return c.name(current_lang()) if c else (code or "")
+
+
+def vocab_text(name: str, code) -> str:
+    return reference.label(name, None if code is None else str(code), current_lang())
+
+
+_BADGES: dict[tuple[str, str], Markup] = {}
+
+
+def badge(code: str | None) -> Markup:
+    """A status or role as a coloured label; built once per language and code (a list shows hundreds)."""
+    if not code:
+        return Markup("")
+    key = (current_lang(), code)
+    if key not in _BADGES:
+        label = STATUS_LABELS.get(code, code)
+        _BADGES[key] = Markup('<span class="badge badge-{}">{}</span>').format(escape(code), str(label))
+    return _BADGES[key]
+
+
+def flag_summary(flags: list) -> dict | None:
+    """What a list row shows of its flags: how many, the worst severity, and the messages for a tooltip."""
+    if not flags:
+        return None
+    lang = current_lang()
+    severities = {f.severity for f in flags}
+    worst = next((s for s in ("risk", "missing", "warning") if s in severities), "warning")
+    return {"count": len(flags), "worst": worst, "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
+
+
+def init_formatting(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        fdate=date_text, fnum=number, country=country_text, badge=badge, flag_summary=flag_summary,
+    )
+    app.jinja_env.globals.update(
+        vocab_text=vocab_text,
+        country_text=country_text,
+        severity_label=severity_label,
+        # How a linked record is named in "related" lists.
+        activity_label=lambda a: f"{a.reference} · {a.name}",
+        transfer_label=lambda t: f"{t.recipient} · {country_text(t.destination_country) or t.destination_organisation}",
+        rule_label=lambda r: r.subject or vocab_text("data_categories", r.data_category) or str(_l("Retention rule")),
+    )

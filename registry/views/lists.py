@@ -1,0 +1,142 @@
+"""List pages of the generic mechanism: query-string state, search, filters, sort, paging and per-page flags."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import request
+from sqlalchemy import func, or_, select
+from sqlalchemy.sql import ColumnElement
+
+from registry.db import get_session
+from registry.models import Organisation
+
+if TYPE_CHECKING:
+    from registry.views.crud import Entity
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Column:
+    """A list column: what it shows (`cell(obj)`, default the attribute) and, when sortable, the SQL to sort by."""
+
+    key: str
+    label: Any
+    sort: ColumnElement | None = None
+    cell: Callable[[Any, dict], Any] | None = None  # (record, page context) -> what the cell shows
+    css: str = ""
+
+    def value(self, obj, ctx: dict):
+        return self.cell(obj, ctx) if self.cell else getattr(obj, self.key)
+
+
+@dataclass
+class Filter:
+    """A list filter read from the query string: `apply(stmt, value)` narrows the select."""
+
+    name: str
+    label: Any
+    choices: Callable[[], list[tuple[str, str]]]
+    apply: Callable[[Any, str], Any]
+
+
+def list_state(entity: "Entity") -> dict:
+    """The list's query string read once: search text, filters, sort, direction, page, flagged only."""
+    args = request.args
+    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
+    sort = args.get("sort") if args.get("sort") in sortable else entity.default_sort
+    try:
+        page = max(1, int(args.get("page", 1)))
+    except ValueError:
+        page = 1
+    return {
+        "q": (args.get("q") or "").strip()[:200],
+        "filters": {f.name: args.get(f.name, "") for f in entity.filters},
+        "sort": sort,
+        "dir": "desc" if args.get("dir") == "desc" else "asc",
+        "page": page,
+        "flagged": args.get("flagged") == "1",
+    }
+
+
+def list_select(entity: "Entity", org: Organisation, state: dict):
+    model = entity.model
+    stmt = select(model).where(model.organisation_id == org.id)
+    if state["q"] and entity.search:
+        needle = state["q"].lower()
+        stmt = stmt.where(or_(*[func.lower(col).contains(needle, autoescape=True) for col in entity.search]))
+    valid = {f.name: f for f in entity.filters}
+    for name, value in state["filters"].items():
+        if value and value in {c for c, _ in valid[name].choices()}:
+            stmt = valid[name].apply(stmt, value)
+    return stmt
+
+
+def _ordered(entity: "Entity", stmt, state: dict):
+    sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
+    key = sortable.get(state["sort"])
+    if key is None:
+        return stmt.order_by(entity.model.id)
+    order = key.desc() if state["dir"] == "desc" else key.asc()
+    return stmt.order_by(order, entity.model.id)
+
+
+# A text search counts its matches up to this number: counting every match of a common word in a register
+# of thousands would scan the whole table, while the page itself stops at its 50th match.
+SEARCH_COUNT_CAP = 500
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows and their flags; `total` is None when only a lower bound is known."""
+
+    rows: list
+    flags: dict
+    total: int | None
+    at_least: int
+    has_next: bool
+
+
+def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
+    """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
+    session = get_session()
+    stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
+    offset = (state["page"] - 1) * PAGE_SIZE
+    if state["flagged"] and entity.flags:
+        return _flagged_page(entity, org, stmt, offset)
+    matching = list_select(entity, org, state).with_only_columns(entity.model.id)
+    if state["q"]:
+        found = session.scalar(select(func.count()).select_from(matching.limit(SEARCH_COUNT_CAP + 1).subquery()))
+        total = found if found <= SEARCH_COUNT_CAP else None
+    else:
+        total = session.scalar(select(func.count()).select_from(matching.subquery()))
+    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    flags = entity.flags(session, org, rows) if entity.flags else {}
+    return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
+
+
+def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int) -> Page:
+    """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
+    this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
+    unless every row was examined, which keeps page 1 fast in a register of thousands of records.
+    """
+    session = get_session()
+    kept, kept_flags, seen, wanted = [], {}, 0, offset + PAGE_SIZE + 1
+    exhausted = False
+    while len(kept) < wanted:
+        # Ask for as many rows as flagged rows are still missing: most records of a real register carry a flag.
+        batch = session.scalars(stmt.limit(max(wanted - len(kept), 20)).offset(seen)).all()
+        if not batch:
+            exhausted = True
+            break
+        seen += len(batch)
+        found = entity.flags(session, org, batch)
+        for obj in batch:
+            if found.get(obj.id):
+                kept.append(obj)
+                kept_flags[obj.id] = found[obj.id]
+    page = kept[offset : offset + PAGE_SIZE]
+    flags = {o.id: kept_flags[o.id] for o in page}
+    return Page(page, flags, len(kept) if exhausted else None, offset + len(page), len(kept) > offset + PAGE_SIZE)

@@ -1,0 +1,105 @@
+"""A real browser (Debian's chromium driven by Playwright) against the app served on 127.0.0.1 by a thread."""
+
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DPO, PASSWORD = "dpo@acme.example.com", "correct horse battery"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium, installed here when missing and we may install packages (root)."""
+    if not Path(CHROMIUM).exists():
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            _unavailable(f"{CHROMIUM} is missing and packages cannot be installed (not root)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run("apt-get update -q && apt-get install -y -q chromium", shell=True, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app on an SQLite file with one organisation, served on a free port of 127.0.0.1."""
+    from werkzeug.serving import make_server
+
+    from registry import create_app
+    from registry.db import get_session
+    from registry.models import Organisation
+    from registry.services import users
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "SECRET_KEY": "browser-test",
+                      "REGISTRY_BOOTSTRAP_ADMIN": False})
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        session = get_session()
+        org = Organisation(slug="acme", legal_name="ACME SAS", country="FR", dpo_name="Jeanne Martin",
+                           contact_email="contact@acme.example", address="1 rue de la Paix, Paris")
+        session.add(org)
+        session.flush()
+        users.grant(session, users.create_user(session, DPO, PASSWORD), org, "dpo")
+        session.commit()
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+    app.extensions["registry.engine"].dispose()
+
+
+@pytest.fixture
+def log_in(server):
+    """Log a page in through the login form, as the DPO of ACME."""
+
+    def run(pg) -> None:
+        pg.goto(f"{server}/login")
+        pg.fill("#email", DPO)
+        pg.fill("#password", PASSWORD)
+        pg.locator("form.form button[type=submit]").click()
+        pg.wait_for_url(f"{server}/")
+
+    return run
+
+
+@pytest.fixture
+def page(browser, log_in):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    log_in(pg)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
