@@ -33,3 +33,7 @@ def init_views(app: Flask) -> None:
     app.register_blueprint(home.bp)
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures):
         app.register_blueprint(module.bp)
+
+    from registry.views import api
+
+    app.register_blueprint(api.bp)
