@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from registry import audit
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.services.flags import dashboard
@@ -52,6 +53,16 @@ def _fix(area: str, obj, flag) -> str | None:
 
 def _name_of(area: str, obj) -> str:
     return _entity(area).name_of(obj)
+
+
+@bp.get("/audit.json", endpoint="audit")
+@requires(READ)
+def audit_trail():
+    """The organisation's audit trail as a JSON download: any member may read who changed what (Art. 5(2))."""
+    entries = audit.organisation_trail(get_session(), g.org.id)
+    response = jsonify({"organisation": g.org.slug, "entries": entries})
+    response.headers["Content-Disposition"] = f'attachment; filename="{g.org.slug}-audit.json"'
+    return response
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -1,0 +1,167 @@
+"""Every route of the application, walked as each role: the server refuses what the role may not do.
+
+The table ROUTES classifies every endpoint of `app.url_map`; a new route fails
+`test_every_route_is_classified` until someone decides who may use it.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.models import (
+    Activity,
+    AuditEntry,
+    ClientController,
+    Organisation,
+    RetentionRule,
+    SecurityMeasure,
+    SubProcessor,
+    Transfer,
+)
+from registry.services import users as accounts
+
+# Kinds of route:
+#   public       anyone, logged in or not
+#   account      any logged-in person (their own account), no organisation
+#   read         any member of the organisation of the URL (web)
+#   write        admins and DPOs of the organisation (web form or action)
+#   admin        admins of the organisation only (its settings)
+#   api_public   no token needed
+#   api_account  any valid token
+#   api_read     token of any member of the organisation
+#   api_write    token of an admin or DPO of the organisation
+ROUTES: dict[str, tuple[str, type | None]] = {
+    "static": ("skip", None),
+    "set_language": ("public", None),
+    "auth.login": ("public", None),
+    "auth.logout": ("account", None),
+    "auth.password": ("account", None),
+    "auth.tokens": ("account", None),
+    "auth.revoke_token": ("account", None),
+    "home.index": ("account", None),
+    "organisations.detail": ("read", None),
+    "organisations.audit": ("read", None),
+    "organisations.edit": ("admin", None),
+    "api.openapi": ("api_public", None),
+    "api.organisations": ("api_account", None),
+    "api.list_records": ("api_read", None),
+    "api.get_record": ("api_read", None),
+    "api.create_record": ("api_write", None),
+    "api.update_record": ("api_write", None),
+    "api.delete_record": ("api_write", None),
+}
+AREAS = {
+    "activities": Activity,
+    "clients": ClientController,
+    "subprocessors": SubProcessor,
+    "transfers": Transfer,
+    "retention": RetentionRule,
+    "measures": SecurityMeasure,
+}
+for _area, _model in AREAS.items():
+    ROUTES[f"{_area}.list"] = ("read", _model)
+    ROUTES[f"{_area}.detail"] = ("read", _model)
+    ROUTES[f"{_area}.new"] = ("write", _model)
+    ROUTES[f"{_area}.edit"] = ("write", _model)
+    ROUTES[f"{_area}.delete"] = ("write", _model)
+for _area in ("activities", "subprocessors"):
+    ROUTES[f"{_area}.retire"] = ("write", AREAS[_area])
+
+WEB_ORG = {"read", "write", "admin"}
+API_ORG = {"api_read", "api_write"}
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ROLES = ["anonymous", "admin", "dpo", "auditor", "outsider"]
+
+
+def test_every_route_is_classified(app):
+    """A route nobody classified is a route nobody checked: add it to ROUTES with who may use it."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(ROUTES)) == []
+    assert sorted(set(ROUTES) - endpoints) == []  # a stale entry would hide a renamed route
+
+
+def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str, str, str, str]]:
+    """(endpoint, kind, method, url) for every rule, URL parameters filled from records of `org`."""
+    ids = {
+        model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
+        for model in AREAS.values()
+    }
+    out = []
+    for rule in app.url_map.iter_rules():
+        kind, model = ROUTES[rule.endpoint]
+        if kind == "skip":
+            continue
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        if kind.startswith("api"):
+            method = "PATCH" if "PATCH" in methods else methods[0]
+            areas = AREAS if "area" in rule.arguments else {None: None}
+            for area, area_model in areas.items():
+                values = {"slug": org.slug, "area": area, "record_id": ids.get(area_model)}
+                url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+                out.append((rule.endpoint, kind, method, url))
+            continue
+        values = {"slug": org.slug, "record_id": ids.get(model), "token_id": token_id, "code": "en"}
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        out.append((rule.endpoint, kind, "GET" if "GET" in methods else "POST", url))
+    # Deleting and logging out go last: the rest of the walk still needs the records and the session.
+    return sorted(out, key=lambda r: (r[0] == "auth.logout", r[2] == "DELETE"))
+
+
+def _audit_count(session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def _expected(role: str, kind: str, method: str, status: int, location: str) -> str | None:
+    """Why `status` is wrong for this role and route, or None when it is right."""
+    if status >= 500:
+        return "server error"
+    if kind in ("public", "api_public"):
+        return None if status < 400 else "public route refused"
+    if role == "anonymous":
+        if kind.startswith("api"):
+            return None if status == 401 else "API without a token must be 401"
+        return None if status == 302 and "/login" in location else "anonymous must be sent to /login"
+    if kind in ("account", "api_account"):
+        return None if status < 400 else "own account refused"
+    if role == "outsider":
+        return None if status == 404 else "another organisation's route must be 404"
+    refused = kind == "admin" and role != "admin" or kind in ("write", "api_write") and role == "auditor"
+    if refused:
+        return None if status == 403 else "must be 403"
+    return None if status not in (401, 403, 404) else "allowed route refused"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_its_permissions_say(app, client, demo, sign_in, role):
+    session = demo
+    pilotim = session.scalar(select(Organisation).where(Organisation.slug == "pilotim"))
+    home = pilotim if role != "outsider" else session.scalar(select(Organisation).where(Organisation.slug == "apex-timing"))
+    bearer, token_id = "rgt_not-a-token", 1
+    if role != "anonymous":
+        email = f"{role}@matrix.example.com"
+        sign_in(email, "admin" if role == "outsider" else role, home)
+        user = accounts.find_user(session, email)
+        _api, bearer = accounts.create_token(session, user, "matrix")
+        spare, _clear = accounts.create_token(session, user, "to revoke")
+        session.commit()
+        token_id = spare.id
+    csrf = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    before = _audit_count(session)
+    wrong = []
+    for endpoint, kind, method, url in _requests(app, session, pilotim, token_id):
+        if kind.startswith("api"):
+            headers = {"Authorization": f"Bearer {bearer}"}
+            response = client.open(url, method=method, json={} if method != "GET" else None, headers=headers)
+        elif method == "POST" or (kind in ("write", "admin") and role in ("auditor", "outsider", "anonymous")):
+            # Refused roles post, with a valid token, so that only the role check can stop them.
+            response = client.post(url, data={"csrf_token": csrf})
+        else:
+            response = client.get(url)
+        why = _expected(role, kind, method, response.status_code, response.headers.get("Location", ""))
+        if why:
+            wrong.append((endpoint, method, url, response.status_code, why))
+    assert wrong == []
+    if role in ("anonymous", "auditor", "outsider"):
+        assert _audit_count(session) == before, "a refused request wrote to the register"
