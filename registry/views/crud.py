@@ -17,6 +17,7 @@ from registry.db import get_session
 from registry.forms import RecordForm, grow_rows, spare_rows
 from registry.models import Organisation
 from registry.services.crud import Changes, Invalid, StaleRecord
+from registry.views.history import record_history
 from registry.views.lists import PAGE_SIZE, Column, Filter, list_page, list_state
 
 # What a view needs: any member reads; admins and DPOs write; only admins change the organisation's settings.
@@ -181,7 +182,8 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
         shown = entity.form(obj=entity.form_from_record(obj) if entity.form_from_record else obj, meta={"csrf": False})
         entity.prepare_form(shown, session, g.org, obj)
         return _render(
-            entity, "detail", obj=obj, flags=flags, shown=shown, fix=lambda f: fix_url(entity, obj, f), **extra
+            entity, "detail", obj=obj, flags=flags, shown=shown, fix=lambda f: fix_url(entity, obj, f),
+            history=record_history(session, obj), **extra
         )
 
     @requires(entity.role_write)
