@@ -44,7 +44,7 @@ def subprocessor_facts(
         dpa_signed_on=sp.dpa_signed_on,
         location_countries=tuple(loc.country for loc in sp.locations),
         covered_destinations=frozenset(
-            t.destination_country for t in transfers if t.destination_country and is_covered(t.facts, on)
+            t.destination_country for t in transfers if t.destination_country and t.covered
         ),
         recorded_destinations=frozenset(t.destination_country for t in transfers if t.destination_country),
         active_activities_using=active_users,
@@ -70,12 +70,12 @@ class LinkedTransfer:
 
     recipient: str
     destination_country: str | None
-    facts: TransferFacts
+    covered: bool  # Chapter V satisfied on the day the flags are computed
 
 
-def linked_transfer(t) -> LinkedTransfer:
-    """From a Transfer record or a row with the same column names."""
-    return LinkedTransfer(t.recipient, t.destination_country, transfer_facts(t))
+def linked_transfer(t, on: date) -> LinkedTransfer:
+    """From a Transfer record or a row with the same column names; coverage is decided once per transfer."""
+    return LinkedTransfer(t.recipient, t.destination_country, is_covered(transfer_facts(t), on))
 
 
 def activity_facts(
@@ -101,7 +101,7 @@ def activity_facts(
         {c for sp in subprocessors if sp.status != "retired" for c in non_eea_locations(sp.location_countries)}
         - recorded
     )
-    uncovered = sorted({t.recipient for t in relevant if not is_covered(t.facts, on)})
+    uncovered = sorted({t.recipient for t in relevant if not t.covered})
     return ActivityFacts(
         role=a.role,
         description=a.description,

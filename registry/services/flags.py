@@ -40,11 +40,11 @@ TRANSFER_COLUMNS = (
 )
 
 
-def _transfers_by_subprocessor(session: Session, sp_ids: list[int]) -> dict[int, list[facts.LinkedTransfer]]:
+def _transfers_by_subprocessor(session: Session, sp_ids: list[int], on: date) -> dict[int, list[facts.LinkedTransfer]]:
     out: dict[int, list[facts.LinkedTransfer]] = defaultdict(list)
     if sp_ids:
         for row in session.execute(select(*TRANSFER_COLUMNS).where(Transfer.subprocessor_id.in_(sp_ids))):
-            out[row.subprocessor_id].append(facts.linked_transfer(row))
+            out[row.subprocessor_id].append(facts.linked_transfer(row, on))
     return out
 
 
@@ -109,7 +109,7 @@ def flags_for_activities(
             Transfer.activity_id.in_(ids) | (Transfer.subprocessor_id.in_(sp_ids) if sp_ids else false())
         )
     ):
-        linked = facts.linked_transfer(row)
+        linked = facts.linked_transfer(row, on)
         if row.activity_id in id_set:
             own[row.activity_id].append(linked)
         if row.subprocessor_id is not None:
@@ -133,7 +133,7 @@ def flags_for_subprocessors(
     """DPA, location and usage flags of a page of sub-processors."""
     on = on or today()
     ids = [sp.id for sp in subprocessors]
-    by_sp = _transfers_by_subprocessor(session, ids)
+    by_sp = _transfers_by_subprocessor(session, ids, on)
     users = _active_users(session, ids)
     return {
         sp.id: subprocessor_flags(facts.subprocessor_facts(sp, by_sp.get(sp.id, []), users.get(sp.id, 0), on), on)
