@@ -23,4 +23,7 @@ def orgs_command() -> None:
 
 
 def init_cli(app: Flask) -> None:
+    from registry.pdf.cli import export_pdf
+
     app.cli.add_command(orgs_command)
+    app.cli.add_command(export_pdf)

@@ -73,10 +73,10 @@ def _cached(target: Path) -> dict | None:
     return None
 
 
-def pool(workers: int):
+def pool(workers: int, tasks_per_worker: int = 20):
     """Forked workers: WeasyPrint, the parsed stylesheet and its fonts are loaded once, in the parent."""
     render.stylesheets()
-    return multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=20)
+    return multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=tasks_per_worker)
 
 
 def render_chunks(htmls: list[str], cache_dir: Path, workers: int, fetcher=None) -> list[tuple[Path, dict]]:

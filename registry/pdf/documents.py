@@ -86,6 +86,50 @@ def load(session: Session, org_id: int) -> Snapshot:
     return snap
 
 
+def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snapshot, ClientController]:
+    """Only what one client's annex needs: its activities, their sub-processors and transfers (fast for the web)."""
+    from registry.models import ActivityClientLink
+
+    org = session.get(Organisation, org_id)
+    client = session.get(ClientController, client_id)
+    if org is None or client is None or client.organisation_id != org_id:
+        raise LookupError(f"client {client_id} not found in organisation {org_id}")
+    activities = list(
+        session.exec(
+            select(Activity)
+            .join(ActivityClientLink, ActivityClientLink.activity_id == Activity.id)
+            .where(ActivityClientLink.client_id == client_id, Activity.organisation_id == org_id)
+            .options(selectinload(Activity.subprocessors), selectinload(Activity.measures),
+                     selectinload(Activity.retention_rules))
+        ).all()
+    )
+    activities.sort(key=lambda a: (_key(a.reference), a.id))
+    subs = {s.id: s for a in activities for s in a.subprocessors}
+    transfers = []
+    if subs or activities:
+        transfers = sorted(
+            session.exec(
+                select(Transfer).where(
+                    Transfer.organisation_id == org_id,
+                    (Transfer.subprocessor_id.in_(list(subs))) | (Transfer.activity_id.in_([a.id for a in activities])),
+                )
+            ).all(),
+            key=lambda t: t.id,
+        )
+    snap = Snapshot(org, activities, [client], sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)),
+                    transfers, [])
+    snap.activities_by_client[client.id] = activities
+    for t in transfers:
+        if t.subprocessor_id is not None:
+            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
+        if t.activity_id is not None:
+            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
+    for a in activities:
+        for s in a.subprocessors:
+            snap.activities_by_sub.setdefault(s.id, []).append(a)
+    return snap, client
+
+
 def _dump(obj, *drop: str) -> dict:
     return obj.model_dump(mode="json", exclude={"id", "organisation_id", "version", *drop})
 
@@ -271,9 +315,10 @@ def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) ->
     }
 
 
-def annex(snap: Snapshot, client: ClientController) -> dict:
-    """The 2021/915 annexes I-IV for one client controller, in the client's language."""
-    lang = client.language if client.language in ("fr", "en") else "fr"
+def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> dict:
+    """The 2021/915 annexes I-IV for one client controller, in the client's language unless `lang` is given."""
+    lang = lang or client.language
+    lang = lang if lang in ("fr", "en") else "fr"
     acts = [a for a in snap.activities_by_client.get(client.id, []) if a.status != "retired"]
     subs: dict[int, SubProcessor] = {}
     for a in acts:

@@ -13,7 +13,6 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from registry.models import ClientController
 from registry.pdf import documents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,13 +194,11 @@ def annex_html(doc: dict) -> str:
     return render_template("pdf/annex.html", doc=doc, lang=doc["lang"], meta=annex_meta(doc))
 
 
-def annex_pdf(session: Session, org_id: int, client_id: int, fetcher: ProjectFetcher | None = None) -> bytes:
+def annex_pdf(session: Session, org_id: int, client_id: int, lang: str | None = None,
+              fetcher: ProjectFetcher | None = None) -> bytes:
     """The 2021/915 annexes for one client controller, in the client's language (for a web download)."""
-    client = session.get(ClientController, client_id)
-    if client is None or client.organisation_id != org_id:
-        raise LookupError(f"client {client_id} not found in organisation {org_id}")
-    snap = documents.load(session, org_id)
-    return html_to_pdf(annex_html(documents.annex(snap, client)), fetcher)
+    snap, client = documents.load_for_client(session, org_id, client_id)
+    return html_to_pdf(annex_html(documents.annex(snap, client, lang)), fetcher)
 
 
 def subprocessors_html(doc: dict) -> str:
