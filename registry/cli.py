@@ -22,8 +22,80 @@ def orgs_command() -> None:
         click.echo(f"{r.slug:<20} {r.acts_as:<11} {r.activities:>4} {r.clients:>4} {r.subprocessors:>4}  {r.legal_name}")
 
 
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the five demo organisations from the source contracts (running it again creates nothing)."""
+    from registry.services.demo import seed_demo
+
+    session = get_session()
+    created = seed_demo(session)
+    session.commit()
+    click.echo(f"Created: {', '.join(created)}" if created else "The demo organisations already exist: nothing created.")
+
+
+@click.command("export-json")
+@click.option("--org", "slug", required=True, help="Slug of the organisation to export.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@with_appcontext
+def export_json_command(slug: str, output: str | None) -> None:
+    """Write an organisation's whole register as JSON (schema version 1, ISO codes, stable order)."""
+    from registry.services.exchange import dumps, export_organisation
+    from registry.services.organisations import get_by_slug
+
+    org = get_by_slug(get_session(), slug)
+    if org is None:
+        raise click.ClickException(f"no organisation with the slug {slug!r} (see `flask --app app orgs`)")
+    text = dumps(export_organisation(get_session(), org))
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("import-json")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--slug", help="Import under this slug instead of the one in the file.")
+@with_appcontext
+def import_json_command(file, slug: str | None) -> None:
+    """Load a register exported by export-json into a new organisation: all of it, or nothing."""
+    from registry.services.exchange import ImportRefused, import_file
+
+    session = get_session()
+    try:
+        org = import_file(session, file.read(), slug)
+        session.commit()
+    except ImportRefused as exc:
+        session.rollback()
+        raise click.ClickException(f"refused, nothing written: {exc}") from None
+    click.echo(f"Imported {org.slug} ({org.legal_name}).")
+
+
+@click.command("serve-demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_demo_command(host: str, port: int) -> None:
+    """Seed the demo organisations if needed, then serve the app on the embedded database."""
+    from flask import current_app
+
+    from registry.services.demo import seed_demo
+
+    session = get_session()
+    created = seed_demo(session)
+    session.commit()
+    if created:
+        click.echo(f"Demo organisations created: {', '.join(created)}")
+    click.echo(f"Database: {current_app.config['DATABASE_URL']}")
+    click.echo(f"Open http://{host}:{port}/ in a browser (Ctrl+C to stop).")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
 def init_cli(app: Flask) -> None:
     from registry.pdf.cli import export_pdf
 
-    app.cli.add_command(orgs_command)
+    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command):
+        app.cli.add_command(command)
     app.cli.add_command(export_pdf)

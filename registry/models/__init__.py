@@ -1,16 +1,5 @@
 """All table models, imported together so that relationships across areas resolve."""
 
-from registry.models.organisations import Organisation, OrganisationCreate
-from registry.models.clients import ClientController, ClientControllerCreate
-from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
-from registry.models.subprocessors import (
-    ProcessingLocation,
-    ProcessingLocationCreate,
-    SubProcessor,
-    SubProcessorCreate,
-)
-from registry.models.retention import RetentionRule, RetentionRuleCreate
-from registry.models.transfers import Transfer, TransferCreate
 from registry.models.activities import (
     Activity,
     ActivityClientLink,
@@ -18,6 +7,17 @@ from registry.models.activities import (
     ActivityMeasureLink,
     ActivitySubProcessorLink,
 )
+from registry.models.clients import ClientController, ClientControllerCreate
+from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
+from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.retention import RetentionRule, RetentionRuleCreate
+from registry.models.subprocessors import (
+    ProcessingLocation,
+    ProcessingLocationCreate,
+    SubProcessor,
+    SubProcessorCreate,
+)
+from registry.models.transfers import Transfer, TransferCreate
 
 __all__ = [
     "Activity",

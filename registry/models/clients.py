@@ -11,7 +11,8 @@ from registry.models.base import OrgScoped
 AUTHORISATIONS = ("specific", "general", "none_stated")
 AUDIT_COSTS = ("controller", "processor", "shared")
 ASSISTANCE = ("full", "forward_only")
-END_FATES = ("controller_choice", "return", "delete")
+END_FATES = ("controller_choice", "return_or_delete", "return", "delete")
+DELAY_UNITS = ("days", "weeks", "months", "years")
 
 
 class ClientControllerBase(SQLModel):
@@ -51,7 +52,8 @@ class ClientControllerBase(SQLModel):
     audit_inspections: bool | None = None
     end_fate: str | None = Field(default=None, max_length=20)
     end_destruction_certified: bool | None = None
-    end_delay_days: int | None = Field(default=None, ge=0, le=3650)
+    end_delay_value: int | None = Field(default=None, ge=0, le=3650)
+    end_delay_unit: str | None = Field(default=None, max_length=10)
     notes: str | None = None
 
     _country = field_validator("country")(checks.country)
@@ -82,8 +84,15 @@ class ClientControllerBase(SQLModel):
     def _fate(cls, v):
         return checks.one_of(v, END_FATES, "end-of-contract fate")
 
+    @field_validator("end_delay_unit")
+    @classmethod
+    def _delay_unit(cls, v):
+        return checks.one_of(v, DELAY_UNITS, "unit")
+
     @model_validator(mode="after")
     def _dates(self):
+        if (self.end_delay_value is None) != (self.end_delay_unit is None):
+            raise ValueError("end_delay_value: give both the number and the unit of the end-of-contract delay")
         if self.contract_start and self.contract_end and self.contract_end < self.contract_start:
             raise ValueError("contract_end: the contract cannot end before it starts")
         return self

@@ -151,3 +151,9 @@ def label(name: str, code: str | None, lang: str) -> str:
 
 def special_category_codes() -> frozenset[str]:
     return frozenset(c for c, t in vocabulary("data_categories").items() if t.get("group") == "special")
+
+
+@cache
+def flag_messages() -> dict[str, dict[str, str]]:
+    """Message templates of the domain flags, by code, in French and English."""
+    return _load("flags.json")["flags"]

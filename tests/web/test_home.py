@@ -16,3 +16,11 @@ def test_language_switch_is_remembered(client):
 def test_language_switch_refuses_offsite_redirect(client):
     response = client.get("/lang/en?next=//evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_home_lists_the_demo_organisations_with_counts(client, runner):
+    runner.invoke(args=["seed-demo"])
+    page = client.get("/").get_data(as_text=True)
+    for name in ("PILOTIM", "APEX TIMING", "GINGER MINDS", "DEFI INFORMATIQUE", "ART ZONE"):
+        assert name in page
+    assert "responsable et sous-traitant" in page

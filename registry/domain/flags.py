@@ -1,0 +1,49 @@
+"""Legal flags raised by the domain rules: a stable code, the article it comes from and the field to fix."""
+
+from dataclasses import dataclass
+
+from registry import reference
+
+SEVERITIES = ("missing", "risk", "warning")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding. `severity`: missing (the law requires it), risk (a legal exposure), warning ("where possible")."""
+
+    code: str
+    article: str
+    field: str | None = None
+    severity: str = "missing"
+    params: tuple[tuple[str, str], ...] = ()
+
+    def message(self, lang: str = "fr") -> str:
+        lang = lang if lang in ("fr", "en") else "en"
+        template = reference.flag_messages()[self.code][lang]
+        return template.format(**{k: _readable(k, v, lang) for k, v in self.params})
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        return {
+            "code": self.code,
+            "article": self.article,
+            "field": self.field,
+            "severity": self.severity,
+            "message": self.message(lang),
+        }
+
+
+def _readable(key: str, value: str, lang: str) -> str:
+    """Country codes and international organisations become names in the reader's language."""
+    if key in ("country", "destination"):
+        if value.startswith("org:"):
+            org = reference.international_organisations().get(value[4:])
+            return org.label(lang) if org else value
+        country = reference.country(value)
+        return country.name(lang) if country else value
+    if key == "countries":
+        return ", ".join(_readable("country", c.strip(), lang) for c in value.split(","))
+    return value
+
+
+def flag(code: str, article: str, field: str | None = None, severity: str = "missing", **params: object) -> Flag:
+    return Flag(code, article, field, severity, tuple(sorted((k, str(v)) for k, v in params.items())))

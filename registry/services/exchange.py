@@ -1,0 +1,207 @@
+"""Lossless JSON export and import of one organisation's whole register (Art. 30(3)-(4): complete and reproducible)."""
+
+import json
+from datetime import date, datetime
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from registry.models import (
+    Activity,
+    ActivityCreate,
+    ClientController,
+    ClientControllerCreate,
+    Organisation,
+    OrganisationCreate,
+    ProcessingLocation,
+    ProcessingLocationCreate,
+    RetentionRule,
+    RetentionRuleCreate,
+    SecurityMeasure,
+    SecurityMeasureCreate,
+    SubProcessor,
+    SubProcessorCreate,
+    Transfer,
+    TransferCreate,
+)
+
+SCHEMA = "gdpr-registry/register"
+SCHEMA_VERSION = 1
+STAMPS = ("created_at", "updated_at", "version")
+# Section name, table model, validating model, local references (JSON key -> (section, column)).
+SECTIONS = (
+    ("measures", SecurityMeasure, SecurityMeasureCreate, {}),
+    ("clients", ClientController, ClientControllerCreate, {}),
+    ("subprocessors", SubProcessor, SubProcessorCreate, {}),
+    ("activities", Activity, ActivityCreate, {}),
+    ("retention_rules", RetentionRule, RetentionRuleCreate, {"activity": ("activities", "activity_id")}),
+    ("transfers", Transfer, TransferCreate,
+     {"activity": ("activities", "activity_id"), "subprocessor": ("subprocessors", "subprocessor_id")}),
+)
+ACTIVITY_LINKS = {"clients": "clients", "subprocessors": "subprocessors", "measures": "measures"}
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported; `where` names the record and field."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _fields(model: type[SQLModel], record: SQLModel, skip: set[str]) -> dict:
+    return {name: _plain(getattr(record, name)) for name in model.model_fields if name not in skip}
+
+
+def export_organisation(session: Session, org: Organisation) -> dict:
+    """The whole register of an organisation as plain data: local ids 1..n in creation order, stable keys."""
+    doc: dict = {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "organisation": _fields(Organisation, org, {"id"}),
+    }
+    local: dict[str, dict[int, int]] = {}
+    for section, model, _create, refs in SECTIONS:
+        rows = session.execute(
+            select(model).where(model.organisation_id == org.id).order_by(model.id)
+        ).scalars().all()
+        local[section] = {row.id: n for n, row in enumerate(rows, start=1)}
+        skip = {"id", "organisation_id", *(col for _sec, col in refs.values())}
+        out = []
+        for row in rows:
+            item = {"id": local[section][row.id], **_fields(model, row, skip)}
+            for key, (target, column) in refs.items():
+                ref = getattr(row, column)
+                item[key] = local[target][ref] if ref is not None else None
+            if model is SubProcessor:
+                item["locations"] = [_fields(ProcessingLocation, loc, {"id", "subprocessor_id"}) for loc in row.locations]
+            if model is Activity:
+                for key, target in ACTIVITY_LINKS.items():
+                    item[key] = sorted(local[target][r.id] for r in getattr(row, key))
+            out.append(item)
+        doc[section] = out
+    return doc
+
+
+def dumps(doc: dict) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _label(section: str, index: int, item: dict) -> str:
+    name = item.get("legal_name") or item.get("name") or item.get("title") or item.get("recipient")
+    return f"{section}[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+
+
+def _validate(create: type[SQLModel], data: dict, where: str, allowed: set[str]) -> SQLModel:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ImportRefused(f"{where}.{unknown[0]}", "unknown field (not part of schema version 1)")
+    try:
+        return create.model_validate({k: v for k, v in data.items() if k in create.model_fields})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if not loc and ": " in msg:
+            loc, msg = msg.split(": ", 1)
+        raise ImportRefused(f"{where}.{loc}" if loc else where, msg) from None
+
+
+def _stamps(data: dict, where: str) -> dict:
+    out = {}
+    for key in ("created_at", "updated_at"):
+        if data.get(key) is not None:
+            try:
+                value = datetime.fromisoformat(data[key])
+            except (TypeError, ValueError):
+                raise ImportRefused(f"{where}.{key}", f"{data[key]!r} is not an ISO 8601 date-time") from None
+            if value.tzinfo is None:
+                raise ImportRefused(f"{where}.{key}", "date-time without a UTC offset")
+            out[key] = value
+    if data.get("version") is not None:
+        if not isinstance(data["version"], int) or data["version"] < 1:
+            raise ImportRefused(f"{where}.version", "must be a whole number from 1")
+        out["version"] = data["version"]
+    return out
+
+
+def import_register(session: Session, doc: object, slug: str | None = None) -> Organisation:
+    """Create an organisation and its whole register from exported data; flush only, the caller commits.
+
+    Every record is validated first; a bad record raises ImportRefused naming it and its field.
+    """
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise ImportRefused("schema", f"not a register export (expected schema {SCHEMA!r})")
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        raise ImportRefused("schema_version", f"unsupported version {doc.get('schema_version')!r} (this app reads 1)")
+    unknown = sorted(set(doc) - {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)})
+    if unknown:
+        raise ImportRefused(unknown[0], "unknown section")
+    org_data = dict(doc.get("organisation") or {})
+    if slug:
+        org_data["slug"] = slug
+    org_in = _validate(OrganisationCreate, org_data, "organisation", set(OrganisationCreate.model_fields) | set(STAMPS))
+    if session.execute(select(Organisation.id).where(Organisation.slug == org_in.slug)).first():
+        raise ImportRefused("organisation.slug", f"an organisation {org_in.slug!r} already exists")
+    org = Organisation(**org_in.model_dump(), **_stamps(org_data, "organisation"))
+    session.add(org)
+    session.flush()
+
+    created: dict[str, dict[int, SQLModel]] = {}
+    for section, model, create, refs in SECTIONS:
+        items = doc.get(section) or []
+        if not isinstance(items, list):
+            raise ImportRefused(section, "must be a list")
+        created[section] = {}
+        for index, item in enumerate(items):
+            where = _label(section, index, item if isinstance(item, dict) else {})
+            if not isinstance(item, dict):
+                raise ImportRefused(where, "must be an object")
+            local_id = item.get("id")
+            if not isinstance(local_id, int) or local_id in created[section]:
+                raise ImportRefused(f"{where}.id", "missing or duplicate local id")
+            data = {k: v for k, v in item.items() if k not in refs and k not in ("id", *STAMPS)}
+            for key, (target, column) in refs.items():
+                ref = item.get(key)
+                if ref is not None and ref not in created[target]:
+                    raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
+                # A placeholder id passes validation; the real id is set once the target exists.
+                data[column] = created[target][ref].id if ref is not None else None
+            links = {}
+            if model is Activity:
+                for key, target in ACTIVITY_LINKS.items():
+                    refs_list = data.pop(key, [])
+                    if not isinstance(refs_list, list) or any(r not in created[target] for r in refs_list):
+                        raise ImportRefused(f"{where}.{key}", f"refers to {target} that are not in the file")
+                    links[key] = [created[target][r] for r in refs_list]
+            allowed = set(create.model_fields) | set(ACTIVITY_LINKS if model is Activity else ())
+            valid = _validate(create, data, where, allowed | {"locations"} if model is SubProcessor else allowed)
+            values = valid.model_dump(exclude={"locations"} if model is SubProcessor else set())
+            record = model(**values, organisation_id=org.id, **_stamps(item, where))
+            if model is SubProcessor:
+                record.locations = [ProcessingLocation(**loc.model_dump()) for loc in valid.locations]
+            for key, targets in links.items():
+                setattr(record, key, targets)
+            session.add(record)
+            session.flush()
+            created[section][local_id] = record
+    return org
+
+
+def import_file(session: Session, text: str, slug: str | None = None) -> Organisation:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
+    return import_register(session, doc, slug)
+
+
+__all__ = ["ImportRefused", "ProcessingLocationCreate", "dumps", "export_organisation", "import_file", "import_register"]

@@ -1,0 +1,93 @@
+"""Database records -> the plain facts the domain rules take (kept apart so the rules never query)."""
+
+from datetime import date
+
+from registry.domain.activities import ActivityFacts, PurposeFacts
+from registry.domain.clients import ContractTerms
+from registry.domain.retention import RetentionFacts
+from registry.domain.subprocessors import SubProcessorFacts, non_eea_locations
+from registry.domain.transfers import TransferFacts, is_covered
+from registry.models import Activity, ClientController, Organisation, RetentionRule, SubProcessor, Transfer
+
+
+def transfer_facts(t: Transfer) -> TransferFacts:
+    return TransferFacts(
+        destination_country=t.destination_country,
+        destination_organisation=t.destination_organisation,
+        exporter_role=t.exporter_role,
+        importer_role=t.importer_role,
+        mechanism=t.mechanism,
+        scc_module=t.scc_module,
+        dpf_checked_on=t.dpf_checked_on,
+        derogation_ground=t.derogation_ground,
+        tia_date=t.tia_date,
+        document_reference=t.document_reference,
+    )
+
+
+def contract_terms(c: ClientController) -> ContractTerms:
+    return ContractTerms(**{name: getattr(c, name) for name in ContractTerms.__dataclass_fields__})
+
+
+def retention_facts(r: RetentionRule) -> RetentionFacts:
+    return RetentionFacts(**{name: getattr(r, name) for name in RetentionFacts.__dataclass_fields__})
+
+
+def subprocessor_facts(sp: SubProcessor, transfers: list[Transfer], active_users: int, on: date) -> SubProcessorFacts:
+    """`transfers`: the transfers recorded for this sub-processor."""
+    return SubProcessorFacts(
+        seat_country=sp.country,
+        status=sp.status,
+        dpa_signed_on=sp.dpa_signed_on,
+        location_countries=tuple(loc.country for loc in sp.locations),
+        covered_destinations=frozenset(
+            t.destination_country for t in transfers if t.destination_country and is_covered(transfer_facts(t), on)
+        ),
+        recorded_destinations=frozenset(t.destination_country for t in transfers if t.destination_country),
+        active_activities_using=active_users,
+    )
+
+
+def organisation_identified(org: Organisation) -> bool:
+    return bool(org.legal_name and (org.contact_email or org.contact_phone or org.address))
+
+
+def activity_facts(
+    a: Activity,
+    org: Organisation,
+    own_transfers: list[Transfer],
+    transfers_by_subprocessor: dict[int, list[Transfer]],
+    on: date,
+) -> ActivityFacts:
+    """Facts of an activity, its links already loaded; transfers come from the caller's batched query."""
+    recorded = {t.destination_country for t in own_transfers if t.destination_country}
+    for sp in a.subprocessors:
+        recorded |= {t.destination_country for t in transfers_by_subprocessor.get(sp.id, []) if t.destination_country}
+    unrecorded = sorted(
+        {c for sp in a.subprocessors if sp.status != "retired"
+         for c in non_eea_locations(tuple(loc.country for loc in sp.locations))} - recorded
+    )
+    relevant = list(own_transfers)
+    for sp in a.subprocessors:
+        relevant.extend(transfers_by_subprocessor.get(sp.id, []))
+    uncovered = sorted({t.recipient for t in relevant if not is_covered(transfer_facts(t), on)})
+    return ActivityFacts(
+        role=a.role,
+        description=a.description,
+        purposes=tuple(PurposeFacts(p.get("purpose", ""), p.get("legal_basis"), p.get("art9_condition"))
+                       for p in a.purposes),
+        data_subjects=tuple(d["code"] for d in a.data_subjects),
+        data_categories=tuple(d["code"] for d in a.data_categories),
+        recipients=tuple(d["code"] for d in a.recipients),
+        organisation_identified=organisation_identified(org),
+        dpo_recorded=bool(org.dpo_name or org.dpo_email),
+        client_names=tuple(c.legal_name for c in a.clients),
+        clients_without_contact=tuple(
+            c.legal_name for c in a.clients if not (c.contact_email or c.address or c.dpo_email)
+        ),
+        retention_rules=len(a.retention_rules),
+        measures=len(a.measures),
+        unrecorded_transfer_countries=tuple(unrecorded),
+        uncovered_transfers=tuple(uncovered),
+        dpia=a.dpia,
+    )

@@ -1,0 +1,161 @@
+"""The domain rules' flags for many records at once: a fixed number of queries per page, never one per row."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session
+
+from registry.domain.activities import activity_flags
+from registry.domain.clients import contract_flags
+from registry.domain.flags import Flag
+from registry.domain.retention import retention_flags
+from registry.domain.subprocessors import subprocessor_flags
+from registry.domain.transfers import transfer_flags
+from registry.models import (
+    Activity,
+    ActivitySubProcessorLink,
+    ClientController,
+    Organisation,
+    RetentionRule,
+    SubProcessor,
+    Transfer,
+)
+from registry.services import facts
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _transfers_by_subprocessor(session: Session, sp_ids: list[int]) -> dict[int, list[Transfer]]:
+    out: dict[int, list[Transfer]] = defaultdict(list)
+    if sp_ids:
+        for t in session.execute(select(Transfer).where(Transfer.subprocessor_id.in_(sp_ids))).scalars():
+            out[t.subprocessor_id].append(t)
+    return out
+
+
+def _active_users(session: Session, sp_ids: list[int]) -> dict[int, int]:
+    if not sp_ids:
+        return {}
+    rows = session.execute(
+        select(ActivitySubProcessorLink.subprocessor_id, func.count())
+        .join(Activity, Activity.id == ActivitySubProcessorLink.activity_id)
+        .where(ActivitySubProcessorLink.subprocessor_id.in_(sp_ids), Activity.status == "active")
+        .group_by(ActivitySubProcessorLink.subprocessor_id)
+    ).all()
+    return dict(rows)
+
+
+def flags_for_activities(
+    session: Session, org: Organisation, activities: list[Activity], on: date | None = None
+) -> dict[int, list[Flag]]:
+    """Art. 30 completeness flags of a page of activities."""
+    on = on or today()
+    ids = [a.id for a in activities]
+    if not ids:
+        return {}
+    loaded = session.execute(
+        select(Activity)
+        .where(Activity.id.in_(ids))
+        .options(
+            selectinload(Activity.clients),
+            selectinload(Activity.subprocessors).selectinload(SubProcessor.locations),
+            selectinload(Activity.measures),
+            selectinload(Activity.retention_rules),
+        )
+    ).scalars().all()
+    own: dict[int, list[Transfer]] = defaultdict(list)
+    for t in session.execute(select(Transfer).where(Transfer.activity_id.in_(ids))).scalars():
+        own[t.activity_id].append(t)
+    sp_ids = sorted({sp.id for a in loaded for sp in a.subprocessors})
+    by_sp = _transfers_by_subprocessor(session, sp_ids)
+    return {a.id: activity_flags(facts.activity_facts(a, org, own[a.id], by_sp, on)) for a in loaded}
+
+
+def flags_for_subprocessors(
+    session: Session, org: Organisation, subprocessors: list[SubProcessor], on: date | None = None
+) -> dict[int, list[Flag]]:
+    """DPA, location and usage flags of a page of sub-processors."""
+    on = on or today()
+    ids = [sp.id for sp in subprocessors]
+    by_sp = _transfers_by_subprocessor(session, ids)
+    users = _active_users(session, ids)
+    return {
+        sp.id: subprocessor_flags(facts.subprocessor_facts(sp, by_sp.get(sp.id, []), users.get(sp.id, 0), on), on)
+        for sp in subprocessors
+    }
+
+
+def flags_for_transfers(
+    session: Session, org: Organisation, transfers: list[Transfer], on: date | None = None
+) -> dict[int, list[Flag]]:
+    on = on or today()
+    return {t.id: transfer_flags(facts.transfer_facts(t), on) for t in transfers}
+
+
+def flags_for_clients(session: Session, org: Organisation, clients: list[ClientController]) -> dict[int, list[Flag]]:
+    return {c.id: contract_flags(facts.contract_terms(c)) for c in clients}
+
+
+def flags_for_retention(session: Session, org: Organisation, rules: list[RetentionRule]) -> dict[int, list[Flag]]:
+    return {r.id: retention_flags(facts.retention_facts(r)) for r in rules}
+
+
+@dataclass
+class Dashboard:
+    """What a DPO sees first: counts, then each flagged record with what is wrong."""
+
+    counts: dict[str, int]
+    activities: list[tuple[Activity, list[Flag]]] = field(default_factory=list)
+    transfers: list[tuple[Transfer, list[Flag]]] = field(default_factory=list)
+    subprocessors: list[tuple[SubProcessor, list[Flag]]] = field(default_factory=list)
+    clients: list[tuple[ClientController, list[Flag]]] = field(default_factory=list)
+    retention: list[tuple[RetentionRule, list[Flag]]] = field(default_factory=list)
+
+
+def _flagged(records, flags: dict[int, list[Flag]], severities=("missing", "risk")):
+    out = []
+    for r in records:
+        serious = [f for f in flags.get(r.id, []) if f.severity in severities]
+        if serious:
+            out.append((r, serious))
+    return out
+
+
+def dashboard(session: Session, org: Organisation, on: date | None = None) -> Dashboard:
+    """The organisation's compliance dashboard: every record with a missing item or a risk."""
+    on = on or today()
+
+    def all_of(model):
+        return list(session.execute(select(model).where(model.organisation_id == org.id).order_by(model.id)).scalars())
+
+    activities = all_of(Activity)
+    transfers = all_of(Transfer)
+    subprocessors = all_of(SubProcessor)
+    clients = all_of(ClientController)
+    rules = all_of(RetentionRule)
+    sp_flags = flags_for_subprocessors(session, org, subprocessors, on)
+    sp_relevant = {
+        sid: [f for f in fl if f.code in ("no_dpa", "location_needs_safeguards", "retired_still_used")
+              or f.code == "eea_seat_non_eea_processing"]
+        for sid, fl in sp_flags.items()
+    }
+    return Dashboard(
+        counts={
+            "activities": len(activities),
+            "clients": len(clients),
+            "subprocessors": len(subprocessors),
+            "transfers": len(transfers),
+            "retention": len(rules),
+        },
+        activities=_flagged(activities, flags_for_activities(session, org, activities, on)),
+        transfers=_flagged(transfers, flags_for_transfers(session, org, transfers, on)),
+        subprocessors=_flagged(subprocessors, sp_relevant, ("missing", "risk", "warning")),
+        clients=_flagged(clients, flags_for_clients(session, org, clients)),
+        retention=_flagged(rules, {rid: [f for f in fl if f.code == "retention_event_missing"]
+                                   for rid, fl in flags_for_retention(session, org, rules).items()}),
+    )

@@ -1,0 +1,108 @@
+"""JSON export and import: lossless round trip, and bad files refused with the record and field, nothing written."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.models import Organisation, SubProcessor
+
+SLUGS = ["pilotim", "apex-timing", "ginger-minds", "defi-informatique", "art-zone"]
+
+
+@pytest.fixture
+def pilotim_export(runner, tmp_path):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    path = tmp_path / "pilotim.json"
+    assert runner.invoke(args=["export-json", "--org", "pilotim", "-o", str(path)]).exit_code == 0
+    return path
+
+
+def count(session, model=Organisation):
+    session.expire_all()
+    return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_export_import_export_is_byte_identical(app, runner, tmp_path, slug):
+    from registry import create_app
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    first = runner.invoke(args=["export-json", "--org", slug]).output
+    doc = json.loads(first)
+    assert doc["schema_version"] == 1
+    path = tmp_path / "export.json"
+    path.write_text(first, encoding="utf-8")
+
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"})
+    other = empty.test_cli_runner()
+    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    assert other.invoke(args=["export-json", "--org", slug]).output == first
+
+
+def test_export_uses_iso_alpha2_codes(pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    assert doc["organisation"]["country"] == "FR"
+    assert {t["destination_country"] for t in doc["transfers"]} == {"US"}
+
+
+def refused(runner, session, path, doc):
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    before = (count(session), count(session, SubProcessor))
+    result = runner.invoke(args=["import-json", str(path), "--slug", "copy"])
+    assert result.exit_code != 0
+    assert (count(session), count(session, SubProcessor)) == before  # nothing written
+    return result.output
+
+
+def test_bad_country_is_refused_naming_the_record_and_field(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["subprocessors"][16]["country"] = "FRA"
+    out = refused(runner, session, pilotim_export, doc)
+    assert "subprocessors[16] (MLS Côte d'Azur).country" in out and "nothing written" in out
+
+
+def test_dangling_reference_is_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["transfers"][0]["subprocessor"] = 99
+    assert "transfers[0] (OpenAI, L.L.C.).subprocessor" in refused(runner, session, pilotim_export, doc)
+
+
+def test_inconsistent_contract_dates_are_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["clients"][0]["contract_end"] = "2020-01-01"
+    out = refused(runner, session, pilotim_export, doc)
+    assert "clients[0] (Agence Démo du Beffroi (fictive)).contract_end" in out and "before it starts" in out
+
+
+def test_unknown_vocabulary_code_in_a_list_is_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["activities"][9]["purposes"][0]["legal_basis"] = "art6_1_z"
+    assert "activities[9] (Gestion des prospects et clients de PILOTIM).purposes.0.legal_basis" in refused(
+        runner, session, pilotim_export, doc)
+
+
+def test_unknown_field_and_wrong_version_are_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["measures"][0]["colour"] = "red"
+    assert "measures[0] (Accès au data center protégé).colour: unknown field" in refused(runner, session, pilotim_export, doc)
+    doc = json.loads(pilotim_export.read_text())
+    doc["schema_version"] = 2
+    assert "schema_version" in refused(runner, session, pilotim_export, doc)
+
+
+def test_existing_slug_and_malformed_json_are_refused(runner, session, pilotim_export, tmp_path):
+    before = count(session)
+    result = runner.invoke(args=["import-json", str(pilotim_export)])
+    assert result.exit_code != 0 and "organisation.slug" in result.output and "already exists" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": ', encoding="utf-8")
+    result = runner.invoke(args=["import-json", str(broken)])
+    assert result.exit_code != 0 and "line 1" in result.output and "not valid JSON" in result.output
+    assert count(session) == before
+
+
+def test_import_under_a_new_slug_copies_the_register(runner, session, pilotim_export):
+    result = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-copy"])
+    assert result.exit_code == 0, result.output
+    assert count(session, SubProcessor) == 18 + 17

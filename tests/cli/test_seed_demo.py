@@ -1,0 +1,96 @@
+"""`seed-demo` builds the five organisations from the contracts, with their facts, and never duplicates them."""
+
+from sqlalchemy import func, select
+
+from registry.models import Activity, ClientController, Organisation, RetentionRule, SubProcessor, Transfer
+from registry.services.organisations import get_by_slug
+
+PILOTIM_SUBPROCESSORS = {
+    "OVH", "Gandi", "OpenAI, L.L.C.", "Google Ireland Limited", "Ubiflow", "SeLoger", "LeBonCoin", "Bien'Ici",
+    "Logic-Immo", "Vitrine Media", "Opinion System", "YouSign", "iSendPro", "SMS Factor",
+    "Protexa – La Boîte Immo", "AMEPI", "MLS Côte d'Azur",
+}
+
+
+def seeded(runner, session):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return lambda slug: get_by_slug(session, slug)
+
+
+def of(session, model, org):
+    return list(session.execute(select(model).where(model.organisation_id == org.id).order_by(model.id)).scalars())
+
+
+def test_seed_demo_creates_the_five_organisations_once(runner, session):
+    seeded(runner, session)
+    again = runner.invoke(args=["seed-demo"])
+    assert "nothing created" in again.output
+    slugs = session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars().all()
+    assert slugs == ["apex-timing", "art-zone", "defi-informatique", "ginger-minds", "pilotim"]
+    assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 18
+
+
+def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(runner, session):
+    org = seeded(runner, session)("pilotim")
+    assert {sp.legal_name for sp in of(session, SubProcessor, org)} == PILOTIM_SUBPROCESSORS
+    transfers = of(session, Transfer, org)
+    assert {(t.recipient, t.destination_country, t.mechanism, t.scc_module) for t in transfers} == {
+        ("OpenAI, L.L.C.", "US", "scc", 3), ("Google Ireland Limited", "US", "scc", 3)}
+    google = next(sp for sp in of(session, SubProcessor, org) if sp.legal_name == "Google Ireland Limited")
+    assert google.country == "IE" and [loc.country for loc in google.locations] == ["US"]
+    backups = of(session, RetentionRule, org)
+    assert [(r.covers_backups, r.kind, r.bound, r.value, r.unit) for r in backups] == [(True, "fixed", "minimum", 3, "months")]
+    assert len(of(session, ClientController, org)) == 3
+    assert all(sp.dpa_signed_on is None for sp in of(session, SubProcessor, org))  # the contract names no DPA
+
+
+def test_apex_timing_has_its_categories_15_day_objection_and_no_subprocessor(runner, session):
+    org = seeded(runner, session)("apex-timing")
+    assert of(session, SubProcessor, org) == []
+    (client,) = of(session, ClientController, org)
+    assert (client.objection_period_days, client.objection_right) == (15, True)
+    assert "dpo@apex-timing.com" in client.objection_channel
+    processor = next(a for a in of(session, Activity, org) if a.role == "processor")
+    details = " ".join(d["detail"] for d in processor.data_categories)
+    for fact in ("nom", "prénom", "adresse email", "photographies", "historique d'achat", "adresse IP"):
+        assert fact in details
+    assert {d["code"] for d in processor.data_subjects} == {"users", "customers", "prospects"}
+
+
+def test_ginger_minds_keeps_five_years_after_contract_and_gives_no_right_to_object(runner, session):
+    org = seeded(runner, session)("ginger-minds")
+    rule = of(session, RetentionRule, org)[0]
+    assert (rule.kind, rule.value, rule.unit, rule.event) == ("from_event", 5, "years", "contract_end")
+    (client,) = of(session, ClientController, org)
+    assert client.subprocessor_changes_notified is True and client.objection_right is False
+    assert of(session, Transfer, org) == []
+    assert all("Union européenne" in a.systems for a in of(session, Activity, org))
+
+
+def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_retention(runner, session):
+    org = seeded(runner, session)("defi-informatique")
+    (ovh,) = of(session, SubProcessor, org)
+    assert [(loc.country, loc.site) for loc in ovh.locations] == [("FR", "Roubaix"), ("FR", "Strasbourg")]
+    rules = {(r.kind, r.value, r.unit, r.event) for r in of(session, RetentionRule, org)}
+    assert rules == {("fixed", 6, "days", None), ("versions", 5, None, None), ("from_event", 1, "months", "contract_end")}
+    (client,) = of(session, ClientController, org)
+    assert (client.end_fate, client.end_delay_value, client.end_delay_unit) == ("delete", 1, "months")
+    assert client.subprocessor_authorisation == "none_stated" and client.confidentiality is None
+
+
+def test_art_zone_keeps_archives_one_year_and_grants_no_authorisation(runner, session):
+    org = seeded(runner, session)("art-zone")
+    (rule,) = of(session, RetentionRule, org)
+    assert (rule.kind, rule.bound, rule.value, rule.unit, rule.event) == ("from_event", "maximum", 1, "years", "acceptance")
+    (client,) = of(session, ClientController, org)
+    assert client.subprocessor_authorisation == "none_stated"
+    controller = next(a for a in of(session, Activity, org) if a.role == "controller")
+    assert "déclaration à la CNIL sous le n° XXX" in controller.description
+
+
+def test_orgs_lists_slug_role_and_counts(runner, session):
+    seeded(runner, session)
+    out = runner.invoke(args=["orgs"]).output
+    line = next(line for line in out.splitlines() if line.startswith("pilotim"))
+    assert line.split()[:5] == ["pilotim", "both", "10", "3", "17"]

@@ -1,0 +1,94 @@
+"""Flags of the demo organisations, computed in batches: what the dashboard shows a DPO."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+
+from registry.models import Activity, ClientController, SubProcessor, Transfer
+from registry.services import flags as flag_service
+from registry.services.demo import seed_demo
+from registry.services.organisations import get_by_slug
+
+ON = date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(session):
+    seed_demo(session)
+    session.commit()
+    return lambda slug: get_by_slug(session, slug)
+
+
+def rows(session, model, org):
+    return list(session.execute(select(model).where(model.organisation_id == org.id).order_by(model.id)).scalars())
+
+
+def by_name(records, flags, attr="legal_name"):
+    return {getattr(r, attr): {f.code for f in flags[r.id]} for r in records}
+
+
+def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(session, demo):
+    org = demo("pilotim")
+    sps = rows(session, SubProcessor, org)
+    flags = by_name(sps, flag_service.flags_for_subprocessors(session, org, sps, ON))
+    assert flags["OpenAI, L.L.C."] == {"no_dpa"}
+    assert flags["Google Ireland Limited"] == {"no_dpa", "eea_seat_non_eea_processing"}
+    assert flags["OVH"] == {"no_dpa", "no_processing_location"}
+    transfers = rows(session, Transfer, org)
+    assert {f.code for fl in flag_service.flags_for_transfers(session, org, transfers, ON).values() for f in fl} == {
+        "tia_missing"}
+
+
+def test_removing_the_scc_makes_the_us_location_and_the_activity_flagged(session, demo):
+    org = demo("pilotim")
+    openai = next(t for t in rows(session, Transfer, org) if t.recipient == "OpenAI, L.L.C.")
+    openai.mechanism, openai.scc_module = None, None
+    session.flush()
+    sp = session.get(SubProcessor, openai.subprocessor_id)
+    assert "location_needs_safeguards" in {f.code for f in flag_service.flags_for_subprocessors(session, org, [sp], ON)[sp.id]}
+    ai = next(a for a in rows(session, Activity, org) if a.reference == "PIL-S-02")
+    codes = {f.code for f in flag_service.flags_for_activities(session, org, [ai], ON)[ai.id]}
+    assert "transfer_without_safeguards" in codes
+
+
+def test_pilotim_contract_terms_lack_change_information_and_objection(session, demo):
+    org = demo("pilotim")
+    clients = rows(session, ClientController, org)
+    codes = {f.code for f in flag_service.flags_for_clients(session, org, clients)[clients[0].id]}
+    assert codes == {"change_information_missing", "objection_right_missing", "infringing_instruction_notice_missing"}
+
+
+def test_dashboard_lists_what_is_missing_per_organisation(session, demo):
+    board = flag_service.dashboard(session, demo("pilotim"), ON)
+    assert board.counts == {"activities": 10, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
+    assert len(board.subprocessors) == 17  # none has a DPA on record
+    assert board.transfers == []
+    incomplete = {a.reference: {f.code for f in fl} for a, fl in board.activities}
+    assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= incomplete["PIL-R-01"]
+    assert "data_subjects_missing" not in incomplete["PIL-R-01"]  # the contract names agents, staff, managers
+    art_zone = flag_service.dashboard(session, demo("art-zone"), ON)
+    (client, client_flags) = art_zone.clients[0]
+    assert "subprocessor_authorisation_missing" in {f.code for f in client_flags}
+
+
+def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo):
+    from sqlmodel import Session
+
+    engine = app.extensions["registry.engine"]
+    counts = []
+    for size in (3, 10):
+        with Session(engine) as fresh:
+            org = get_by_slug(fresh, "pilotim")
+            page = rows(fresh, Activity, org)[:size]
+            statements: list[str] = []
+
+            def listener(_conn, _cursor, statement, *_args, seen=statements):
+                seen.append(statement)
+
+            event.listen(engine, "before_cursor_execute", listener)
+            result = flag_service.flags_for_activities(fresh, org, page, ON)
+            event.remove(engine, "before_cursor_execute", listener)
+        assert len(result) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 10
