@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,8 @@ def annex_key(doc: dict) -> str:
 
 def annex_filename(client_id: int, name: str) -> str:
     """A safe file name: only the client's id and an ASCII slug of its name (never a path from user text)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower().encode("ascii", "ignore").decode()).strip("-")[:40]
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40]
     return f"annex-{client_id:05d}{'-' + slug if slug else ''}.pdf"
 
 

@@ -351,11 +351,8 @@ def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> 
         "data_categories": list(categories.values()),
         "sensitive": list(sensitive.values()),
         "art9_conditions": conditions,
-        "processing": [
-            {"reference": a.reference, "name": a.name, "description": a.description,
-             "purposes": [texts.purpose(p, lang)["purpose"] for p in a.purposes]}
-            for a in acts
-        ],
+        "processing": [{"reference": a.reference, "name": a.name, "description": a.description} for a in acts],
+        "purposes": list(dict.fromkeys(p.get("purpose") for a in acts for p in a.purposes if p.get("purpose"))),
         "duration": {"start": texts.day(client.contract_start, lang), "end": texts.day(client.contract_end, lang)},
         "retention": [
             {"activity": a.reference, "scope": texts.retention_scope(r, lang), "text": texts.retention(r, lang)}

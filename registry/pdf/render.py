@@ -214,5 +214,5 @@ def subprocessors_pdf(session: Session, org_id: int, lang: str, fetcher: Project
     from registry.services.flags import flags_for_subprocessors
 
     snap = documents.load(session, org_id)
-    flags = flags_for_subprocessors(session, org_id, snap.subprocessors)
+    flags = flags_for_subprocessors(session, snap.org, snap.subprocessors)
     return html_to_pdf(subprocessors_html(documents.subprocessor_list(snap, lang, flags)), fetcher)
