@@ -137,8 +137,12 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
                      workers: int = 2, fetcher=None) -> bytes:
     """Render the body in cached chunks, then the cover and contents with the known page numbers, then join."""
     groups = chunks_of(units)
+    # A chunk's HTML must hold nothing that changes between editions of the same content (no date, no
+    # fingerprint): it is the cache key. The joined PDF gets the register's own metadata below.
+    chunk_meta = {"title": doc["L"]["register_title"], "author": doc["org"]["name"], "description": "",
+                  "created": "", "modified": ""}
     htmls = [
-        render.render_template("pdf/units.html", lang=doc["lang"], meta=render.register_meta(doc),
+        render.render_template("pdf/units.html", lang=doc["lang"], meta=chunk_meta,
                                units=[render.render_unit(doc, u) for u in g])
         for g in groups
     ]

@@ -1,5 +1,6 @@
 """`flask --app app export-pdf register|annexes|subprocessors --org SLUG -o PATH --lang fr|en`."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -69,7 +70,7 @@ def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> 
     total = session.execute(
         select(func.count()).select_from(ClientController).where(ClientController.organisation_id == org_id)
     ).scalar_one()
-    with click.progressbar(length=total, label="Annexes", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=total, label="Annexes", file=sys.stderr) as bar:
         files = export_annexes(session, org_id, output, _cache_dir("annexes"), workers=workers,
                                on_done=bar.update, lang=lang)
     click.echo(f"{len(files)} annexes in {output}")
