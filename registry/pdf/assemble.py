@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
@@ -79,17 +80,16 @@ def pool(workers: int, tasks_per_worker: int = 20):
     return multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=tasks_per_worker)
 
 
-def render_chunks(htmls: list[str], cache_dir: Path, workers: int, fetcher=None) -> list[tuple[Path, dict]]:
-    """Each chunk's PDF path and {pages, anchors}; only chunks missing from the cache are rendered."""
+def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, workers: int,
+                  fetcher=None) -> list[tuple[Path, dict]]:
+    """Each chunk's PDF path and {pages, anchors}; only chunks whose key is not cached get HTML and a render."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    version = render.css_version()
     targets, jobs = [], []
-    for html in htmls:
-        key = hashlib.sha256((version + html).encode("utf-8")).hexdigest()
+    for key, make_html in chunks:
         target = cache_dir / f"{key}.pdf"
         targets.append(target)
         if _cached(target) is None and all(j[2] != str(target) for j in jobs):
-            jobs.append((key, html, str(target)))
+            jobs.append((key, make_html(), str(target)))
     if jobs:
         if workers > 1 and len(jobs) > 1:
             with pool(min(workers, len(jobs))) as p:
@@ -100,6 +100,12 @@ def render_chunks(htmls: list[str], cache_dir: Path, workers: int, fetcher=None)
             for _key, _pages, _anchors, requested in results:
                 fetcher.requested.extend(requested)
     return [(t, _cached(t)) for t in targets]
+
+
+def unit_key(unit: dict) -> str:
+    """A unit's content key: its data (the labels come with the language)."""
+    data = json.dumps(unit, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def _footer_font() -> str:
@@ -138,16 +144,19 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
     """Render the body in cached chunks, then the cover and contents with the known page numbers, then join."""
     groups = chunks_of(units)
     # A chunk's HTML must hold nothing that changes between editions of the same content (no date, no
-    # fingerprint): it is the cache key. The joined PDF gets the register's own metadata below.
+    # fingerprint): its key is the templates' version, the language and organisation, and its units' data.
     chunk_meta = {"title": doc["L"]["register_title"], "author": doc["org"]["name"], "description": "",
                   "created": "", "modified": ""}
-    htmls = [
-        render.render_template("pdf/units.html", lang=doc["lang"], meta=chunk_meta,
-                               units=[render.render_unit(doc, u) for u in g])
-        for g in groups
-    ]
+    context = unit_key({"v": render.templates_version(), "lang": doc["lang"], "org": doc["org"]})
+
+    def chunk(g):
+        key = hashlib.sha256("".join([context, *(unit_key(u) for u in g)]).encode()).hexdigest()
+        return key, lambda: render.render_template("pdf/units.html", lang=doc["lang"], meta=chunk_meta,
+                                                   units=[render.render_unit(doc, u) for u in g])
+
     with tempfile.TemporaryDirectory(prefix="register-") as tmp:
-        parts = render_chunks(htmls, Path(cache_dir) if cache_dir else Path(tmp), workers, fetcher)
+        cache = Path(cache_dir) if cache_dir else Path(tmp)
+        parts = render_chunks([chunk(g) for g in groups], cache, workers, fetcher)
         body_pages = sum(meta["pages"] for _, meta in parts)
 
         def front(front_pages: int):
@@ -159,11 +168,15 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
             html = render.register_html(doc, [], toc, pages={e["anchor"]: pages.get(e["anchor"], "?") for e in toc})
             return render.layout(html, fetcher, page_numbers=False), pages
 
-        # The contents' length is known to a page from its entries; lay out again only if the guess was off.
-        guess = 1 + max(1, -(-len(toc) // 44))
+        # Page numbers do not change the contents' layout (fixed-width column), so its page count is
+        # remembered per list of entries; a first edition guesses, and lays out again if the guess was off.
+        count_file = cache / f"front-{unit_key({'toc': toc, 'lang': doc['lang'], 'org': doc['org']})}.json"
+        guess = json.loads(count_file.read_text())["pages"] if count_file.exists() else \
+            1 + max(1, -(-sum(1 for e in toc if not e.get("outline_only")) // 44))
         front_doc, pages = front(guess)
         if len(front_doc.pages) != guess:
             front_doc, pages = front(len(front_doc.pages))
+        count_file.write_text(json.dumps({"pages": len(front_doc.pages)}))
         total = len(front_doc.pages) + body_pages
         out = pikepdf.Pdf.open(io.BytesIO(front_doc.write_pdf()))
         for path, _ in parts:

@@ -7,7 +7,6 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 from sqlmodel import Session
@@ -19,18 +18,10 @@ from registry.pdf import assemble, documents, render
 TASKS_PER_WORKER = 250
 
 
-@cache
-def templates_version() -> str:
-    h = hashlib.sha256(render.css_version().encode())
-    for path in sorted((render.TEMPLATES_DIR / "pdf").glob("*.html")):
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def annex_key(doc: dict) -> str:
     """Content key of one annex: its printed data, the templates and the stylesheet."""
     data = json.dumps({k: v for k, v in doc.items() if k != "L"}, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256((templates_version() + data).encode("utf-8")).hexdigest()
+    return hashlib.sha256((render.templates_version() + data).encode("utf-8")).hexdigest()
 
 
 def annex_filename(client_id: int, name: str) -> str:

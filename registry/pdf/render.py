@@ -82,13 +82,17 @@ def stylesheets() -> tuple[CSS, CSS]:
     return css, no_numbers
 
 
-def css_version() -> str:
-    """What a cached chunk depends on besides its HTML: the stylesheet and the WeasyPrint version."""
+@cache
+def templates_version() -> str:
+    """What a cached PDF depends on besides its data: print templates, stylesheet, fonts' CSS, WeasyPrint."""
     import hashlib
 
     import weasyprint
 
-    return hashlib.sha256(PRINT_CSS.read_bytes() + weasyprint.__version__.encode()).hexdigest()[:16]
+    h = hashlib.sha256(weasyprint.__version__.encode() + PRINT_CSS.read_bytes())
+    for path in sorted((TEMPLATES_DIR / "pdf").glob("*.html")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def render_template(name: str, **context) -> str:
@@ -136,7 +140,9 @@ def register_body(doc: dict) -> tuple[list[dict], list[dict]]:
         head = {"heading": f"2.2 {L['clients_section']}", "heading_anchor": "sec-clients"} if i == 0 else {}
         if head:
             toc.append({"level": 2, "label": head["heading"], "anchor": head["heading_anchor"]})
-        toc.extend({"level": 3, "label": c["name"], "anchor": c["anchor"]} for c in group)
+        # Clients are alphabetical under 2.2 and in the PDF outline; listing thousands of them in the
+        # contents would make the contents longer than the sheets they index.
+        toc.extend({"level": 3, "label": c["name"], "anchor": c["anchor"], "outline_only": True} for c in group)
         units.append({"kind": "clients", "clients": group, "section": L["processor_record"], **head})
     section(3, L["subprocessor_list"], L["subprocessor_list_ref"], "sec-subprocessors", kind="subprocessors",
             rows=doc["subprocessors"])
