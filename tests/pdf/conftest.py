@@ -1,11 +1,9 @@
-"""PDF test helpers: the demo organisations, text read back with pypdf, and a guard against WeasyPrint warnings."""
+"""PDF test fixtures: the demo organisations and a guard that fails a test on any unexpected WeasyPrint warning."""
 
-import io
 import logging
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from registry.services.demo import seed_demo
 from registry.services.organisations import get_by_slug
@@ -45,12 +43,3 @@ def demo(session):
     seed_demo(session)
     session.commit()
     return lambda slug: get_by_slug(session, slug)
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def flat(text: str) -> str:
-    """Text with line breaks and runs of spaces folded, so that wrapped names still match."""
-    return re.sub(r"\s+", " ", text)

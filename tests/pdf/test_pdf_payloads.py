@@ -13,7 +13,7 @@ from registry.models import ClientController
 from registry.pdf import render
 from registry.pdf.render import STATIC_DIR, ProjectFetcher
 from registry.services.exchange import import_register
-from tests.pdf.conftest import flat, pages_text
+from pdftext import flat, pages_text
 
 PAYLOADS = [
     "file:///etc/passwd",

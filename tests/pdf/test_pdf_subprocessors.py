@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from registry.models import SubProcessor
-from tests.pdf.conftest import flat, pages_text
+from pdftext import flat, pages_text
 
 
 def test_subprocessor_list_shows_every_subprocessor_with_its_flags(runner, demo, session, tmp_path):

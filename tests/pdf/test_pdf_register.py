@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from registry.models import Activity, ClientController, SubProcessor
 from registry.pdf import assemble, documents, render
-from tests.pdf.conftest import flat, pages_text
+from pdftext import flat, pages_text
 
 
 def records(session, model, org):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from registry.models import ClientController, SubProcessor
 from registry.pdf import render
-from tests.pdf.conftest import flat, pages_text
+from pdftext import flat, pages_text
 
 
 def client_named(session, org, name):
