@@ -237,7 +237,7 @@ def _flatness(timeline: list[tuple[float, int]]) -> tuple[float, float]:
     return max(q2) / 1024, max(q4) / 1024
 
 
-def run(counts: dict, keep: Path | None = None) -> None:
+def run(counts: dict, only: str | None = None) -> None:
     # Imported once here, before the phases fork: a long-lived process (CLI, web worker) pays it once.
     from registry.pdf import batch, render  # noqa: F401
 
@@ -261,57 +261,65 @@ def run(counts: dict, keep: Path | None = None) -> None:
                               f"{peak / base_mb:.3f}" if base_mb else "-"),
                   flush=True)
 
-        plain = _in_child(plain_register, work)
-        show("register.plain", plain["seconds"], plain["pages"], plain["peak_mb"], plain["seconds"], plain["peak_mb"],
-             plain["cpu"], plain["cpu"])
-        cache = work / "register-cache"
-        cold = _in_child(chunked_register, db, org_id, cache)
-        show("register.chunked", cold["seconds"], cold["pages"], cold["peak_mb"], plain["seconds"], plain["peak_mb"],
-             cold["cpu"], plain["cpu"])
-        _in_child(change_one_activity, db, org_id)
-        regen = _in_child(chunked_register, db, org_id, cache)
-        show("register.regenerate_one", regen["seconds"], regen["pages"], regen["peak_mb"], plain["seconds"],
-             plain["peak_mb"], regen["cpu"], plain["cpu"])
-
-        one = _in_child(one_annex, db, org_id)
-        show("annex.one.bare", one["bare"], one["pages"], 0, one["bare"], 0)
-        show("annex.one.web", one["web"], one["pages"], 0, one["bare"], 0)
-
-        n = _in_child(annex_htmls, db, org_id, work)["count"]
-        bare = _in_child(bare_pool, work)
-        show("annex.batch.bare_pool", bare["seconds"], 0, bare["peak_mb"], bare["seconds"], bare["peak_mb"],
-             bare["cpu"], bare["cpu"])
-        out, acache = work / "annexes", work / "annex-cache"
-        first = _in_child(annex_batch, db, org_id, out, acache)
-        show("annex.batch", first["seconds"], 0, first["peak_mb"], bare["seconds"], bare["peak_mb"],
-             first["cpu"], bare["cpu"])
-        rerun = _in_child(annex_batch, db, org_id, out, acache)
-        show("annex.batch.rerun", rerun["seconds"], 0, rerun["peak_mb"], first["seconds"], first["peak_mb"],
-             rerun["cpu"], first["cpu"])
-        q2, q4 = _flatness(first["timeline"])
-
-        throughput = (n / first["seconds"]) / (n / bare["seconds"])
-        print(f"annex.batch: {n} annexes, {n / first['seconds']:.2f}/s vs bare pool {n / bare['seconds']:.2f}/s; "
-              f"memory peak 2nd quarter {q2:.0f} MB, last quarter {q4:.0f} MB", flush=True)
-        checks = [
-            ("register.chunked time <= 0.50 x plain", cold["seconds"] / plain["seconds"], 0.50, "<="),
-            ("register.chunked memory <= 0.333 x plain", cold["peak_mb"] / plain["peak_mb"], 1 / 3, "<="),
-            ("register.regenerate_one time < 0.05 x plain", regen["seconds"] / plain["seconds"], 0.05, "<"),
-            ("annex.batch throughput >= 0.9 x bare pool", throughput, 0.9, ">="),
-            ("annex.batch memory last/2nd quarter <= 1.2", q4 / q2 if q2 else 0, 1.2, "<="),
-            ("annex.batch.rerun time < 0.05 x first", rerun["seconds"] / first["seconds"], 0.05, "<"),
-            ("annex.one.web time <= 1.4 x bare", one["web"] / one["bare"], 1.4, "<="),
-        ]
+        checks = []
+        if only != "annexes":
+            checks += register_phases(work, db, org_id, show)
+        if only != "register":
+            checks += annex_phases(work, db, org_id, show)
         for name, value, limit, op in checks:
             ok = {"<=": value <= limit, "<": value < limit, ">=": value >= limit}[op]
             print(f"target {name:<46} {value:8.3f}  {'PASS' if ok else 'FAIL'}", flush=True)
     finally:
-        if keep:
-            keep.mkdir(parents=True, exist_ok=True)
-            for name in ("register.html",):
-                if (work / name).exists():
-                    shutil.copy(work / name, keep / name)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def register_phases(work: Path, db: Path, org_id: int, show) -> list[tuple]:
+    plain = _in_child(plain_register, work)
+    show("register.plain", plain["seconds"], plain["pages"], plain["peak_mb"], plain["seconds"], plain["peak_mb"],
+         plain["cpu"], plain["cpu"])
+    cache = work / "register-cache"
+    cold = _in_child(chunked_register, db, org_id, cache)
+    show("register.chunked", cold["seconds"], cold["pages"], cold["peak_mb"], plain["seconds"], plain["peak_mb"],
+         cold["cpu"], plain["cpu"])
+    _in_child(change_one_activity, db, org_id)
+    regen = _in_child(chunked_register, db, org_id, cache)
+    show("register.regenerate_one", regen["seconds"], regen["pages"], regen["peak_mb"], plain["seconds"],
+         plain["peak_mb"], regen["cpu"], plain["cpu"])
+
+    return [
+        ("register.chunked time <= 0.50 x plain", cold["seconds"] / plain["seconds"], 0.50, "<="),
+        ("register.chunked memory <= 0.333 x plain", cold["peak_mb"] / plain["peak_mb"], 1 / 3, "<="),
+        ("register.regenerate_one time < 0.05 x plain", regen["seconds"] / plain["seconds"], 0.05, "<"),
+    ]
+
+
+def annex_phases(work: Path, db: Path, org_id: int, show) -> list[tuple]:
+    one = _in_child(one_annex, db, org_id)
+    show("annex.one.bare", one["bare"], one["pages"], 0, one["bare"], 0)
+    show("annex.one.web", one["web"], one["pages"], 0, one["bare"], 0)
+
+    n = _in_child(annex_htmls, db, org_id, work)["count"]
+    bare = _in_child(bare_pool, work)
+    show("annex.batch.bare_pool", bare["seconds"], 0, bare["peak_mb"], bare["seconds"], bare["peak_mb"],
+         bare["cpu"], bare["cpu"])
+    out, acache = work / "annexes", work / "annex-cache"
+    first = _in_child(annex_batch, db, org_id, out, acache)
+    show("annex.batch", first["seconds"], 0, first["peak_mb"], bare["seconds"], bare["peak_mb"],
+         first["cpu"], bare["cpu"])
+    rerun = _in_child(annex_batch, db, org_id, out, acache)
+    show("annex.batch.rerun", rerun["seconds"], 0, rerun["peak_mb"], first["seconds"], first["peak_mb"],
+         rerun["cpu"], first["cpu"])
+    q2, q4 = _flatness(first["timeline"])
+
+    throughput = (n / first["seconds"]) / (n / bare["seconds"])
+    print(f"annex.batch: {n} annexes, {n / first['seconds']:.2f}/s vs bare pool {n / bare['seconds']:.2f}/s; "
+          f"memory peak 2nd quarter {q2:.0f} MB, last quarter {q4:.0f} MB", flush=True)
+    return [
+        ("annex.batch throughput >= 0.9 x bare pool", throughput, 0.9, ">="),
+        ("annex.batch memory last/2nd quarter <= 1.2", q4 / q2 if q2 else 0, 1.2, "<="),
+        ("annex.batch.rerun time < 0.05 x first", rerun["seconds"] / first["seconds"], 0.05, "<"),
+        ("annex.one.web time <= 1.4 x bare", one["web"] / one["bare"], 1.4, "<="),
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -320,9 +328,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--activities", type=int)
     parser.add_argument("--subprocessors", type=int)
     parser.add_argument("--clients", type=int)
+    parser.add_argument("--only", choices=["register", "annexes"], help="run one half of the phases")
     args = parser.parse_args(argv)
     counts = dict(SMALL if args.small else FULL)
     for key in counts:
         if getattr(args, key) is not None:
             counts[key] = getattr(args, key)
-    run(counts)
+    run(counts, args.only)

@@ -7,6 +7,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session
@@ -16,6 +17,19 @@ from registry.pdf import assemble, documents, render
 # Workers are replaced after this many annexes: WeasyPrint only returns memory when a process ends,
 # so recycling keeps the batch's memory flat however many clients there are.
 TASKS_PER_WORKER = 250
+
+
+@dataclass
+class _Batch:
+    snap: documents.Snapshot
+    out_dir: Path
+    cache_dir: Path
+    lang: str | None
+
+
+# Set in the parent before the pool forks: workers read the loaded snapshot from their copy of the
+# parent's memory, so the per-client work (data, template, layout) all runs in parallel.
+_BATCH: _Batch | None = None
 
 
 def annex_key(doc: dict) -> str:
@@ -31,47 +45,44 @@ def annex_filename(client_id: int, name: str) -> str:
     return f"annex-{client_id:05d}{'-' + slug if slug else ''}.pdf"
 
 
-def _render_annex(job: tuple[dict, str, str]) -> tuple[str, int]:
-    """Worker: template -> PDF into the cache, then copied to the output path."""
-    doc, cached, target = job
-    tmp = f"{cached}.{os.getpid()}.tmp"
-    render.layout(render.annex_html(doc)).write_pdf(tmp)
-    os.replace(tmp, cached)
+def _annex_job(index: int) -> str:
+    """One client: build its annex data, reuse the cached PDF for the same content or render it, copy it out."""
+    batch = _BATCH
+    client = batch.snap.clients[index]
+    doc = documents.annex(batch.snap, client, batch.lang)
+    cached = batch.cache_dir / f"annex-{annex_key(doc)}.pdf"
+    target = batch.out_dir / annex_filename(client.id, client.legal_name)
+    if not cached.exists():
+        tmp = f"{cached}.{os.getpid()}.tmp"
+        render.layout(render.annex_html(doc)).write_pdf(tmp)
+        os.replace(tmp, cached)
     shutil.copyfile(cached, target)
-    return target, doc["client_id"]
+    return str(target)
 
 
 def export_annexes(session: Session, org_id: int, out_dir: Path, cache_dir: Path, workers: int = 2,
                    on_done: Callable[[int], None] | None = None, lang: str | None = None) -> list[Path]:
     """Write one annex per client controller of the organisation into `out_dir`; returns the files written."""
-    out_dir = Path(out_dir)
-    cache_dir = Path(cache_dir)
+    global _BATCH
+    out_dir, cache_dir = Path(out_dir), Path(cache_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    snap = documents.load(session, org_id)
+    _BATCH = _Batch(documents.load(session, org_id), out_dir, cache_dir, lang)
     written: list[Path] = []
-
-    jobs: list[tuple[dict, str, str]] = []
-    for client in snap.clients:
-        doc = documents.annex(snap, client, lang)
-        target = out_dir / annex_filename(client.id, client.legal_name)
-        cached = cache_dir / f"annex-{annex_key(doc)}.pdf"
-        written.append(target)
-        if cached.exists():
-            shutil.copyfile(cached, target)
-            if on_done:
-                on_done(1)
+    try:
+        indexes = range(len(_BATCH.snap.clients))
+        if workers > 1 and len(indexes) > 1:
+            with assemble.pool(workers, TASKS_PER_WORKER) as p:
+                results = p.imap_unordered(_annex_job, indexes, chunksize=4)
+                for path in results:
+                    written.append(Path(path))
+                    if on_done:
+                        on_done(1)
         else:
-            jobs.append((doc, str(cached), str(target)))
-
-    if workers > 1:
-        with assemble.pool(workers, TASKS_PER_WORKER) as p:
-            for _ in p.imap_unordered(_render_annex, jobs, chunksize=2):
+            for i in indexes:
+                written.append(Path(_annex_job(i)))
                 if on_done:
                     on_done(1)
-    else:
-        for job in jobs:
-            _render_annex(job)
-            if on_done:
-                on_done(1)
+    finally:
+        _BATCH = None
     return sorted(written)
