@@ -102,6 +102,13 @@ def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, 
     return [(t, _cached(t)) for t in targets]
 
 
+def prune(cache_dir: Path, keep: set[str]) -> None:
+    """Remove cached files this edition no longer uses, so the cache holds one register's worth per directory."""
+    for path in cache_dir.iterdir():
+        if path.name not in keep and not path.name.endswith(".tmp") and ".tmp" not in path.suffixes:
+            path.unlink(missing_ok=True)
+
+
 def unit_key(unit: dict) -> str:
     """A unit's content key: its data (the labels come with the language)."""
     data = json.dumps(unit, sort_keys=True, ensure_ascii=False, default=str)
@@ -177,6 +184,8 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
         if len(front_doc.pages) != guess:
             front_doc, pages = front(len(front_doc.pages))
         count_file.write_text(json.dumps({"pages": len(front_doc.pages)}))
+        if cache_dir:
+            prune(cache, {count_file.name, *(n for p, _ in parts for n in (p.name, f"{p.name}.json"))})
         total = len(front_doc.pages) + body_pages
         out = pikepdf.Pdf.open(io.BytesIO(front_doc.write_pdf()))
         for path, _ in parts:

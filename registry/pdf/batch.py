@@ -45,7 +45,7 @@ def annex_filename(client_id: int, name: str) -> str:
     return f"annex-{client_id:05d}{'-' + slug if slug else ''}.pdf"
 
 
-def _annex_job(index: int) -> str:
+def _annex_job(index: int) -> tuple[str, str]:
     """One client: build its annex data, reuse the cached PDF for the same content or render it, copy it out."""
     batch = _BATCH
     client = batch.snap.clients[index]
@@ -57,7 +57,7 @@ def _annex_job(index: int) -> str:
         render.layout(render.annex_html(doc)).write_pdf(tmp)
         os.replace(tmp, cached)
     shutil.copyfile(cached, target)
-    return str(target)
+    return str(target), cached.name
 
 
 def export_annexes(session: Session, org_id: int, out_dir: Path, cache_dir: Path, workers: int = 2,
@@ -69,20 +69,25 @@ def export_annexes(session: Session, org_id: int, out_dir: Path, cache_dir: Path
     cache_dir.mkdir(parents=True, exist_ok=True)
     _BATCH = _Batch(documents.load(session, org_id), out_dir, cache_dir, lang)
     written: list[Path] = []
+    used: set[str] = set()
     try:
         indexes = range(len(_BATCH.snap.clients))
         if workers > 1 and len(indexes) > 1:
             with assemble.pool(workers, TASKS_PER_WORKER) as p:
                 results = p.imap_unordered(_annex_job, indexes, chunksize=4)
-                for path in results:
+                for path, name in results:
                     written.append(Path(path))
+                    used.add(name)
                     if on_done:
                         on_done(1)
         else:
             for i in indexes:
-                written.append(Path(_annex_job(i)))
+                path, name = _annex_job(i)
+                written.append(Path(path))
+                used.add(name)
                 if on_done:
                     on_done(1)
     finally:
         _BATCH = None
+    assemble.prune(cache_dir, used)
     return sorted(written)

@@ -21,8 +21,9 @@ def _org_id(slug: str) -> int:
     return org.id
 
 
-def _cache_dir(kind: str) -> Path:
-    return Path(current_app.instance_path) / "pdf-cache" / kind
+def _cache_dir(kind: str, org_id: int, lang: str | None) -> Path:
+    """One cache directory per organisation and language: each is pruned to what its last export used."""
+    return Path(current_app.instance_path) / "pdf-cache" / kind / f"{org_id}-{lang or 'client'}"
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -48,7 +49,8 @@ def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
     """The Art. 30 register (controller and processor records, sub-processors)."""
     from registry.pdf.render import register_pdf
 
-    data = register_pdf(get_session(), _org_id(slug), lang, cache_dir=_cache_dir("register"), workers=workers)
+    org_id = _org_id(slug)
+    data = register_pdf(get_session(), org_id, lang, cache_dir=_cache_dir("register", org_id, lang), workers=workers)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
 
@@ -71,7 +73,7 @@ def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> 
         select(func.count()).select_from(ClientController).where(ClientController.organisation_id == org_id)
     ).scalar_one()
     with click.progressbar(length=total, label="Annexes", file=sys.stderr) as bar:
-        files = export_annexes(session, org_id, output, _cache_dir("annexes"), workers=workers,
+        files = export_annexes(session, org_id, output, _cache_dir("annexes", org_id, lang), workers=workers,
                                on_done=bar.update, lang=lang)
     click.echo(f"{len(files)} annexes in {output}")
 
