@@ -11,11 +11,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_config.load(app.instance_path))
     if config:
         app.config.update(config)
+    _config.check(app.config)
 
-    from registry import cli, db, i18n
+    from registry import auth, cli, db, i18n
     from registry.views import init_views
 
     db.init_db(app)
+    auth.init_auth(app)
     i18n.init_i18n(app)
     init_views(app)
     cli.init_cli(app)

@@ -4,7 +4,9 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from registry.breaches_cli import breaches_cli
 from registry.db import get_session
+from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
 
 @click.command("orgs")
@@ -28,6 +30,7 @@ def seed_demo_command() -> None:
     """Create the five demo organisations from the source contracts (running it again creates nothing)."""
     from registry.services.demo import seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
@@ -81,21 +84,36 @@ def serve_demo_command(host: str, port: int) -> None:
     """Seed the demo organisations if needed, then serve the app on the embedded database."""
     from flask import current_app
 
-    from registry.services.demo import seed_demo
+    from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
+    refuse_demo_in_production()
     session = get_session()
     created = seed_demo(session)
     session.commit()
     if created:
         click.echo(f"Demo organisations created: {', '.join(created)}")
     click.echo(f"Database: {current_app.config['DATABASE_URL']}")
-    click.echo(f"Open http://{host}:{port}/ in a browser (Ctrl+C to stop).")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    click.echo(f"Open http://{host}:{port}/login in a browser and log in as (Ctrl+C to stop):")
+    for email, password, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<8} {email} / {password}")
+    # The demo server speaks plain HTTP on this machine only: a Secure cookie would never come back.
+    current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
+    from werkzeug.serving import run_simple
+
+    # Flask refuses app.run() inside a `flask` command; Werkzeug's server is what `flask run` uses too.
+    run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
 def init_cli(app: Flask) -> None:
+    from registry import cli_accounts
     from registry.pdf.cli import export_pdf
 
-    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command):
+    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
+                    *cli_accounts.COMMANDS):
         app.cli.add_command(command)
+    app.cli.add_command(breaches_cli)
+    from registry.contracts.cli import check_contract_command
+
+    app.cli.add_command(check_contract_command)
     app.cli.add_command(export_pdf)
+    init_ops_cli(app)

@@ -1,11 +1,14 @@
 """Database engine and the one session per request (opened lazily, closed at teardown)."""
 
+import click
 from flask import Flask, current_app, g
+from flask.cli import ScriptInfo
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 import registry.models  # noqa: F401  (registers every table on the metadata)
+from registry import migrations
 
 
 def make_engine(url: str) -> Engine:
@@ -25,6 +28,7 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    """Tables straight from the models, with no migration history: for throwaway databases only."""
     SQLModel.metadata.create_all(engine)
 
 
@@ -33,6 +37,9 @@ def engine() -> Engine:
 
 
 def get_session() -> Session:
+    problem = current_app.extensions.get("registry.schema_problem")
+    if problem:
+        raise click.ClickException(problem)
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
@@ -51,5 +58,31 @@ def init_db(app: Flask) -> None:
         Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = make_engine(app.config["DATABASE_URL"])
     app.extensions["registry.engine"] = eng
-    create_schema(eng)
     app.teardown_appcontext(_close_session)
+    _check_schema(app, eng)
+
+
+def under_flask_cli() -> bool:
+    """True while the `flask` command line loads the app (a WSGI server such as gunicorn never does)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and isinstance(ctx.obj, ScriptInfo)
+
+
+def _check_schema(app: Flask, eng: Engine) -> None:
+    """An empty database is built from the migrations; one at head starts; any other refuses to start.
+
+    The `flask` command line is the one exception: its `db` commands must open a database that is behind
+    in order to upgrade it, so there the app loads, and every request or command that asks for a session
+    gets the same message instead.
+    """
+    st, built = migrations.bring_empty_to_head(eng)
+    if built:
+        app.extensions["registry.schema_built"] = st.current
+    problem = st.problem()
+    if problem is None:
+        return
+    message = f"Refusing to use {eng.url.render_as_string(hide_password=True)}: {problem}."
+    if not under_flask_cli():
+        raise migrations.SchemaNotCurrent(message)
+    app.extensions["registry.schema_problem"] = message
+    app.before_request(lambda: (message, 503, {"Content-Type": "text/plain; charset=utf-8"}))

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -61,6 +62,7 @@ def app(database_url, tmp_path):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": True,
+            "REGISTRY_BOOTSTRAP_ADMIN": False,
         }
     )
     app.instance_path = str(tmp_path / "instance")
@@ -85,3 +87,106 @@ def session(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log in through the real login form (flaskr's AuthActions), as a member with a role in organisations."""
+
+    def __init__(self, client, session):
+        self.client = client
+        self.session = session
+
+    def user(self, email: str, role: str | None = None, orgs=(), password: str = "correct horse battery"):
+        from registry.services import users as accounts
+        from registry.services.organisations import get_by_slug
+
+        user = accounts.find_user(self.session, email) or accounts.create_user(self.session, email, password)
+        for slug in orgs:
+            accounts.grant(self.session, user, get_by_slug(self.session, slug), role)
+        self.session.commit()
+        return user
+
+    def login(self, email: str, password: str = "correct horse battery"):
+        import re
+
+        page = self.client.get("/login").get_data(as_text=True)
+        token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+    def as_role(self, role: str, orgs=("pilotim",), email: str | None = None):
+        email = email or f"{role}@test.example.com"
+        self.user(email, role, orgs)
+        response = self.login(email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return email
+
+    def logout(self):
+        import re
+
+        page = self.client.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client, session):
+    return AuthActions(client, session)
+
+
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The demo register seeded once per run and backend, cloned into each test that asks for it."""
+    made: dict[str, str] = {}
+
+    def template(backend: str, url: str) -> str:
+        if backend not in made:
+            from sqlmodel import Session
+
+            from registry import create_app
+            from registry.services.demo import seed_demo
+
+            if backend == "sqlite":
+                target = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+            else:
+                target = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_demo"
+                _pg_admin(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
+            app = create_app({"TESTING": True, "DATABASE_URL": target, "REGISTRY_BOOTSTRAP_ADMIN": False})
+            with Session(app.extensions["registry.engine"]) as session:
+                seed_demo(session)
+                session.commit()
+            app.extensions["registry.engine"].dispose()
+            made[backend] = target
+        return made[backend]
+
+    yield template
+    for backend, target in made.items():
+        if backend == "postgresql":
+            _pg_admin(f'DROP DATABASE IF EXISTS "{target.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _pg_admin(sql: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(sql))
+    admin.dispose()
+
+
+@pytest.fixture
+def demo(app, database_url, demo_templates, session):
+    """The five demo organisations (and demo accounts) in the test's database, cloned from a seeded template."""
+    import shutil
+
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    template = demo_templates(backend, database_url)
+    session.close()
+    app.extensions["registry.engine"].dispose()
+    if backend == "sqlite":
+        path = database_url.removeprefix("sqlite:///")
+        for suffix in ("-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        shutil.copyfile(template.removeprefix("sqlite:///"), path)
+    else:
+        name, source = database_url.rsplit("/", 1)[1], template.rsplit("/", 1)[1]
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    return session

@@ -7,7 +7,18 @@ from registry.models.activities import (
     ActivityMeasureLink,
     ActivitySubProcessorLink,
 )
+from registry.models.audit import AuditEntry, AuditHead
+from registry.models.breaches import (
+    Breach,
+    BreachActivityLink,
+    BreachClientLink,
+    BreachCreate,
+    BreachNotice,
+    BreachNoticeCreate,
+    BreachSubProcessorLink,
+)
 from registry.models.clients import ClientController, ClientControllerCreate
+from registry.models.contracts import ContractDocument
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
 from registry.models.retention import RetentionRule, RetentionRuleCreate
@@ -18,13 +29,29 @@ from registry.models.subprocessors import (
     SubProcessorCreate,
 )
 from registry.models.transfers import Transfer, TransferCreate
+from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
 
 __all__ = [
+    "ContractDocument",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "LoginAttempt",
+    "LoginSession",
+    "Membership",
+    "User",
     "Activity",
     "ActivityClientLink",
     "ActivityCreate",
     "ActivityMeasureLink",
     "ActivitySubProcessorLink",
+    "Breach",
+    "BreachActivityLink",
+    "BreachClientLink",
+    "BreachCreate",
+    "BreachNotice",
+    "BreachNoticeCreate",
+    "BreachSubProcessorLink",
     "ClientController",
     "ClientControllerCreate",
     "Organisation",

@@ -5,16 +5,32 @@ from sqlmodel import Session
 
 from registry.demo import ORGANISATIONS
 from registry.models import Organisation
+from registry.services import users as accounts
 from registry.services.exchange import import_register
 
+# Documented in the README; created by seed-demo only, which refuses to run under production settings.
+DEMO_ACCOUNTS = (
+    ("dpo@demo.example.com", "demo-dpo-password", "Demo DPO", "dpo"),
+    ("auditor@demo.example.com", "demo-auditor-password", "Demo auditor", "auditor"),
+)
 
-def seed_demo(session: Session) -> list[str]:
-    """Create the demo organisations that do not exist yet (so running it twice creates nothing); flush only."""
+
+def seed_demo(session: Session, with_accounts: bool = True) -> list[str]:
+    """Create the demo organisations (and accounts) that do not exist yet: running it twice creates nothing."""
     existing = set(session.execute(select(Organisation.slug)).scalars())
     created = []
     for doc in ORGANISATIONS:
         slug = doc["organisation"]["slug"]
         if slug not in existing:
-            import_register(session, doc)
+            import_register(session, doc, actor="seed-demo")
             created.append(slug)
+    if with_accounts:
+        orgs = session.execute(
+            select(Organisation).where(Organisation.slug.in_([d["organisation"]["slug"] for d in ORGANISATIONS]))
+        ).scalars().all()
+        for email, password, name, role in DEMO_ACCOUNTS:
+            user = accounts.find_user(session, email) or accounts.create_user(session, email, password, name)
+            for org in orgs:
+                if accounts.role_in(session, user, org.id) is None:
+                    accounts.grant(session, user, org, role)
     return created

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
+from registry import audit
 from registry.models import (
     Activity,
     ActivityCreate,
@@ -133,7 +134,7 @@ def _stamps(data: dict, where: str) -> dict:
     return out
 
 
-def import_register(session: Session, doc: object, slug: str | None = None) -> Organisation:
+def import_register(session: Session, doc: object, slug: str | None = None, actor: str = "import") -> Organisation:
     """Create an organisation and its whole register from exported data; flush only, the caller commits.
 
     Every record is validated first; a bad record raises ImportRefused naming it and its field.
@@ -154,6 +155,8 @@ def import_register(session: Session, doc: object, slug: str | None = None) -> O
     org = Organisation(**org_in.model_dump(), **_stamps(org_data, "organisation"))
     session.add(org)
     session.flush()
+    audit.record(session, actor, "create", org, organisation_id=org.id, organisation_slug=org.slug,
+                 after=audit.snapshot(org))
 
     created: dict[str, dict[int, SQLModel]] = {}
     for section, model, create, refs in SECTIONS:
@@ -192,16 +195,17 @@ def import_register(session: Session, doc: object, slug: str | None = None) -> O
                 setattr(record, key, targets)
             session.add(record)
             session.flush()
+            audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
             created[section][local_id] = record
     return org
 
 
-def import_file(session: Session, text: str, slug: str | None = None) -> Organisation:
+def import_file(session: Session, text: str, slug: str | None = None, actor: str = "import") -> Organisation:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
-    return import_register(session, doc, slug)
+    return import_register(session, doc, slug, actor)
 
 
 __all__ = ["ImportRefused", "ProcessingLocationCreate", "dumps", "export_organisation", "import_file", "import_register"]

@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def init_views(app: Flask) -> None:
-    from registry.views import home
+    from registry.views import auth, home
 
+    app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)

@@ -13,9 +13,15 @@ PILOTIM_SUBPROCESSORS = {
 
 
 def seeded(runner, session):
+    """The demo organisations, seeded by the seed-demo command itself."""
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     return lambda slug: get_by_slug(session, slug)
+
+
+def cloned(demo):
+    """The same demo, cloned from the run's seeded template (seed_demo is what seed-demo runs)."""
+    return lambda slug: get_by_slug(demo, slug)
 
 
 def of(session, model, org):
@@ -31,8 +37,9 @@ def test_seed_demo_creates_the_five_organisations_once(runner, session):
     assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 18
 
 
-def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(runner, session):
-    org = seeded(runner, session)("pilotim")
+def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(demo):
+    session = demo
+    org = cloned(demo)("pilotim")
     assert {sp.legal_name for sp in of(session, SubProcessor, org)} == PILOTIM_SUBPROCESSORS
     transfers = of(session, Transfer, org)
     assert {(t.recipient, t.destination_country, t.mechanism, t.scc_module) for t in transfers} == {
@@ -45,8 +52,9 @@ def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(runner, ses
     assert all(sp.dpa_signed_on is None for sp in of(session, SubProcessor, org))  # the contract names no DPA
 
 
-def test_apex_timing_has_its_categories_15_day_objection_and_no_subprocessor(runner, session):
-    org = seeded(runner, session)("apex-timing")
+def test_apex_timing_has_its_categories_15_day_objection_and_no_subprocessor(demo):
+    session = demo
+    org = cloned(demo)("apex-timing")
     assert of(session, SubProcessor, org) == []
     (client,) = of(session, ClientController, org)
     assert (client.objection_period_days, client.objection_right) == (15, True)
@@ -58,8 +66,9 @@ def test_apex_timing_has_its_categories_15_day_objection_and_no_subprocessor(run
     assert {d["code"] for d in processor.data_subjects} == {"users", "customers", "prospects"}
 
 
-def test_ginger_minds_keeps_five_years_after_contract_and_gives_no_right_to_object(runner, session):
-    org = seeded(runner, session)("ginger-minds")
+def test_ginger_minds_keeps_five_years_after_contract_and_gives_no_right_to_object(demo):
+    session = demo
+    org = cloned(demo)("ginger-minds")
     rule = of(session, RetentionRule, org)[0]
     assert (rule.kind, rule.value, rule.unit, rule.event) == ("from_event", 5, "years", "contract_end")
     (client,) = of(session, ClientController, org)
@@ -68,8 +77,9 @@ def test_ginger_minds_keeps_five_years_after_contract_and_gives_no_right_to_obje
     assert all("Union européenne" in a.systems for a in of(session, Activity, org))
 
 
-def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_retention(runner, session):
-    org = seeded(runner, session)("defi-informatique")
+def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_retention(demo):
+    session = demo
+    org = cloned(demo)("defi-informatique")
     (ovh,) = of(session, SubProcessor, org)
     assert [(loc.country, loc.site) for loc in ovh.locations] == [("FR", "Roubaix"), ("FR", "Strasbourg")]
     rules = {(r.kind, r.value, r.unit, r.event) for r in of(session, RetentionRule, org)}
@@ -79,8 +89,9 @@ def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_reten
     assert client.subprocessor_authorisation == "none_stated" and client.confidentiality is None
 
 
-def test_art_zone_keeps_archives_one_year_and_grants_no_authorisation(runner, session):
-    org = seeded(runner, session)("art-zone")
+def test_art_zone_keeps_archives_one_year_and_grants_no_authorisation(demo):
+    session = demo
+    org = cloned(demo)("art-zone")
     (rule,) = of(session, RetentionRule, org)
     assert (rule.kind, rule.bound, rule.value, rule.unit, rule.event) == ("from_event", "maximum", 1, "years", "acceptance")
     (client,) = of(session, ClientController, org)
@@ -94,3 +105,15 @@ def test_orgs_lists_slug_role_and_counts(runner, session):
     out = runner.invoke(args=["orgs"]).output
     line = next(line for line in out.splitlines() if line.startswith("pilotim"))
     assert line.split()[:5] == ["pilotim", "both", "10", "3", "17"]
+
+
+def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(app, runner, session, monkeypatch):
+    served = {}
+    monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, port, wsgi, **kw: served.update(host=host, port=port))
+    result = runner.invoke(args=["serve-demo"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5000/login" in result.output
+    assert "dpo@demo.example.com / demo-dpo-password" in result.output
+    assert served == {"host": "127.0.0.1", "port": 5000}
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # no TLS on the local demo server
+    assert get_by_slug(session, "pilotim") is not None

@@ -7,17 +7,14 @@ from sqlalchemy import event, select
 
 from registry.models import Activity, ClientController, SubProcessor, Transfer
 from registry.services import flags as flag_service
-from registry.services.demo import seed_demo
 from registry.services.organisations import get_by_slug
 
 ON = date(2026, 11, 23)
 
 
 @pytest.fixture
-def demo(session):
-    seed_demo(session)
-    session.commit()
-    return lambda slug: get_by_slug(session, slug)
+def demo_org(demo):
+    return lambda slug: get_by_slug(demo, slug)
 
 
 def rows(session, model, org):
@@ -28,8 +25,8 @@ def by_name(records, flags, attr="legal_name"):
     return {getattr(r, attr): {f.code for f in flags[r.id]} for r in records}
 
 
-def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(session, demo):
-    org = demo("pilotim")
+def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(session, demo_org):
+    org = demo_org("pilotim")
     sps = rows(session, SubProcessor, org)
     flags = by_name(sps, flag_service.flags_for_subprocessors(session, org, sps, ON))
     assert flags["OpenAI, L.L.C."] == {"no_dpa"}
@@ -40,8 +37,8 @@ def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(ses
         "tia_missing"}
 
 
-def test_removing_the_scc_makes_the_us_location_and_the_activity_flagged(session, demo):
-    org = demo("pilotim")
+def test_removing_the_scc_makes_the_us_location_and_the_activity_flagged(session, demo_org):
+    org = demo_org("pilotim")
     openai = next(t for t in rows(session, Transfer, org) if t.recipient == "OpenAI, L.L.C.")
     openai.mechanism, openai.scc_module = None, None
     session.flush()
@@ -52,27 +49,27 @@ def test_removing_the_scc_makes_the_us_location_and_the_activity_flagged(session
     assert "transfer_without_safeguards" in codes
 
 
-def test_pilotim_contract_terms_lack_change_information_and_objection(session, demo):
-    org = demo("pilotim")
+def test_pilotim_contract_terms_lack_change_information_and_objection(session, demo_org):
+    org = demo_org("pilotim")
     clients = rows(session, ClientController, org)
     codes = {f.code for f in flag_service.flags_for_clients(session, org, clients)[clients[0].id]}
     assert codes == {"change_information_missing", "objection_right_missing", "infringing_instruction_notice_missing"}
 
 
-def test_dashboard_lists_what_is_missing_per_organisation(session, demo):
-    board = flag_service.dashboard(session, demo("pilotim"), ON)
+def test_dashboard_lists_what_is_missing_per_organisation(session, demo_org):
+    board = flag_service.dashboard(session, demo_org("pilotim"), ON)
     assert board.counts == {"activities": 10, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
     assert len(board.subprocessors) == 17  # none has a DPA on record
     assert board.transfers == []
     incomplete = {a.reference: {f.code for f in fl} for a, fl in board.activities}
     assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= incomplete["PIL-R-01"]
     assert "data_subjects_missing" not in incomplete["PIL-R-01"]  # the contract names agents, staff, managers
-    art_zone = flag_service.dashboard(session, demo("art-zone"), ON)
+    art_zone = flag_service.dashboard(session, demo_org("art-zone"), ON)
     (client, client_flags) = art_zone.clients[0]
     assert "subprocessor_authorisation_missing" in {f.code for f in client_flags}
 
 
-def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo):
+def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo_org):
     from sqlmodel import Session
 
     engine = app.extensions["registry.engine"]

@@ -1,16 +1,15 @@
-"""The home page lists the organisations of the register."""
+"""The home page lists the organisations the logged-in person belongs to."""
 
 
-def test_home_lists_no_organisation_on_an_empty_register(client):
-    page = client.get("/")
-    assert page.status_code == 200
-    assert "seed-demo" in page.get_data(as_text=True)
+def test_home_requires_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_language_switch_is_remembered(client):
-    assert "Organismes" in client.get("/").get_data(as_text=True)
-    client.get("/lang/en?next=/")
-    assert "Organisations" in client.get("/").get_data(as_text=True)
+    assert "Connexion" in client.get("/login").get_data(as_text=True)
+    client.get("/lang/en?next=/login")
+    assert "Log in" in client.get("/login").get_data(as_text=True)
 
 
 def test_language_switch_refuses_offsite_redirect(client):
@@ -18,9 +17,16 @@ def test_language_switch_refuses_offsite_redirect(client):
     assert response.headers["Location"] == "/"
 
 
-def test_home_lists_the_demo_organisations_with_counts(client, runner):
-    runner.invoke(args=["seed-demo"])
+def test_home_lists_only_the_organisations_of_the_member(client, auth, demo):
+    auth.as_role("dpo", orgs=("pilotim", "art-zone"))
+    page = client.get("/").get_data(as_text=True)
+    assert "PILOTIM" in page and "ART ZONE" in page
+    assert "APEX TIMING" not in page and "GINGER MINDS" not in page
+    assert "responsable et sous-traitant" in page
+
+
+def test_demo_dpo_sees_the_five_demo_organisations(client, auth, demo):
+    assert auth.login("dpo@demo.example.com", "demo-dpo-password").status_code == 302
     page = client.get("/").get_data(as_text=True)
     for name in ("PILOTIM", "APEX TIMING", "GINGER MINDS", "DEFI INFORMATIQUE", "ART ZONE"):
         assert name in page
-    assert "responsable et sous-traitant" in page

@@ -1,0 +1,134 @@
+"""Shell commands for accounts, API tokens and the audit trail: `flask --app app users|tokens|audit-verify ...`."""
+
+import json
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from registry import audit
+from registry.db import get_session
+from registry.services import users as accounts
+from registry.services.organisations import get_by_slug
+
+users_cli = AppGroup("users", help="Create accounts, set passwords, grant and revoke roles in organisations.")
+tokens_cli = AppGroup("tokens", help="Personal access tokens for the JSON API.")
+
+
+def _user(email: str):
+    user = accounts.find_user(get_session(), email)
+    if user is None:
+        raise click.ClickException(f"no account {email!r}")
+    return user
+
+
+def _org(slug: str):
+    org = get_by_slug(get_session(), slug)
+    if org is None:
+        raise click.ClickException(f"no organisation {slug!r} (see `flask --app app orgs`)")
+    return org
+
+
+def _commit_or_fail(action):
+    session = get_session()
+    try:
+        result = action(session)
+        session.commit()
+        return result
+    except accounts.AccountError as exc:
+        session.rollback()
+        raise click.ClickException(f"{exc.field}: {exc}") from None
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", help="Full name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+@click.option("--superuser", is_flag=True, help="Administrator of every organisation.")
+def create_user(email: str, name: str | None, password: str, superuser: bool) -> None:
+    """Create an account."""
+
+    def action(session):
+        user = accounts.create_user(session, email, password, name)
+        user.is_superuser = superuser
+        return user
+
+    user = _commit_or_fail(action)
+    click.echo(f"Created {user.email}{' (superuser)' if superuser else ''}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+def set_password(email: str, password: str) -> None:
+    """Set a new password; every login session of the account is closed."""
+    _commit_or_fail(lambda session: accounts.set_password(session, _user(email), password))
+    click.echo(f"Password of {email} changed; its sessions are closed.")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("slug")
+@click.argument("role", type=click.Choice(["admin", "dpo", "auditor"]))
+def grant(email: str, slug: str, role: str) -> None:
+    """Give EMAIL the ROLE (admin, dpo or auditor) in the organisation SLUG."""
+    _commit_or_fail(lambda session: accounts.grant(session, _user(email), _org(slug), role))
+    click.echo(f"{email} is {role} in {slug}.")
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("slug")
+def revoke(email: str, slug: str) -> None:
+    """Remove EMAIL from the organisation SLUG."""
+    removed = _commit_or_fail(lambda session: accounts.revoke(session, _user(email), _org(slug)))
+    click.echo(f"{email} removed from {slug}." if removed else f"{email} had no role in {slug}.")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """Accounts and their roles."""
+    from sqlalchemy import select
+
+    from registry.models import User
+
+    session = get_session()
+    for user in session.execute(select(User).order_by(User.email)).scalars():
+        roles = ", ".join(f"{org.slug}:{role}" for org, role in accounts.organisations_of(session, user))
+        flag = " superuser" if user.is_superuser else ""
+        click.echo(f"{user.email}{flag}{'' if user.is_active else ' (disabled)'}  {roles}")
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for.")
+def create_token(email: str, name: str) -> None:
+    """Create a personal access token for EMAIL; the token is shown once."""
+    token, clear = _commit_or_fail(lambda session: accounts.create_token(session, _user(email), name))
+    click.echo(clear)
+    click.echo(f"Token {token.prefix}… created for {email}: keep it now, it cannot be shown again.", err=True)
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute the audit chain: prints OK and the head, or the first entry where it breaks (exit code 1)."""
+    result = audit.verify(get_session())
+    if result.ok:
+        click.echo(f"OK {result.entries} entries, head {result.head_seq} {result.head_hash}")
+        return
+    click.echo(f"BROKEN at entry {result.broken_at}: {result.reason} "
+               f"(last good: {result.head_seq} {result.head_hash})", err=True)
+    raise SystemExit(1)
+
+
+@click.command("audit-export")
+@click.option("--org", "slug", required=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@with_appcontext
+def audit_export(slug: str, output) -> None:
+    """Write an organisation's audit trail as JSON."""
+    trail = audit.organisation_trail(get_session(), _org(slug).id)
+    output.write(json.dumps({"organisation": slug, "entries": trail}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+COMMANDS = (users_cli, tokens_cli, audit_verify, audit_export)

@@ -1,0 +1,1 @@
+"""Contract documents: reading files and checking their data-protection clauses."""

@@ -1,0 +1,237 @@
+"""Read a contract file (PDF, DOCX, ODT, Markdown, plain text) into numbered lines, refusing unsafe files."""
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from registry.domain.clauses.segment import SourceLine
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A DOCX/ODT whose parts inflate past this is refused before any XML parser sees it (zip bomb).
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 2000
+MAX_PDF_PAGES = 2000
+MAX_TEXT_CHARS = 10_000_000
+
+KINDS = ("pdf", "docx", "odt", "markdown", "text")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "markdown": "text/markdown",
+    "text": "text/plain",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ODT_MIME = b"application/vnd.oasis.opendocument.text"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ContractFileError(ValueError):
+    """A file the checker refuses; the message says why, for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    kind: str
+    lines: list[SourceLine]
+    pages: int | None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def sniff(data: bytes) -> str:
+    """The format of `data` judged by its content (never by the file name), or ContractFileError."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(_OLE_MAGIC):
+        raise ContractFileError(
+            "This is an encrypted Office document or an old binary .doc file: save it as an unprotected "
+            ".docx, .odt or .pdf and upload it again.")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "word/document.xml" in names:
+                    return "docx"
+                if "mimetype" in names and z.read("mimetype").strip() == _ODT_MIME:
+                    return "odt"
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+            raise ContractFileError(f"The file looks like a DOCX/ODT archive but is corrupt ({exc}).") from exc
+        raise ContractFileError("This archive is neither a Word (.docx) nor an OpenDocument text (.odt) file.")
+    text = _decode_text(data)
+    return "markdown" if _looks_like_markdown(text) else "text"
+
+
+def extract(data: bytes) -> ExtractedText:
+    """Numbered lines of the contract in `data`; refuses oversized, corrupt, encrypted or bomb files."""
+    if not data:
+        raise ContractFileError("The file is empty.")
+    if len(data) > MAX_FILE_BYTES:
+        raise ContractFileError(
+            f"The file is {len(data) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB.")
+    kind = sniff(data)
+    if kind == "pdf":
+        result = _pdf(data)
+    elif kind in ("docx", "odt"):
+        _check_zip(data)
+        result = _docx(data) if kind == "docx" else _odt(data)
+    else:
+        lines = _decode_text(data).splitlines()
+        result = ExtractedText(kind, [SourceLine(None, i, t) for i, t in enumerate(lines, 1)], None)
+    # Terminal escapes or NULs inside a PDF's text must not reach a report, a log or the database.
+    result = ExtractedText(result.kind, [SourceLine(ln.page, ln.number, _CONTROL.sub("", ln.text), ln.heading_level)
+                                         for ln in result.lines], result.pages)
+    if sum(len(line.text) for line in result.lines) > MAX_TEXT_CHARS:
+        raise ContractFileError(f"The document holds more than {MAX_TEXT_CHARS:,} characters of text.")
+    if not any(line.text.strip() for line in result.lines):
+        raise ContractFileError(
+            "No text could be read from this file (a scanned PDF needs OCR first: no text layer was found).")
+    return result
+
+
+def _decode_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Windows editors still save French text as cp1252; refuse only what no text encoding explains.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ContractFileError("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.") from exc
+    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\n\r\f")
+    if "\x00" in text or controls > 10:
+        raise ContractFileError("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.")
+    return text
+
+
+def _looks_like_markdown(text: str) -> bool:
+    return len(re.findall(r"(?m)^#{1,6} \S", text[:200_000])) >= 2
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse an archive that is corrupt, encrypted, too many entries, or inflates past the bound.
+
+    The sizes declared in the archive can lie, so every entry is actually inflated, in chunks,
+    and the count stops as soon as the bound is passed.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                raise ContractFileError(f"The archive holds {len(infos)} parts; the limit is {MAX_ZIP_ENTRIES}.")
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise ContractFileError("The document is password-protected: remove the password and upload it again.")
+            if "META-INF/manifest.xml" in z.namelist() and b"encryption-data" in z.read("META-INF/manifest.xml"):
+                raise ContractFileError("The document is password-protected: remove the password and upload it again.")
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNZIPPED_BYTES:
+                raise ContractFileError(_bomb_message())
+            total = 0
+            for info in infos:
+                with z.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        total += len(chunk)
+                        if total > MAX_UNZIPPED_BYTES:
+                            raise ContractFileError(_bomb_message())
+    except ContractFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+        raise ContractFileError(f"The document archive is corrupt ({exc}).") from exc
+
+
+def _bomb_message() -> str:
+    return (f"The document decompresses to more than {MAX_UNZIPPED_BYTES // 1048576} MiB: "
+            "refused as a possible zip bomb.")
+
+
+def _pdf(data: bytes) -> ExtractedText:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ContractFileError("The PDF is encrypted: remove the password or protection and upload it again.")
+        count = len(reader.pages)
+        if count > MAX_PDF_PAGES:
+            raise ContractFileError(f"The PDF has {count} pages; the limit is {MAX_PDF_PAGES}.")
+        lines = []
+        for page_no, page in enumerate(reader.pages, 1):
+            for i, text in enumerate((page.extract_text() or "").splitlines(), 1):
+                lines.append(SourceLine(page_no, i, text))
+    except ContractFileError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OSError, AssertionError, ZeroDivisionError) as exc:
+        raise ContractFileError(f"The PDF is corrupt or unreadable ({type(exc).__name__}: {exc}).") from exc
+    return ExtractedText("pdf", lines, count)
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading|titre|title|berschrift)\s*(\d)?", re.I)
+
+
+def _docx(data: bytes) -> ExtractedText:
+    """Body paragraphs and table cells in document order; pages counted from Word's page breaks."""
+    import docx
+    from docx.oxml.ns import qn
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises bare KeyError/ValueError/lxml errors on broken parts
+        raise ContractFileError(f"The Word document is corrupt or unreadable ({type(exc).__name__}).") from exc
+    rendered, hard = qn("w:lastRenderedPageBreak"), qn("w:br")
+    page, rows = 1, []
+    for p in document.element.body.iter(qn("w:p")):
+        page += sum(1 for el in p.iter(rendered, hard) if el.tag == rendered or el.get(qn("w:type")) == "page")
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        level = None
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and (m := _HEADING_STYLE.match(style.get(qn("w:val"), ""))):
+            level = int(m.group(1) or 1)
+        rows.append((page, text, level))
+    return ExtractedText("docx", _number(rows, page > 1), page if page > 1 else None)
+
+
+def _number(rows: list[tuple[int, str, int | None]], paged: bool) -> list[SourceLine]:
+    """Line numbers restart on each page when the document has pages, else run through the document."""
+    out, last_page, number = [], None, 0
+    for page, text, level in rows:
+        number = 1 if paged and page != last_page else number + 1
+        last_page = page
+        out.append(SourceLine(page if paged else None, number, text, level))
+    return out
+
+
+def _odt(data: bytes) -> ExtractedText:
+    """Headings and paragraphs in document order; pages counted from LibreOffice's soft page breaks."""
+    from odf import teletype
+    from odf.namespaces import TEXTNS
+    from odf.opendocument import load
+
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy surfaces raw xml.sax / KeyError failures
+        raise ContractFileError(f"The OpenDocument file is corrupt or unreadable ({type(exc).__name__}).") from exc
+    lines: list[tuple[int, str, int | None]] = []
+    page = 1
+    stack = [document.text]
+    while stack:
+        node = stack.pop()
+        if node.nodeType != node.ELEMENT_NODE:
+            continue
+        if node.qname == (TEXTNS, "soft-page-break"):
+            page += 1
+            continue
+        if node.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
+            level = None
+            if node.qname == (TEXTNS, "h"):
+                level = int(node.getAttrNS(TEXTNS, "outline-level") or 1)
+            lines.append((page, teletype.extractText(node), level))
+            continue
+        stack.extend(reversed(node.childNodes))
+    return ExtractedText("odt", _number(lines, page > 1), page if page > 1 else None)

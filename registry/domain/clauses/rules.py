@@ -1,0 +1,268 @@
+"""The named French and English pattern rules that decide each Art. 28 item, one small regex per rule.
+
+Patterns match folded text (lower case, no accents, straight quotes: see segment.fold) of one
+passage (a sentence or list item). A rule gives the verdict it names when it matches; for each
+item the strongest verdict found wins (present > weak > missing-with-evidence). `.{0,N}` gaps keep
+a rule inside one sentence-sized window, which is what makes a quote checkable by a person.
+"""
+
+import re
+from dataclasses import dataclass
+
+PRESENT, WEAK, MISSING = "present", "weak", "missing"
+VERDICT_RANK = {PRESENT: 2, WEAK: 1, MISSING: 0}
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    article: str
+    en: str
+    fr: str
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("art28_3_a", "Art. 28(3)(a)", "Processing only on documented instructions, including on transfers",
+         "Traitement uniquement sur instruction documentée, y compris pour les transferts"),
+    Item("art28_3_b", "Art. 28(3)(b)", "Confidentiality of the persons authorised to process the data",
+         "Confidentialité des personnes autorisées à traiter les données"),
+    Item("art28_3_c", "Art. 28(3)(c), Art. 32", "Security measures required by Art. 32",
+         "Mesures de sécurité exigées par l'article 32"),
+    Item("art28_2", "Art. 28(2)", "Sub-processors: prior written authorisation, information of changes, right to object",
+         "Sous-traitants ultérieurs : autorisation écrite préalable, information des changements, droit d'objection"),
+    Item("art28_4", "Art. 28(4)", "The same data-protection obligations imposed on sub-processors",
+         "Mêmes obligations imposées aux sous-traitants ultérieurs"),
+    Item("art28_3_e", "Art. 28(3)(e)", "Assistance with data-subject requests",
+         "Aide pour répondre aux demandes d'exercice des droits"),
+    Item("art28_3_f", "Art. 28(3)(f)", "Assistance with Arts. 32 to 36 (security, breaches, DPIA, prior consultation)",
+         "Aide pour les articles 32 à 36 (sécurité, violations, AIPD, consultation préalable)"),
+    Item("art28_3_g", "Art. 28(3)(g)", "Deletion or return at the end, at the controller's choice",
+         "Suppression ou restitution en fin de contrat, au choix du responsable"),
+    Item("art28_3_h", "Art. 28(3)(h)", "Information and audits, including inspections",
+         "Information et audits, y compris inspections"),
+    Item("art33_2", "Art. 33(2)", "Breach notification to the controller",
+         "Notification des violations au responsable du traitement"),
+    Item("transfers", "Arts. 44-46", "Transfers outside the EEA and their mechanism",
+         "Transferts hors EEE et leur mécanisme"),
+    Item("art30_2", "Art. 30(2)", "The processor keeps a record of processing activities",
+         "Le sous-traitant tient un registre des activités de traitement"),
+)
+ITEM_BY_CODE = {i.code: i for i in ITEMS}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named pattern: when `pattern` matches a passage, item `item` gets `verdict` by this rule."""
+
+    name: str
+    item: str
+    verdict: str
+    lang: str
+    pattern: re.Pattern
+    doc: str
+
+
+def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str) -> Rule:
+    return Rule(name, item, verdict, lang, re.compile(pattern), doc)
+
+
+_SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
+_SUBP = r"sub-?processors?|subcontractors?|another processor"
+_DELETE_FR = r"(?:restitu\w+|retourn\w+|renvo\w+|supprim\w+|detrui\w+|effac\w+|suppression|destruction|restitution)"
+_END_FR = r"(?:fin|terme|issue|expiration|cessation|resiliation|echeance)(?: du| de la| des| de)? (?:contrat|terme contractuel|prestations?)"
+
+RULES: tuple[Rule, ...] = (
+    # Art. 28(3)(a)
+    _r("fr_instructions_documentees", "art28_3_a", PRESENT, "fr",
+       r"\btrait\w*\b.{0,150}\b(?:sur (?:demande|instruction)s? (?:ecrite|documentee)s?|conformement aux instructions"
+       r"|(?:selon|suivant) (?:les|ses) instructions (?:documentees|ecrites|du client|du responsable))",
+       "The processor processes only on the controller's written/documented instructions."),
+    _r("en_documented_instructions", "art28_3_a", PRESENT, "en",
+       r"\bprocess\w*\b.{0,150}\b(?:on (?:the )?(?:documented|written) instructions|in accordance with (?:the )?"
+       r"(?:documented |written )?instructions)",
+       "The processor processes only on the controller's documented instructions."),
+    _r("fr_finalite_service_seule", "art28_3_a", WEAK, "fr",
+       r"trait\w+ (?:les )?donnees.{0,60}(?:uniquement|exclusivement|seulement) (?:pour|aux fins)"
+       r"|s'interdit (?:tout|toute) (?:usage|utilisation)\b.{0,60}\bdonnees",
+       "Only a purpose limitation or a ban on own use, without instructions from the controller."),
+    _r("en_purpose_only", "art28_3_a", WEAK, "en",
+       r"process\w* (?:the )?(?:personal )?data.{0,40}(?:only|solely|exclusively) (?:for|to) (?:the purpose|perform|provide)"
+       r"|(?:shall|will) not use (?:the )?(?:personal )?data for (?:its|their) own",
+       "Only a purpose limitation, without instructions from the controller."),
+    # Art. 28(3)(b)
+    _r("fr_personnes_autorisees_confidentialite", "art28_3_b", PRESENT, "fr",
+       r"personnes (?:autorisees|habilitees|ayant acces).{0,150}confidentialit"
+       r"|confidentialit.{0,80}\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel\b)"
+       r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,80}(?:confidentialit|secret)",
+       "Persons authorised to process the data are bound to confidentiality."),
+    _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
+       r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)",
+       "Persons authorised to process the data are bound to confidentiality."),
+    _r("fr_confidentialite_generale", "art28_3_b", WEAK, "fr",
+       r"(?:tenu|s'engage|s'oblige|garanti)\w*.{0,40}(?:confidentialite|confidentiel)",
+       "A general confidentiality duty of the company, not of the persons who process the data."),
+    _r("en_general_confidentiality", "art28_3_b", WEAK, "en",
+       r"(?:keep|treat|hold|maintain)\w*.{0,40}confidential",
+       "A general confidentiality duty of the company, not of the persons who process the data."),
+    # Art. 28(3)(c) and Art. 32
+    _r("fr_mesures_article_32", "art28_3_c", PRESENT, "fr",
+       r"article 32\b|mesures (?:de securite )?(?:techniques et organisationnelles|organisationnelles et techniques)",
+       "Art. 32 or its technical and organisational measures are named."),
+    _r("en_article_32_measures", "art28_3_c", PRESENT, "en",
+       r"article 32\b|technical and organi[sz]ational (?:security )?measures",
+       "Art. 32 or its technical and organisational measures are named."),
+    _r("fr_securite_du_service", "art28_3_c", WEAK, "fr",
+       r"\b(?:assurer|garantir|preserver|proteger)\b.{0,40}\bsecurite\b",
+       "Security described as a feature of the service, not as Art. 32 measures."),
+    _r("en_service_security", "art28_3_c", WEAK, "en",
+       r"\b(?:ensure|maintain|guarantee|protect)\b.{0,40}\bsecurity\b",
+       "Security described as a feature of the service, not as Art. 32 measures."),
+    # Art. 28(2)
+    _r("fr_autorisation_ecrite_prealable", "art28_2", PRESENT, "fr",
+       rf"{_SUB}.{{0,200}}autorisation (?:ecrite|prealable)|autorisation (?:ecrite|prealable).{{0,200}}{_SUB}",
+       "Sub-processors need the controller's prior written authorisation."),
+    _r("fr_droit_objection", "art28_2", PRESENT, "fr",
+       rf"{_SUB}.{{0,300}}(?:objections?|s'opposer|droit d'opposition)",
+       "Changes of sub-processors are notified with a right to object."),
+    _r("en_prior_written_authorisation", "art28_2", PRESENT, "en",
+       rf"(?:{_SUBP}).{{0,200}}prior (?:specific or general )?written authori[sz]ation"
+       rf"|prior (?:specific or general )?written authori[sz]ation.{{0,200}}(?:{_SUBP})",
+       "Sub-processors need the controller's prior written authorisation."),
+    _r("en_right_to_object", "art28_2", PRESENT, "en",
+       rf"(?:{_SUBP}).{{0,300}}\bobject", "Changes of sub-processors are notified with a right to object."),
+    _r("fr_information_sans_objection", "art28_2", WEAK, "fr",
+       rf"inform\w*.{{0,120}}(?:ajout|remplacement|changement|modification).{{0,80}}{_SUB}"
+       rf"|(?:ajout|remplacement|changement|modification).{{0,80}}{_SUB}.{{0,120}}inform",
+       "Changes are only announced: no right to object."),
+    _r("en_information_without_objection", "art28_2", WEAK, "en",
+       rf"(?:inform|notify)\w*.{{0,150}}(?:change|addition|replacement).{{0,60}}(?:{_SUBP})",
+       "Changes are only announced: no right to object."),
+    _r("fr_permission_generale", "art28_2", WEAK, "fr",
+       r"(?:autoris\w+|accepte\w*|peut|pourra|puisse)\b.{0,60}\b(?:recourir|faire appel|sous-traiter)\b.{0,60}"
+       r"(?:sous-trait|tout ou partie)",
+       "A bare permission to use sub-processors, without information or objection."),
+    _r("en_bare_permission", "art28_2", WEAK, "en",
+       rf"(?:may|is authori[sz]ed to|is entitled to|permitted to) (?:use|engage|appoint|subcontract).{{0,60}}(?:{_SUBP}|subcontract)",
+       "A bare permission to use sub-processors, without information or objection."),
+    _r("fr_tout_tiers_sans_autorisation", "art28_2", MISSING, "fr",
+       r"(?:peut|pourra)\s+s'adjoindre\s+(?:tout|tous|des|un)\s+tiers"
+       r"|(?:peut|pourra) (?:librement )?(?:recourir|faire appel) a (?:tout|tous|n'importe quel)\s+(?:tiers|prestataire)",
+       "The processor may use any third party: no authorisation at all."),
+    _r("en_any_third_party", "art28_2", MISSING, "en",
+       r"may (?:freely )?(?:use|engage|appoint|subcontract to) any third part",
+       "The processor may use any third party: no authorisation at all."),
+    # Art. 28(4)
+    _r("fr_memes_obligations", "art28_4", PRESENT, "fr",
+       rf"{_SUB}.{{0,300}}(?:memes obligations|memes engagements|obligations (?:identiques|equivalentes|similaires)"
+       rf"|engagements similaires)|(?:memes obligations|engagements similaires).{{0,300}}{_SUB}"
+       rf"|{_SUB}.{{0,100}}\b(?:tenus?|soumis|doit|doivent)\b.{{0,30}}respecter (?:les|des) obligations",
+       "The same data-protection obligations are imposed on sub-processors."),
+    _r("en_same_obligations", "art28_4", PRESENT, "en",
+       rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|similar|no less protective) (?:data protection )?(?:obligations|terms)"
+       rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
+       rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
+       "The same data-protection obligations are imposed on sub-processors."),
+    _r("fr_garanties_suffisantes", "art28_4", WEAK, "fr",
+       rf"{_SUB}.{{0,150}}garanties suffisantes|garanties suffisantes.{{0,150}}{_SUB}",
+       "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
+    _r("en_sufficient_guarantees", "art28_4", WEAK, "en",
+       rf"(?:{_SUBP}).{{0,150}}sufficient guarantees|sufficient guarantees.{{0,150}}(?:{_SUBP})",
+       "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
+    # Art. 28(3)(e)
+    _r("fr_aide_droits_personnes", "art28_3_e", PRESENT, "fr",
+       r"(?:aider|assister|concours|assistance|cooperer)\b.{0,200}(?:demandes|droits?)\b.{0,80}(?:personnes? concernees?|exercice)"
+       r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
+       "The processor helps the controller answer data-subject requests."),
+    _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
+       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests).{0,150}assist",
+       "The processor helps the controller answer data-subject requests."),
+    _r("fr_transmission_seule", "art28_3_e", WEAK, "fr",
+       r"personnes? concernees?.{0,200}(?:transmet\w*|inform\w*|redirig\w*).{0,60}(?:client|responsable)",
+       "Requests are only forwarded to the controller."),
+    _r("en_forward_only", "art28_3_e", WEAK, "en",
+       r"(?:forward|pass on|redirect)\w*.{0,80}(?:request|complaint).{0,80}(?:controller|customer|client)",
+       "Requests are only forwarded to the controller."),
+    # Art. 28(3)(f)
+    _r("fr_articles_32_a_36", "art28_3_f", PRESENT, "fr",
+       r"articles? 32 a 36|analyses? d'impact.{0,200}consultation prealable"
+       r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
+       "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
+    _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
+       r"articles? 32 (?:to|-) 36|impact assessment.{0,200}(?:prior consultation|consult the (?:competent )?supervisory authority)"
+       r"|assist.{0,120}prior consultation",
+       "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
+    _r("fr_aide_aipd_seule", "art28_3_f", WEAK, "fr",
+       r"(?:aider|assister|assistance|aide)\b.{0,100}analyses? d'impact",
+       "Assistance with DPIAs only: not the whole of Arts. 32-36."),
+    _r("en_dpia_only", "art28_3_f", WEAK, "en",
+       r"assist.{0,200}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
+    # Art. 28(3)(g)
+    _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
+       rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)|au choix de celui-ci|a son choix)"
+       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
+       "Deletion or return at the end, at the controller's choice."),
+    _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
+       r"(?:return|delet|destr).{0,150}at the (?:choice|option|election|discretion) of the (?:controller|customer|client)"
+       r"|at the (?:choice|option|election) of the (?:controller|customer|client).{0,150}(?:return|delet|destr)",
+       "Deletion or return at the end, at the controller's choice."),
+    _r("fr_suppression_fin_contrat", "art28_3_g", WEAK, "fr",
+       rf"{_DELETE_FR}.{{0,150}}{_END_FR}|{_END_FR}.{{0,100}}{_DELETE_FR}",
+       "Deletion or return at the end, but the controller does not choose."),
+    _r("en_deletion_at_end", "art28_3_g", WEAK, "en",
+       r"(?:return|delet|destr)\w*.{0,150}(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services)",
+       "Deletion or return at the end, but the controller does not choose."),
+    # Art. 28(3)(h)
+    _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
+       r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b"
+       r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
+       "The controller may audit, including by inspections."),
+    _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
+       r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b|(?:allow|permit|submit to|contribute to).{0,60}\baudits?\b"
+       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite )?audits?\b",
+       "The controller may audit, including by inspections."),
+    _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
+       r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
+       "Only audit reports or information: no inspection."),
+    _r("en_reports_only", "art28_3_h", WEAK, "en",
+       r"audit reports?|information necessary to demonstrate", "Only audit reports or information: no inspection."),
+    # Art. 33(2)
+    _r("fr_notification_violation", "art33_2", PRESENT, "fr",
+       r"violations? (?:de |des )?(?:donnees|securite).{0,200}\b(?:inform|notifi|avertir|prevenir)\w*.{0,100}(?:client|responsable)"
+       r"|\b(?:inform|notifi|avertir|prevenir)\w*.{0,150}(?:client|responsable).{0,150}violations? (?:de |des )?(?:donnees|securite)",
+       "The processor tells the controller of a personal-data breach."),
+    _r("en_breach_notification", "art33_2", PRESENT, "en",
+       r"(?:personal data breach|security incident|data breach).{0,200}(?:notify|inform).{0,60}(?:controller|customer|client)"
+       r"|(?:notify|inform).{0,100}(?:controller|customer|client).{0,150}(?:personal data breach|data breach|security incident)",
+       "The processor tells the controller of a personal-data breach."),
+    # Arts. 44-46
+    _r("fr_mecanisme_transfert", "transfers", PRESENT, "fr",
+       r"transf\w+.{0,300}(?:clauses contractuelles types|decision d'adequation|regles d'entreprise contraignantes"
+       r"|article 46|garanties appropriees|data privacy framework|chapitre v\b)",
+       "Transfers outside the EU are tied to a Chapter V mechanism."),
+    _r("fr_stockage_ue_uniquement", "transfers", PRESENT, "fr",
+       r"(?:exclusivement|uniquement|seulement) (?:situes? )?(?:dans|en|sur le territoire de) (?:l'union europeenne|l'ue|l'eee)"
+       r"|transf\w+.{0,100}hors (?:de l')?(?:union europeenne|ue|eee).{0,200}autorisation",
+       "Data stay in the EU, or leave it only with the controller's authorisation."),
+    _r("en_transfer_mechanism", "transfers", PRESENT, "en",
+       r"transfer.{0,300}(?:standard contractual clauses|adequacy decision|binding corporate rules|article 46"
+       r"|appropriate safeguards|data privacy framework|chapter v\b)"
+       r"|(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
+       "Transfers outside the EU are tied to a Chapter V mechanism, or data stay in the EU."),
+    _r("fr_transfert_sans_mecanisme", "transfers", WEAK, "fr",
+       r"transf\w+.{0,100}(?:hors (?:de l')?(?:union europeenne|ue|eee)|pays tiers)",
+       "Transfers are mentioned without a mechanism."),
+    _r("en_transfer_without_mechanism", "transfers", WEAK, "en",
+       r"transfer.{0,100}(?:outside the (?:eu|eea|european)|third countr)", "Transfers are mentioned without a mechanism."),
+    # Art. 30(2)
+    _r("fr_registre_sous_traitant", "art30_2", PRESENT, "fr",
+       r"(?:tient|tenir|tenu|maintient|maintenir|tiendra)\b.{0,60}registre.{0,200}pour le compte|article 30[. ]?2",
+       "The processor keeps a record of the processing done for the controller."),
+    _r("en_processor_record", "art30_2", PRESENT, "en",
+       r"(?:maintain|keep)\w*.{0,60}(?:record|register)s? of (?:all )?(?:categories of )?processing|article 30\s*\(?2\)?",
+       "The processor keeps a record of the processing done for the controller."),
+)
+
+# Whether the document speaks of personal data at all: without it, a service feature (backups,
+# server security, staff discretion) is not a processor's Art. 28 obligation, so it counts at most as weak.
+DATA_PROTECTION_CONTEXT = re.compile(
+    r"donnees (?:a caractere )?personnel|personal data|\brgpd\b|\bgdpr\b|2016/679|protection des donnees|data protection")

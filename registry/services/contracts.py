@@ -1,0 +1,114 @@
+"""Contract documents: store an upload on its client or sub-processor record, and cross-check it with the register."""
+
+import hashlib
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from registry import audit
+from registry.contracts.extract import MEDIA_TYPES, ContractFileError, extract
+from registry.domain.clauses.check import ContractCheck, check_lines
+from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check
+from registry.domain.subprocessors import non_eea_locations
+from registry.models import ClientController, ContractDocument, RetentionRule, SubProcessor, Transfer
+from registry.services.organisations import get_by_slug
+
+_UNIT = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
+
+
+class RegisterNotFound(LookupError):
+    """The organisation, client or sub-processor named on the command line does not exist."""
+
+
+def store_contract(session: Session, organisation_id: int, *, file_name: str, data: bytes, uploaded_by: str,
+                   client_id: int | None = None, subprocessor_id: int | None = None) -> ContractDocument:
+    """Store a contract file on a client controller (Art. 28(3)) or sub-processor (Art. 28(4)) record; flush only.
+
+    The file is read and checked first: a refused file (ContractFileError) stores nothing. A new
+    upload gets the next revision number; older revisions stay.
+    """
+    if (client_id is None) == (subprocessor_id is None):
+        raise ValueError("client_id: a contract belongs to exactly one client controller or one sub-processor")
+    owner_model, owner_id = (ClientController, client_id) if client_id is not None else (SubProcessor, subprocessor_id)
+    owner = session.get(owner_model, owner_id)
+    if owner is None or owner.organisation_id != organisation_id:
+        raise RegisterNotFound(f"{'client_id' if client_id is not None else 'subprocessor_id'}: no such record "
+                               "in this organisation")
+    name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    if not name:
+        raise ContractFileError("file_name: the file has no name")
+    extracted = extract(data)
+    result = check_lines(extracted.lines)
+    owner_column = ContractDocument.client_id if client_id is not None else ContractDocument.subprocessor_id
+    last = session.execute(select(func.max(ContractDocument.revision)).where(owner_column == owner_id)).scalar()
+    doc = ContractDocument(
+        organisation_id=organisation_id, client_id=client_id, subprocessor_id=subprocessor_id, file_name=name,
+        kind=extracted.kind, media_type=MEDIA_TYPES[extracted.kind], size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by=uploaded_by[:200] or "?", revision=(last or 0) + 1,
+        pages=extracted.pages, content=data, check_result=result.to_json(),
+    )
+    session.add(doc)
+    session.flush()
+    # The file itself is kept on the row; the trail records what identifies it (name, size, SHA-256).
+    audit.record(session, uploaded_by, "create", doc, after={
+        k: audit.plain(getattr(doc, k)) for k in ("file_name", "kind", "size_bytes", "sha256", "revision",
+                                                  "client_id", "subprocessor_id", "uploaded_at")})
+    return doc
+
+
+def contract_versions(session: Session, *, client_id: int | None = None,
+                      subprocessor_id: int | None = None) -> list[ContractDocument]:
+    """Every stored revision of a record's contract, newest first."""
+    column, value = ((ContractDocument.client_id, client_id) if client_id is not None
+                     else (ContractDocument.subprocessor_id, subprocessor_id))
+    return list(session.execute(select(ContractDocument).where(column == value)
+                                .order_by(ContractDocument.revision.desc())).scalars())
+
+
+def register_facts(session: Session, organisation_id: int, *, client_id: int | None = None,
+                   subprocessor_id: int | None = None) -> RegisterFacts:
+    """What the register holds for the counterpart of a contract, as plain values for the domain cross-check."""
+    rules = session.execute(select(RetentionRule).where(RetentionRule.organisation_id == organisation_id)).scalars()
+    retention = tuple((r.value, _UNIT[r.unit]) for r in rules if r.value and r.unit in _UNIT)
+    if client_id is not None:
+        client = session.get(ClientController, client_id)
+        if client is None or client.organisation_id != organisation_id:
+            raise RegisterNotFound(f"--client {client_id}: no such client controller in this organisation")
+        subs = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == organisation_id,
+                                                          SubProcessor.status != "retired")).scalars().all()
+        transfers = session.execute(select(Transfer).where(Transfer.organisation_id == organisation_id)).scalars()
+        return RegisterFacts(
+            subprocessor_names=tuple(s.legal_name for s in subs),
+            transfers=tuple(_recorded(t) for t in transfers),
+            non_eea_locations=non_eea_locations(tuple(loc.country for s in subs for loc in s.locations)),
+            retention=retention, breach_notice_hours=client.breach_notice_hours,
+            breach_notice_undue_delay=client.breach_notice_undue_delay,
+            objection_period_days=client.objection_period_days)
+    sub = session.get(SubProcessor, subprocessor_id)
+    if sub is None or sub.organisation_id != organisation_id:
+        raise RegisterNotFound(f"--subprocessor {subprocessor_id}: no such sub-processor in this organisation")
+    transfers = session.execute(select(Transfer).where(Transfer.subprocessor_id == sub.id)).scalars()
+    # The sub-processor must warn us in time for us to warn our strictest client (Art. 33(2) down the chain).
+    client_hours = [h for h in session.execute(select(ClientController.breach_notice_hours).where(
+        ClientController.organisation_id == organisation_id)).scalars() if h is not None]
+    return RegisterFacts(
+        transfers=tuple(_recorded(t) for t in transfers),
+        non_eea_locations=non_eea_locations(tuple(loc.country for loc in sub.locations)),
+        retention=retention, breach_notice_hours=min(client_hours) if client_hours else None,
+        breach_notice_undue_delay=not client_hours, check_subprocessors=False)
+
+
+def _recorded(t: Transfer) -> RecordedTransfer:
+    return RecordedTransfer(t.recipient, t.destination_country, t.mechanism, t.destination_organisation)
+
+
+def cross_check_register(session: Session, result: ContractCheck, org_slug: str, *, client_id: int | None = None,
+                         subprocessor_id: int | None = None, lang: str = "fr") -> list[dict]:
+    """Findings of the contract against the register record it belongs to (Arts. 28(2), 33(2), 44-46)."""
+    org = get_by_slug(session, org_slug)
+    if org is None:
+        raise RegisterNotFound(f"--org {org_slug}: no such organisation")
+    if client_id is None and subprocessor_id is None:
+        raise RegisterNotFound("--client or --subprocessor: say which record the contract belongs to")
+    facts = register_facts(session, org.id, client_id=client_id, subprocessor_id=subprocessor_id)
+    return [f.as_dict(lang) for f in cross_check(result.terms, facts)]

@@ -1,0 +1,127 @@
+"""Login, logout and password change."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from registry.auth import SignedIn
+from registry.db import get_session
+from registry.services import users as accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    new = PasswordField("New password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD)])
+    confirm = PasswordField("Repeat the new password", validators=[EqualTo("new")])
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What the token is for", validators=[DataRequired(), Length(max=100)])
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        session = get_session()
+        remote = request.remote_addr or "unknown"
+        email = form.email.data.strip().lower()
+        if accounts.is_rate_limited(session, email, remote):
+            form.password.errors.append(_("Too many failed attempts: wait 15 minutes and try again."))
+            status = 429
+        else:
+            user = accounts.authenticate(session, email, form.password.data, remote)
+            if user is None:
+                session.commit()  # keep the failure count
+                form.password.errors.append(_("Unknown e-mail or wrong password."))
+                status = 401
+            else:
+                token = accounts.open_session(session, user)
+                session.commit()
+                login_user(SignedIn(user, token))
+                return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    session = get_session()
+    accounts.close_session(session, current_user.token)
+    session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = current_user.user
+        if accounts.authenticate(session, user.email, form.current.data, request.remote_addr or "unknown") is None:
+            session.commit()
+            form.current.errors.append(_("Wrong password."))
+        else:
+            accounts.set_password(session, user, form.new.data)
+            session.commit()
+            logout_user()
+            flash(_("Password changed: every session was closed, log in again."))
+            return redirect(url_for("auth.login"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """Personal access tokens for the JSON API: created here, shown once, stored hashed, revocable."""
+    from sqlalchemy import select
+
+    from registry.models import ApiToken
+
+    session = get_session()
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token, created = accounts.create_token(session, current_user.user, form.name.data)
+        session.commit()
+        form = TokenForm(formdata=None)
+    rows = session.execute(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).scalars().all()
+    return render_template("auth/tokens.html", form=form, tokens=rows, created=created)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    from flask import abort
+
+    from registry.models import ApiToken
+
+    session = get_session()
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    accounts.revoke_token(session, token)
+    session.commit()
+    flash(_("Token revoked."))
+    return redirect(url_for("auth.tokens"))
