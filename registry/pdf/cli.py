@@ -63,9 +63,10 @@ def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
 @with_appcontext
 def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> None:
     """One 2021/915 annex per client controller, rendered in parallel."""
+    from sqlalchemy import func, select
+
     from registry.models import ClientController
     from registry.pdf.batch import export_annexes
-    from sqlalchemy import func, select
 
     org_id = _org_id(slug)
     session = get_session()

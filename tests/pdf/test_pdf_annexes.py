@@ -1,10 +1,10 @@
 """DPA annexes (2021/915 shape) per client controller, in the client's language, and the batch command."""
 
+from pdftext import flat, pages_text
 from sqlalchemy import select
 
 from registry.models import ClientController, SubProcessor
 from registry.pdf import render
-from pdftext import flat, pages_text
 
 
 def client_named(session, org, name):

@@ -5,6 +5,7 @@ import os
 
 import pikepdf
 import pytest
+from pdftext import flat, pages_text
 from sqlalchemy import select
 from weasyprint import HTML
 
@@ -13,7 +14,6 @@ from registry.models import ClientController
 from registry.pdf import render
 from registry.pdf.render import STATIC_DIR, ProjectFetcher
 from registry.services.exchange import import_register
-from pdftext import flat, pages_text
 
 PAYLOADS = [
     "file:///etc/passwd",

@@ -4,12 +4,12 @@ import io
 import re
 
 import pytest
+from pdftext import flat, pages_text
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from registry.models import Activity, ClientController, SubProcessor
 from registry.pdf import assemble, documents, render
-from pdftext import flat, pages_text
 
 
 def records(session, model, org):

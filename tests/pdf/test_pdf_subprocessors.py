@@ -1,9 +1,9 @@
 """The sub-processor list for auditors carries every sub-processor and the domain rules' flags."""
 
+from pdftext import flat, pages_text
 from sqlalchemy import select
 
 from registry.models import SubProcessor
-from pdftext import flat, pages_text
 
 
 def test_subprocessor_list_shows_every_subprocessor_with_its_flags(runner, demo, session, tmp_path):
