@@ -8,6 +8,7 @@ contents are rendered once the page numbers are known; pikepdf joins the parts a
 drawn as an overlay with the same font and place as the stylesheet's footer.
 """
 
+import gc
 import hashlib
 import io
 import json
@@ -15,6 +16,7 @@ import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pikepdf
@@ -74,10 +76,22 @@ def _cached(target: Path) -> dict | None:
     return None
 
 
+@contextmanager
 def pool(workers: int, tasks_per_worker: int = 20):
-    """Forked workers: WeasyPrint, the parsed stylesheet and its fonts are loaded once, in the parent."""
+    """Forked workers: WeasyPrint, the parsed stylesheet and its fonts are loaded once, in the parent.
+
+    The parent's objects (a loaded register can be large) are frozen out of the garbage collector
+    while the pool lives: otherwise every full collection in a worker walks them all again, and
+    touching them copies their pages into each worker.
+    """
     render.stylesheets()
-    return multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=tasks_per_worker)
+    gc.collect()
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=tasks_per_worker) as p:
+            yield p
+    finally:
+        gc.unfreeze()
 
 
 def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, workers: int,
