@@ -1,5 +1,6 @@
 """Database records -> the plain facts the domain rules take (kept apart so the rules never query)."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from registry.domain.activities import ActivityFacts, PurposeFacts
@@ -33,7 +34,9 @@ def retention_facts(r: RetentionRule) -> RetentionFacts:
     return RetentionFacts(**{name: getattr(r, name) for name in RetentionFacts.__dataclass_fields__})
 
 
-def subprocessor_facts(sp: SubProcessor, transfers: list[Transfer], active_users: int, on: date) -> SubProcessorFacts:
+def subprocessor_facts(
+    sp: SubProcessor, transfers: list["LinkedTransfer"], active_users: int, on: date
+) -> SubProcessorFacts:
     """`transfers`: the transfers recorded for this sub-processor."""
     return SubProcessorFacts(
         seat_country=sp.country,
@@ -41,7 +44,7 @@ def subprocessor_facts(sp: SubProcessor, transfers: list[Transfer], active_users
         dpa_signed_on=sp.dpa_signed_on,
         location_countries=tuple(loc.country for loc in sp.locations),
         covered_destinations=frozenset(
-            t.destination_country for t in transfers if t.destination_country and is_covered(transfer_facts(t), on)
+            t.destination_country for t in transfers if t.destination_country and t.covered
         ),
         recorded_destinations=frozenset(t.destination_country for t in transfers if t.destination_country),
         active_activities_using=active_users,
@@ -52,25 +55,53 @@ def organisation_identified(org: Organisation) -> bool:
     return bool(org.legal_name and (org.contact_email or org.contact_phone or org.address))
 
 
+@dataclass(frozen=True)
+class LinkedSubProcessor:
+    """What an activity's completeness needs of one of its sub-processors."""
+
+    id: int
+    status: str
+    location_countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LinkedTransfer:
+    """A recorded transfer reduced to what the rules read, with whom it goes to."""
+
+    recipient: str
+    destination_country: str | None
+    covered: bool  # Chapter V satisfied on the day the flags are computed
+
+
+def linked_transfer(t, on: date) -> LinkedTransfer:
+    """From a Transfer record or a row with the same column names; coverage is decided once per transfer."""
+    return LinkedTransfer(t.recipient, t.destination_country, is_covered(transfer_facts(t), on))
+
+
 def activity_facts(
     a: Activity,
     org: Organisation,
-    own_transfers: list[Transfer],
-    transfers_by_subprocessor: dict[int, list[Transfer]],
+    clients: list[tuple[str, bool]],
+    subprocessors: list[LinkedSubProcessor],
+    own_transfers: list[LinkedTransfer],
+    transfers_by_subprocessor: dict[int, list[LinkedTransfer]],
+    retention_rules: int,
+    measures: int,
     on: date,
 ) -> ActivityFacts:
-    """Facts of an activity, its links already loaded; transfers come from the caller's batched query."""
-    recorded = {t.destination_country for t in own_transfers if t.destination_country}
-    for sp in a.subprocessors:
-        recorded |= {t.destination_country for t in transfers_by_subprocessor.get(sp.id, []) if t.destination_country}
-    unrecorded = sorted(
-        {c for sp in a.subprocessors if sp.status != "retired"
-         for c in non_eea_locations(tuple(loc.country for loc in sp.locations))} - recorded
-    )
+    """Facts of an activity from plain values the caller fetched in batches for a whole page.
+
+    `clients`: (legal name, has a contact) of each linked client controller.
+    """
     relevant = list(own_transfers)
-    for sp in a.subprocessors:
+    for sp in subprocessors:
         relevant.extend(transfers_by_subprocessor.get(sp.id, []))
-    uncovered = sorted({t.recipient for t in relevant if not is_covered(transfer_facts(t), on)})
+    recorded = {t.destination_country for t in relevant if t.destination_country}
+    unrecorded = sorted(
+        {c for sp in subprocessors if sp.status != "retired" for c in non_eea_locations(sp.location_countries)}
+        - recorded
+    )
+    uncovered = sorted({t.recipient for t in relevant if not t.covered})
     return ActivityFacts(
         role=a.role,
         description=a.description,
@@ -81,12 +112,10 @@ def activity_facts(
         recipients=tuple(d["code"] for d in a.recipients),
         organisation_identified=organisation_identified(org),
         dpo_recorded=bool(org.dpo_name or org.dpo_email),
-        client_names=tuple(c.legal_name for c in a.clients),
-        clients_without_contact=tuple(
-            c.legal_name for c in a.clients if not (c.contact_email or c.address or c.dpo_email)
-        ),
-        retention_rules=len(a.retention_rules),
-        measures=len(a.measures),
+        client_names=tuple(name for name, _contact in clients),
+        clients_without_contact=tuple(name for name, contact in clients if not contact),
+        retention_rules=retention_rules,
+        measures=measures,
         unrecorded_transfer_countries=tuple(unrecorded),
         uncovered_transfers=tuple(uncovered),
         dpia=a.dpia,
