@@ -1,9 +1,9 @@
-"""`python -m benchmarks NAME [options]`: NAME is a module of this package with a `main(argv)`."""
+"""`python -m benchmarks NAME [options]`: NAME is `web` (list pages) or `pdf` (registers and annexes)."""
 
 import importlib
 import sys
 
-COMMANDS = ("web",)
+COMMANDS = ("web", "pdf")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

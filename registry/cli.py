@@ -106,6 +106,7 @@ def serve_demo_command(host: str, port: int) -> None:
 
 def init_cli(app: Flask) -> None:
     from registry import changes_cli, cli_accounts
+    from registry.pdf.cli import export_pdf
 
     for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
                     *cli_accounts.COMMANDS, *changes_cli.COMMANDS):
@@ -114,4 +115,5 @@ def init_cli(app: Flask) -> None:
     from registry.contracts.cli import check_contract_command
 
     app.cli.add_command(check_contract_command)
+    app.cli.add_command(export_pdf)
     init_ops_cli(app)

@@ -79,7 +79,7 @@ def test_create_validates_at_the_field_and_audits(client, token, demo):
 
 def test_stale_update_is_409_and_keeps_the_other_users_values(client, token, demo):
     headers = token("dpo")
-    gandi = client.get(f"/api/v1/orgs/pilotim/subprocessors?q=gandi", headers=headers).get_json()["items"][0]
+    gandi = client.get("/api/v1/orgs/pilotim/subprocessors?q=gandi", headers=headers).get_json()["items"][0]
     url = f"/api/v1/orgs/pilotim/subprocessors/{gandi['id']}"
     first = client.patch(url, headers=headers, json={"version": gandi["version"], "dpa_reference": "DPA-A"})
     assert first.status_code == 200 and first.get_json()["version"] == gandi["version"] + 1

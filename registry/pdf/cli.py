@@ -1,0 +1,93 @@
+"""`flask --app app export-pdf register|annexes|subprocessors --org SLUG -o PATH --lang fr|en`."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from registry.db import get_session
+
+LANG = click.Choice(["fr", "en"])
+
+
+def _org_id(slug: str) -> int:
+    from registry.services.organisations import get_by_slug
+
+    org = get_by_slug(get_session(), slug)
+    if org is None:
+        raise click.BadParameter(f"no organisation with slug {slug!r} (see `flask --app app orgs`)", param_hint="--org")
+    return org.id
+
+
+def _cache_dir(kind: str, org_id: int, lang: str | None) -> Path:
+    """One cache directory per organisation and language: each is pruned to what its last export used."""
+    return Path(current_app.instance_path) / "pdf-cache" / kind / f"{org_id}-{lang or 'client'}"
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write next to the target then rename, so a failed export never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+@click.group("export-pdf")
+def export_pdf() -> None:
+    """Print the register, the DPA annexes or the sub-processor list as PDF."""
+
+
+@export_pdf.command("register")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default="fr", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
+@with_appcontext
+def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
+    """The Art. 30 register (controller and processor records, sub-processors)."""
+    from registry.pdf.render import register_pdf
+
+    org_id = _org_id(slug)
+    data = register_pdf(get_session(), org_id, lang, cache_dir=_cache_dir("register", org_id, lang), workers=workers)
+    _write(output, data)
+    click.echo(f"{output} ({len(data) // 1024} KiB)")
+
+
+@export_pdf.command("annexes")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default=None, help="Force a language (default: each client's own).")
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
+@with_appcontext
+def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> None:
+    """One 2021/915 annex per client controller, rendered in parallel."""
+    from sqlalchemy import func, select
+
+    from registry.models import ClientController
+    from registry.pdf.batch import export_annexes
+
+    org_id = _org_id(slug)
+    session = get_session()
+    total = session.execute(
+        select(func.count()).select_from(ClientController).where(ClientController.organisation_id == org_id)
+    ).scalar_one()
+    with click.progressbar(length=total, label="Annexes", file=sys.stderr) as bar:
+        files = export_annexes(session, org_id, output, _cache_dir("annexes", org_id, lang), workers=workers,
+                               on_done=bar.update, lang=lang)
+    click.echo(f"{len(files)} annexes in {output}")
+
+
+@export_pdf.command("subprocessors")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default="fr", show_default=True)
+@with_appcontext
+def subprocessors_command(slug: str, output: Path, lang: str) -> None:
+    """The sub-processor list for auditors, with the compliance flags."""
+    from registry.pdf.render import subprocessors_pdf
+
+    data = subprocessors_pdf(get_session(), _org_id(slug), lang)
+    _write(output, data)
+    click.echo(f"{output} ({len(data) // 1024} KiB)")

@@ -1,0 +1,381 @@
+"""Database -> plain dicts for the printed documents: the Art. 30 register, DPA annexes, the sub-processor list."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from registry import reference
+from registry.models import Activity, ClientController, Organisation, SecurityMeasure, SubProcessor, Transfer
+from registry.models.base import utcnow
+from registry.pdf import texts
+from registry.pdf.labels import AUTHORISATIONS, DPIA, STATUS, labels, word
+
+# An activity sheet lists its clients by name up to this many; beyond, it gives the count (the client
+# blocks of the processor record carry the full mapping), so a sheet stays one readable page.
+MAX_NAMED_CLIENTS = 30
+
+
+@dataclass
+class Snapshot:
+    """Everything of one organisation that the documents print, loaded in a handful of queries."""
+
+    org: Organisation
+    activities: list[Activity]
+    clients: list[ClientController]
+    subprocessors: list[SubProcessor]
+    transfers: list[Transfer]
+    measures: list[SecurityMeasure]
+    transfers_by_sub: dict[int, list[Transfer]] = field(default_factory=dict)
+    transfers_by_activity: dict[int, list[Transfer]] = field(default_factory=dict)
+    activities_by_client: dict[int, list[Activity]] = field(default_factory=dict)
+    activities_by_sub: dict[int, list[Activity]] = field(default_factory=dict)
+
+
+def _key(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def load(session: Session, org_id: int) -> Snapshot:
+    """Load the organisation's records in a fixed order that does not depend on the database's collation."""
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise LookupError(f"organisation {org_id} not found")
+    activities = list(
+        session.exec(
+            select(Activity)
+            .where(Activity.organisation_id == org_id)
+            .options(
+                selectinload(Activity.clients),
+                selectinload(Activity.subprocessors),
+                selectinload(Activity.measures),
+                selectinload(Activity.retention_rules),
+            )
+        ).all()
+    )
+    activities.sort(key=lambda a: (_key(a.reference), a.id))
+    clients = sorted(
+        session.exec(select(ClientController).where(ClientController.organisation_id == org_id)).all(),
+        key=lambda c: (_key(c.legal_name), c.id),
+    )
+    subs = sorted(
+        session.exec(select(SubProcessor).where(SubProcessor.organisation_id == org_id)).all(),
+        key=lambda s: (_key(s.legal_name), s.id),
+    )
+    transfers = sorted(
+        session.exec(select(Transfer).where(Transfer.organisation_id == org_id)).all(), key=lambda t: t.id
+    )
+    measures = sorted(
+        session.exec(select(SecurityMeasure).where(SecurityMeasure.organisation_id == org_id)).all(),
+        key=lambda m: m.id,
+    )
+    snap = Snapshot(org, activities, clients, subs, transfers, measures)
+    for t in transfers:
+        if t.subprocessor_id is not None:
+            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
+        if t.activity_id is not None:
+            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
+    for a in activities:
+        for c in a.clients:
+            snap.activities_by_client.setdefault(c.id, []).append(a)
+        for s in a.subprocessors:
+            snap.activities_by_sub.setdefault(s.id, []).append(a)
+    return snap
+
+
+def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snapshot, ClientController]:
+    """Only what one client's annex needs: its activities, their sub-processors and transfers (fast for the web)."""
+    from registry.models import ActivityClientLink
+
+    org = session.get(Organisation, org_id)
+    client = session.get(ClientController, client_id)
+    if org is None or client is None or client.organisation_id != org_id:
+        raise LookupError(f"client {client_id} not found in organisation {org_id}")
+    activities = list(
+        session.exec(
+            select(Activity)
+            .join(ActivityClientLink, ActivityClientLink.activity_id == Activity.id)
+            .where(ActivityClientLink.client_id == client_id, Activity.organisation_id == org_id)
+            .options(selectinload(Activity.subprocessors), selectinload(Activity.measures),
+                     selectinload(Activity.retention_rules))
+        ).all()
+    )
+    activities.sort(key=lambda a: (_key(a.reference), a.id))
+    subs = {s.id: s for a in activities for s in a.subprocessors}
+    transfers = []
+    if subs or activities:
+        transfers = sorted(
+            session.exec(
+                select(Transfer).where(
+                    Transfer.organisation_id == org_id,
+                    (Transfer.subprocessor_id.in_(list(subs))) | (Transfer.activity_id.in_([a.id for a in activities])),
+                )
+            ).all(),
+            key=lambda t: t.id,
+        )
+    snap = Snapshot(org, activities, [client], sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)),
+                    transfers, [])
+    snap.activities_by_client[client.id] = activities
+    for t in transfers:
+        if t.subprocessor_id is not None:
+            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
+        if t.activity_id is not None:
+            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
+    for a in activities:
+        for s in a.subprocessors:
+            snap.activities_by_sub.setdefault(s.id, []).append(a)
+    return snap, client
+
+
+def _dump(obj, *drop: str) -> dict:
+    return obj.model_dump(mode="json", exclude={"id", "organisation_id", "version", *drop})
+
+
+def fingerprint(snap: Snapshot) -> str:
+    """SHA-256 of the register's canonical content: every printed record, ids and storage details left out."""
+    names = {s.id: s.legal_name for s in snap.subprocessors}
+    refs = {a.id: a.reference for a in snap.activities}
+    content = {
+        "organisation": _dump(snap.org),
+        "activities": [
+            {
+                **_dump(a),
+                "clients": sorted(c.legal_name for c in a.clients),
+                "subprocessors": sorted(s.legal_name for s in a.subprocessors),
+                "measures": sorted(f"{m.heading}:{m.title}" for m in a.measures),
+                "retention": [_dump(r, "activity_id") for r in a.retention_rules],
+            }
+            for a in snap.activities
+        ],
+        "clients": [_dump(c) for c in snap.clients],
+        "subprocessors": [
+            {**_dump(s), "locations": [_dump(loc, "subprocessor_id") for loc in s.locations]} for s in snap.subprocessors
+        ],
+        "transfers": [
+            {**_dump(t, "activity_id", "subprocessor_id"), "activity": refs.get(t.activity_id),
+             "subprocessor": names.get(t.subprocessor_id)}
+            for t in snap.transfers
+        ],
+        "measures": [_dump(m) for m in snap.measures],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _party(o, lang: str) -> dict:
+    """Identity and contacts of an organisation or a client controller (Art. 30(1)(a), 30(2)(a))."""
+    contact = " — ".join(x for x in (getattr(o, "contact_name", None), o.contact_email,
+                                     getattr(o, "contact_phone", None)) if x)
+    dpo = " — ".join(x for x in (o.dpo_name, getattr(o, "dpo_company", None), o.dpo_email,
+                                 getattr(o, "dpo_phone", None)) if x)
+    return {
+        "name": o.legal_name,
+        "trade_name": getattr(o, "trade_name", None),
+        "registration": getattr(o, "registration", None),
+        "address": ", ".join(x for x in (o.address, texts.country_name(o.country, lang)) if x) or None,
+        "contact": contact or None,
+        "contact_name": getattr(o, "contact_name", None),
+        "dpo": dpo or None,
+        "representative": o.representative,
+    }
+
+
+def _measures(measures, lang: str) -> list[dict]:
+    """Measures grouped under their heading, headings in the vocabulary's order (CNIL first, then SCC)."""
+    order = list(reference.vocabulary("measure_headings"))
+    groups: dict[str, list[dict]] = {}
+    seen = set()
+    for m in measures:
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        groups.setdefault(m.heading, []).append({"title": m.title, "description": m.description})
+    return [
+        {"heading": reference.label("measure_headings", h, lang), "entries": sorted(groups[h], key=lambda i: _key(i["title"]))}
+        for h in sorted(groups, key=lambda h: order.index(h) if h in order else len(order))
+    ]
+
+
+def _activity_transfers(snap: Snapshot, a: Activity) -> list:
+    """Transfers made from the activity and those made by its sub-processors, each once."""
+    found = {t.id: t for t in snap.transfers_by_activity.get(a.id, [])}
+    for s in a.subprocessors:
+        for t in snap.transfers_by_sub.get(s.id, []):
+            if t.activity_id in (None, a.id):
+                found[t.id] = t
+    return [found[k] for k in sorted(found)]
+
+
+def activity_sheet(snap: Snapshot, a: Activity, lang: str) -> dict:
+    """One CNIL-style sheet: Art. 30(1)(a)-(g) for a controller activity, the processing category otherwise."""
+    clients = sorted(a.clients, key=lambda c: (_key(c.legal_name), c.id))
+    return {
+        "anchor": f"activity-{a.id}",
+        "reference": a.reference,
+        "name": a.name,
+        "role": a.role,
+        "status": word(STATUS, a.status, lang),
+        "created": texts.day(a.created_at, lang),
+        "updated": texts.day(a.updated_at, lang),
+        "description": a.description,
+        "joint_controller": a.joint_controller,
+        "purposes": [texts.purpose(p, lang) for p in a.purposes],
+        "data_subjects": [texts.category(x, "data_subjects", lang) for x in a.data_subjects],
+        "data_categories": [texts.category(x, "data_categories", lang) for x in a.data_categories],
+        "recipients": [texts.category(x, "recipients", lang) for x in a.recipients],
+        "subprocessors": [
+            {"name": s.legal_name, "country": texts.country_name(s.country, lang), "service": s.service}
+            for s in sorted(a.subprocessors, key=lambda s: (_key(s.legal_name), s.id))
+        ],
+        "transfers": [texts.transfer_row(t, lang) for t in _activity_transfers(snap, a)],
+        "retention": [
+            {"scope": texts.retention_scope(r, lang), "text": texts.retention(r, lang)} for r in a.retention_rules
+        ],
+        "measures": _measures(a.measures, lang),
+        "dpia": word(DPIA, a.dpia, lang) + (f" ({texts.day(a.dpia_date, lang)})" if a.dpia_date else ""),
+        "systems": a.systems,
+        "clients": [c.legal_name for c in clients] if len(clients) <= MAX_NAMED_CLIENTS else [],
+        "client_count": len(clients),
+    }
+
+
+def client_block(snap: Snapshot, c: ClientController, lang: str) -> dict:
+    """Art. 30(2)(a)-(d) for one client controller: who, which processing, transfers, measures."""
+    acts = snap.activities_by_client.get(c.id, [])
+    subs: dict[int, SubProcessor] = {}
+    transfers: dict[int, Transfer] = {}
+    measures = []
+    for a in acts:
+        for s in a.subprocessors:
+            subs[s.id] = s
+        for t in _activity_transfers(snap, a):
+            transfers[t.id] = t
+        measures.extend(a.measures)
+    contract = " — ".join(
+        x for x in (c.contract_reference, texts.day(c.contract_start, lang) and f"{texts.day(c.contract_start, lang)}"
+                    + (f" → {texts.day(c.contract_end, lang)}" if c.contract_end else "")) if x
+    )
+    return {
+        "anchor": f"client-{c.id}",
+        **_party(c, lang),
+        "contract": contract or None,
+        "activities": [{"reference": a.reference, "name": a.name, "anchor": f"activity-{a.id}"} for a in acts],
+        "subprocessors": [
+            f"{s.legal_name} ({texts.country_name(s.country, lang)})" if s.country else s.legal_name
+            for s in sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id))
+        ],
+        "transfers": [texts.transfer_row(transfers[k], lang) for k in sorted(transfers)],
+        "measures": _measures(measures, lang),
+    }
+
+
+def subprocessor_row(snap: Snapshot, s: SubProcessor, lang: str, flags=None) -> dict:
+    users = [a.reference for a in snap.activities_by_sub.get(s.id, [])]
+    return {
+        "anchor": f"subprocessor-{s.id}",
+        "name": s.legal_name,
+        "trade_name": s.trade_name,
+        "address": ", ".join(x for x in (s.address, texts.country_name(s.country, lang)) if x) or None,
+        "contact": " — ".join(x for x in (s.contact_email, s.dpo_contact) if x) or None,
+        "service": s.service,
+        "status": word(STATUS, s.status, lang),
+        "locations": [texts.location(loc, lang) for loc in s.locations],
+        "dpa": (f"{labels(lang)['dpa_signed']} {texts.day(s.dpa_signed_on, lang)}" if s.dpa_signed_on else None),
+        "dpa_reference": s.dpa_reference,
+        "certifications": list(s.certifications or []),
+        "transfers": [texts.transfer_row(t, lang) for t in snap.transfers_by_sub.get(s.id, [])],
+        "activities": users,
+        "flags": [{"message": f.message(lang), "article": getattr(f, "article", None)} for f in (flags or [])],
+    }
+
+
+def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) -> dict:
+    """The Art. 30 register as one dict: cover, then the controller and processor records and sub-processors."""
+    generated_at = generated_at or utcnow()
+    org = snap.org
+    controller = [a for a in snap.activities if a.role == "controller"]
+    processor = [a for a in snap.activities if a.role == "processor"]
+    return {
+        "lang": lang,
+        "L": labels(lang),
+        "org": {**_party(org, lang), "timezone": org.timezone},
+        "generated_at": texts.moment(generated_at, org.timezone, lang),
+        "generated_at_iso": generated_at.isoformat(),
+        "fingerprint": fingerprint(snap),
+        "counts": {"activities": len(snap.activities), "clients": len(snap.clients),
+                   "subprocessors": len(snap.subprocessors)},
+        "controller_sheets": [activity_sheet(snap, a, lang) for a in controller],
+        "processor_sheets": [activity_sheet(snap, a, lang) for a in processor],
+        "processor_party": _party(org, lang),
+        "clients": [client_block(snap, c, lang) for c in snap.clients],
+        "subprocessors": [subprocessor_row(snap, s, lang) for s in snap.subprocessors],
+    }
+
+
+def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> dict:
+    """The 2021/915 annexes I-IV for one client controller, in the client's language unless `lang` is given."""
+    lang = lang or client.language
+    lang = lang if lang in ("fr", "en") else "fr"
+    acts = [a for a in snap.activities_by_client.get(client.id, []) if a.status != "retired"]
+    subs: dict[int, SubProcessor] = {}
+    for a in acts:
+        for s in a.subprocessors:
+            if s.status != "retired":
+                subs[s.id] = s
+    subjects, categories, sensitive, conditions = {}, {}, {}, []
+    for a in acts:
+        for x in a.data_subjects:
+            item = texts.category(x, "data_subjects", lang)
+            subjects.setdefault((item["label"], item["detail"]), item)
+        for x in a.data_categories:
+            item = texts.category(x, "data_categories", lang)
+            (sensitive if item["sensitive"] else categories).setdefault((item["label"], item["detail"]), item)
+        for p in a.purposes:
+            cond = texts.purpose(p, lang)["art9_condition"]
+            if cond and cond not in conditions:
+                conditions.append(cond)
+    changed = [client.updated_at, snap.org.updated_at, *(a.updated_at for a in acts), *(s.updated_at for s in subs.values())]
+    return {
+        "lang": lang,
+        "L": labels(lang),
+        "client_id": client.id,
+        "as_of": texts.day(max(changed), lang),
+        "as_of_iso": max(changed).isoformat(),
+        "contract_reference": client.contract_reference,
+        "controller": {**_party(client, lang)},
+        "processor": {**_party(snap.org, lang)},
+        "data_subjects": list(subjects.values()),
+        "data_categories": list(categories.values()),
+        "sensitive": list(sensitive.values()),
+        "art9_conditions": conditions,
+        "processing": [{"reference": a.reference, "name": a.name, "description": a.description} for a in acts],
+        "purposes": list(dict.fromkeys(p.get("purpose") for a in acts for p in a.purposes if p.get("purpose"))),
+        "duration": {"start": texts.day(client.contract_start, lang), "end": texts.day(client.contract_end, lang)},
+        "retention": [
+            {"activity": a.reference, "scope": texts.retention_scope(r, lang), "text": texts.retention(r, lang)}
+            for a in acts for r in a.retention_rules
+        ],
+        "measures": _measures([m for a in acts for m in a.measures], lang),
+        "authorisation": word(AUTHORISATIONS, client.subprocessor_authorisation, lang),
+        "subprocessors": [
+            subprocessor_row(snap, s, lang) for s in sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id))
+        ],
+    }
+
+
+def subprocessor_list(snap: Snapshot, lang: str, flags: dict[int, list] | None = None,
+                      generated_at: datetime | None = None) -> dict:
+    """The sub-processor list for auditors (Art. 28(2), 28(4)) with each one's compliance flags."""
+    generated_at = generated_at or utcnow()
+    flags = flags or {}
+    return {
+        "lang": lang,
+        "L": labels(lang),
+        "org": _party(snap.org, lang),
+        "generated_at": texts.moment(generated_at, snap.org.timezone, lang),
+        "generated_at_iso": generated_at.isoformat(),
+        "subprocessors": [subprocessor_row(snap, s, lang, flags.get(s.id)) for s in snap.subprocessors],
+    }

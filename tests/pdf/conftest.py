@@ -1,0 +1,45 @@
+"""PDF test fixtures: the demo organisations and a guard that fails a test on any unexpected WeasyPrint warning."""
+
+import logging
+import re
+
+import pytest
+
+from registry.services.demo import seed_demo
+from registry.services.organisations import get_by_slug
+
+
+class WeasyPrintLog(logging.Handler):
+    """Collects what WeasyPrint logs; a test declares the warnings it expects, any other one fails it."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self.expected: list[re.Pattern] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+    def expect(self, pattern: str) -> None:
+        self.expected.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        messages = [r.getMessage() for r in self.records]
+        return [m for m in messages if not any(p.search(m) for p in self.expected)]
+
+
+@pytest.fixture(autouse=True)
+def weasyprint_log():
+    handler = WeasyPrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    assert not handler.unexpected(), f"unexpected WeasyPrint warnings: {handler.unexpected()}"
+
+
+@pytest.fixture
+def demo(session):
+    seed_demo(session)
+    session.commit()
+    return lambda slug: get_by_slug(session, slug)

@@ -1,0 +1,139 @@
+"""The Art. 30 register as printed: complete, with contents that point at the right pages, in French and English."""
+
+import io
+import re
+
+import pytest
+from pdftext import flat, pages_text
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from registry.models import Activity, ClientController, SubProcessor
+from registry.pdf import assemble, documents, render
+
+
+def records(session, model, org):
+    return list(session.execute(select(model).where(model.organisation_id == org.id)).scalars())
+
+
+def contents_entries(pdf: bytes) -> dict[str, int]:
+    """Contents lines "label .... page" read back, by position, from the pages that follow the cover."""
+    out = {}
+    reader = PdfReader(io.BytesIO(pdf))
+    for page in reader.pages[1:3]:
+        text = page.extract_text(extraction_mode="layout")
+        if "Contents" not in text and "Sommaire" not in text:
+            continue
+        for line in text.splitlines():
+            m = re.match(r"^(.*\S)\s{3,}(\d+)$", line.strip())
+            if m and "Page" not in line:
+                out[m.group(1)] = int(m.group(2))
+    return out
+
+
+def assert_contents_point_at_their_pages(pdf: bytes, pages: list[str], session, org):
+    toc = contents_entries(pdf)
+    activities = records(session, Activity, org)
+    for a in activities:
+        label = f"{a.reference} — {a.name}"
+        assert label in toc, f"{label} missing from the contents"
+        assert f"{a.reference}" in pages[toc[label] - 1] and flat(a.name) in flat(pages[toc[label] - 1])
+    # Clients are not in the contents (thousands of them would outgrow it) but in the PDF outline.
+    outline = outline_pages(pdf)
+    for c in records(session, ClientController, org):
+        assert c.legal_name not in toc
+        assert flat(c.legal_name) in flat(pages[outline[c.legal_name]])
+
+
+def outline_pages(pdf: bytes) -> dict[str, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    out = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out[item.title] = reader.get_destination_page_number(item)
+
+    walk(reader.outline)
+    return out
+
+
+def test_pilotim_register_lists_everything_and_its_contents_point_at_the_right_pages(session, demo):
+    org = demo("pilotim")
+    pdf = render.register_pdf(session, org.id, "fr", chunked=False)
+    pages = pages_text(pdf)
+    whole = flat(" ".join(pages))
+    for a in records(session, Activity, org):
+        assert a.reference in whole and flat(a.name) in whole
+    for c in records(session, ClientController, org):
+        assert flat(c.legal_name) in whole
+    for s in records(session, SubProcessor, org):
+        assert flat(s.legal_name) in whole
+    assert_contents_point_at_their_pages(pdf, pages, session, org)
+    for heading in ("Registre des activités de traitement", "Registre en tant que responsable de traitement",
+                    "Registre en tant que sous-traitant", "Liste des sous-traitants ultérieurs", "Sommaire"):
+        assert heading in whole
+    # PILOTIM's contract states no data categories for its processing: the sheets say so visibly.
+    sheet = next(p for p in pages if "Fiche PIL-S-01" in p)
+    assert "Non renseigné" in sheet
+    total = len(pages)
+    assert all(f"Page {n} / {total}" in pages[n - 1] for n in range(2, total + 1))
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta.title == "Registre des activités de traitement — PILOTIM" and meta.author == "PILOTIM"
+    assert meta.creation_date is not None and meta.modification_date is not None
+    snap = documents.load(session, org.id)
+    assert documents.fingerprint(snap) in whole.replace(" ", "")
+
+
+def test_register_in_cached_chunks_reads_like_the_single_render_in_english(session, demo, tmp_path, monkeypatch):
+    org = demo("pilotim")
+    monkeypatch.setattr(assemble, "CHUNK_WEIGHT", 4)
+    cache = tmp_path / "cache"
+    pdf = render.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True)
+    pages = pages_text(pdf)
+    whole = flat(" ".join(pages))
+    for heading in ("Record of processing activities", "Record as controller", "Record as processor",
+                    "List of sub-processors", "Contents", "Not recorded"):
+        assert heading in whole
+    assert_contents_point_at_their_pages(pdf, pages, session, org)
+    total = len(pages)
+    assert all(f"Page {n} / {total}" in pages[n - 1] for n in range(2, total + 1))
+    assert "Page 1 /" not in pages[0]
+    assert PdfReader(io.BytesIO(pdf)).metadata.title == "Record of processing activities — PILOTIM"
+
+    chunks = set(cache.glob("*.pdf"))
+    assert len(chunks) > 3
+    activity = next(a for a in records(session, Activity, org) if a.reference == "PIL-S-05")
+    activity.description = "Collecte et diffusion d'avis clients, modifiée."
+    session.commit()
+    again = pages_text(render.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True))
+    assert "modifiée" in flat(" ".join(again))
+    # One activity changed: one chunk rendered again, every other one reused from the cache.
+    assert len(set(cache.glob("*.pdf")) - chunks) == 1
+
+
+def test_same_content_gives_the_same_register_dict_and_fingerprint(session, demo):
+    org = demo("pilotim")
+    first = documents.register(documents.load(session, org.id), "fr")
+    second = documents.register(documents.load(session, org.id), "fr")
+    for doc in (first, second):
+        doc.pop("generated_at")
+        doc.pop("generated_at_iso")
+    assert first == second
+    ovh = next(s for s in records(session, SubProcessor, org) if s.legal_name == "OVH")
+    ovh.service = "Hébergement (modifié)"
+    session.commit()
+    assert documents.fingerprint(documents.load(session, org.id)) != first["fingerprint"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_register_dict_marks_missing_items_and_orders_sheets_by_reference(session, demo, lang):
+    org = demo("pilotim")
+    doc = documents.register(documents.load(session, org.id), lang)
+    refs = [s["reference"] for s in doc["processor_sheets"]]
+    assert refs == sorted(refs)
+    sheet = doc["processor_sheets"][0]
+    assert sheet["data_categories"] == [] and sheet["data_subjects"] == []
+    assert doc["counts"] == {"activities": 10, "clients": 3, "subprocessors": 17}
