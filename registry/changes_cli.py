@@ -22,6 +22,7 @@ from registry.models import (
 )
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
+from registry.services.crud import StaleRecord
 from registry.services.subprocessor_history import compare
 
 subprocessors_cli = AppGroup("subprocessors", help="The sub-processor list as of any date, its exports and diffs.")
@@ -69,6 +70,9 @@ def _commit(action):
     except svc.ChangeRefused as exc:
         session.rollback()
         raise click.ClickException(f"refused, nothing written: {exc}") from None
+    except StaleRecord:  # another user saved a record of this action while it ran
+        session.rollback()
+        raise click.ClickException("refused, nothing written: a record changed meanwhile; run the command again") from None
     except ValidationError as exc:
         session.rollback()
         why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
