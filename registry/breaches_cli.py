@@ -1,35 +1,22 @@
 """Shell commands for breaches: `flask --app app breaches list|due|impact|register` (clocks, impact, register)."""
 
 import json
-import re
 from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
+from registry.cli_common import org_or_fail, terminal_safe
 from registry.db import get_session
 from registry.domain import breaches as rules
-from registry.models import Organisation
 from registry.models.base import utcnow
 from registry.services import breaches as svc
 from registry.services.breach_documents import breach_register
-from registry.services.organisations import get_by_slug
 
 breaches_cli = AppGroup("breaches", help="Breach register (Arts. 33-34): clocks, deadlines due, impact of an incident.")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _safe(text: object) -> str:
-    """User text on a terminal: control characters (escape sequences) replaced, so a name cannot rewrite the screen."""
-    return _CONTROL.sub("?", "" if text is None else str(text))
-
-
-def _org(slug: str) -> Organisation:
-    org = get_by_slug(get_session(), slug)
-    if org is None:
-        raise click.ClickException(f"no organisation with slug {slug!r}; `flask --app app orgs` lists them")
-    return org
+_safe = terminal_safe
+_org = org_or_fail
 
 
 def _now(value: str | None) -> datetime:

@@ -1,7 +1,6 @@
 """Shell commands: `flask --app app subprocessors list|diff` (list as of a date) and `changes plan|notify|...` (Art. 28(2))."""
 
 import json
-import re
 from datetime import date
 
 import click
@@ -9,6 +8,7 @@ from flask.cli import AppGroup
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from registry.cli_common import org_or_fail, terminal_safe
 from registry.db import get_session
 from registry.models import (
     Activity,
@@ -22,25 +22,14 @@ from registry.models import (
 )
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
-from registry.services.organisations import get_by_slug
+from registry.services.crud import StaleRecord
 from registry.services.subprocessor_history import compare
 
 subprocessors_cli = AppGroup("subprocessors", help="The sub-processor list as of any date, its exports and diffs.")
 changes_cli = AppGroup("changes", help="Plan sub-processor changes, notify clients, record objections, apply them (Art 28(2)).")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _safe(text: object) -> str:
-    """User text on a terminal: control characters replaced, so a name cannot rewrite the screen."""
-    return _CONTROL.sub("?", "" if text is None else str(text))
-
-
-def _org(slug: str) -> Organisation:
-    org = get_by_slug(get_session(), slug)
-    if org is None:
-        raise click.ClickException(f"no organisation with slug {slug!r}; `flask --app app orgs` lists them")
-    return org
+_safe = terminal_safe
+_org = org_or_fail
 
 
 def _date(value: str | None, name: str) -> date:
@@ -81,6 +70,9 @@ def _commit(action):
     except svc.ChangeRefused as exc:
         session.rollback()
         raise click.ClickException(f"refused, nothing written: {exc}") from None
+    except StaleRecord:  # another user saved a record of this action while it ran
+        session.rollback()
+        raise click.ClickException("refused, nothing written: a record changed meanwhile; run the command again") from None
     except ValidationError as exc:
         session.rollback()
         why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())

@@ -5,6 +5,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from registry.breaches_cli import breaches_cli
+from registry.cli_common import terminal_safe
 from registry.db import get_session
 from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
@@ -21,7 +22,8 @@ def orgs_command() -> None:
         return
     click.echo(f"{'SLUG':<20} {'ROLE':<11} {'ACT':>4} {'CLI':>4} {'SUB':>4}  NAME")
     for r in rows:
-        click.echo(f"{r.slug:<20} {r.acts_as:<11} {r.activities:>4} {r.clients:>4} {r.subprocessors:>4}  {r.legal_name}")
+        click.echo(f"{r.slug:<20} {r.acts_as:<11} {r.activities:>4} {r.clients:>4} {r.subprocessors:>4}  "
+                   f"{terminal_safe(r.legal_name)}")
 
 
 @click.command("seed-demo")

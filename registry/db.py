@@ -13,6 +13,14 @@ from registry import migrations
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        # Transactions: the sqlite3 driver's default is kept on purpose. It opens the transaction (BEGIN
+        # DEFERRED) just before a request's first INSERT/UPDATE/DELETE, so its reads before that run on the
+        # latest committed data and its first write waits for the writer lock on the busy timeout. What
+        # produces "database is locked" at once under WAL (SQLITE_BUSY_SNAPSHOT) is a transaction that read,
+        # then writes after another writer committed: SQLAlchemy's BEGIN-on-begin recipe would create exactly
+        # that for every request that reads before writing (all edits; every API call writes the token's last
+        # use), and BEGIN IMMEDIATE everywhere would serialise readers. A lost update is prevented by the
+        # atomic version claim (services.crud.claim_version); tests/ops/test_concurrency_web.py holds both.
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

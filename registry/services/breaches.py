@@ -22,6 +22,7 @@ from registry.models import (
     SubProcessor,
 )
 from registry.models.base import utcnow
+from registry.services.crud import claim_version
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,7 @@ def update_breach(
             changes[field] = (old_ids, new_ids)
             setattr(breach, relation, records)
     if changes:
-        breach.version += 1
-        breach.updated_at = now
+        claim_version(session, breach, now)  # raises StaleRecord when another edit was saved meanwhile
         session.flush()
         audit.record(session, actor or "unknown", "update", breach, before=before, after=audit.snapshot(breach))
     return changes

@@ -23,6 +23,7 @@ from registry.models import (
     SubProcessorCreate,
 )
 from registry.models.base import utcnow
+from registry.services.crud import claim_version
 
 
 class ChangeRefused(ValueError):
@@ -141,8 +142,7 @@ def _update(session: Session, change: SubProcessorChange, actor: str, mutate) ->
         raise ChangeRefused(f"status: the change is {change.status}; it can no longer be modified")
     before = _change_snapshot(change)
     mutate()
-    change.version += 1
-    change.updated_at = utcnow()
+    claim_version(session, change)
     session.flush()
     audit.record(session, actor, "update", change, before=before, after=_change_snapshot(change))
     return change
@@ -251,8 +251,7 @@ def _relink(session: Session, actor: str, activity: Activity, add: SubProcessor 
     if [s.id for s in subs] == [s.id for s in activity.subprocessors]:
         return
     activity.subprocessors = sorted(subs, key=lambda s: s.id)
-    activity.version += 1
-    activity.updated_at = utcnow()
+    claim_version(session, activity)
     session.flush()
     audit.record(session, actor, "update", activity, before=before, after=audit.snapshot(activity))
 
@@ -264,8 +263,7 @@ def _set_status(session: Session, actor: str, sp: SubProcessor, status: str, on:
         sp.active_from, sp.retired_on = on, None
     else:
         sp.retired_on = on
-    sp.version += 1
-    sp.updated_at = utcnow()
+    claim_version(session, sp)
     session.flush()
     audit.record(session, actor, "update", sp, before=before, after=audit.snapshot(sp))
 
@@ -300,8 +298,7 @@ def make_effective(session: Session, change: SubProcessorChange, actor: str, on:
     else:
         before = audit.snapshot(sp)
         sp.locations = [ProcessingLocation(**loc) for loc in change.new_locations]
-        sp.version += 1
-        sp.updated_at = utcnow()
+        claim_version(session, sp)
         session.flush()
         audit.record(session, actor, "update", sp, before=before, after=audit.snapshot(sp))
 
@@ -310,8 +307,7 @@ def make_effective(session: Session, change: SubProcessorChange, actor: str, on:
 
     before = _change_snapshot(change)
     mutate()
-    change.version += 1
-    change.updated_at = utcnow()
+    claim_version(session, change)
     session.flush()
     audit.record(session, actor, "update", change, before=before, after=_change_snapshot(change))
     return change

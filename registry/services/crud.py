@@ -1,9 +1,10 @@
 """Generic writes of register records: validate through the non-table model, apply, report {field: (old, new)}."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 from registry import audit
@@ -78,15 +79,34 @@ def check_version(obj: SQLModel, version: str | int | None) -> None:
         raise StaleRecord()
 
 
-def touch(obj: SQLModel, changes: Changes) -> None:
-    if changes:
-        obj.updated_at = utcnow()
-        obj.version = (obj.version or 1) + 1
+def claim_version(session: Session, obj: SQLModel, now: datetime | None = None) -> None:
+    """Take the next version of a record atomically, or raise StaleRecord (Art. 5(1)(d): no edit silently lost).
+
+    Every update path calls this once, before flushing its changes. The check and the bump are one statement,
+    `UPDATE ... SET version = version + 1 WHERE id = :id AND version = :read`: two requests that both read
+    version N cannot both pass, because the database evaluates the condition under the row's write lock
+    (PostgreSQL re-reads the row after the other transaction commits; SQLite has one writer at a time).
+    Checking `obj.version` in Python and bumping it at flush, as before, let both pass and one edit vanish.
+    The object then gets the new values as already stored, so the flush does not write the version again.
+    """
+    table = type(obj).__table__
+    read = obj.version
+    now = now or utcnow()
+    with session.no_autoflush:  # claim before any pending change of this request reaches the row
+        claimed = session.execute(
+            table.update().where(table.c.id == obj.id, table.c.version == read)
+            .values(version=table.c.version + 1, updated_at=now)
+        ).rowcount
+    if claimed != 1:
+        raise StaleRecord()
+    set_committed_value(obj, "version", read + 1)
+    set_committed_value(obj, "updated_at", now)
 
 
 def record_update(session: Session, obj: SQLModel, before: dict, changes: Changes, actor: str, **where) -> None:
-    """Bump the version, flush, and append the audit entry, only when something actually changed."""
-    touch(obj, changes)
+    """Claim the next version, flush, and append the audit entry, only when something actually changed."""
+    if changes:
+        claim_version(session, obj)
     session.flush()
     if changes:
         audit.record(session, actor, "update", obj, before=before, after=audit.snapshot(obj), **where)

@@ -34,6 +34,7 @@ def init_views(app: Flask) -> None:
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures):
         app.register_blueprint(module.bp)
 
-    from registry.views import api
+    from registry.views import api, documents
 
+    app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
