@@ -26,6 +26,19 @@ def compile_catalogs(target: Path) -> Path:
     return target
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None: redirecting elsewhere would be an open redirect.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" is as scheme-relative as "//evil.example";
+    control characters are refused too (a tab or newline is dropped by browsers before parsing).
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target[1:2] in ("/", "\\") or any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
+
+
 def current_lang() -> str:
     lang = session.get("lang") if request else None
     return lang if lang in ("fr", "en") else "fr"
@@ -41,10 +54,6 @@ def init_i18n(app: Flask) -> None:
         if code in ("fr", "en"):
             session["lang"] = code
             session.permanent = True
-        target = request.args.get("next") or ""
-        # Only same-site paths: an absolute or scheme-relative URL would be an open redirect.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("home.index")
-        return redirect(target)
+        return redirect(local_path(request.args.get("next")) or url_for("home.index"))
 
     app.jinja_env.globals["current_lang"] = current_lang

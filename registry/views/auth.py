@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from registry.auth import SignedIn
 from registry.db import get_session
+from registry.i18n import local_path
 from registry.services import users as accounts
 
 bp = Blueprint("auth", __name__)
@@ -30,9 +31,7 @@ class TokenForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return url_for("home.index")
-    return target
+    return local_path(target) or url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

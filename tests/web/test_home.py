@@ -30,3 +30,22 @@ def test_demo_dpo_sees_the_five_demo_organisations(client, auth, demo):
     page = client.get("/").get_data(as_text=True)
     for name in ("PILOTIM", "APEX TIMING", "GINGER MINDS", "DEFI INFORMATIQUE", "ART ZONE"):
         assert name in page
+
+
+def test_redirect_targets_stay_on_this_site(client):
+    for target in ("//evil.example/", "/\\evil.example", "/\\/evil.example", "https://evil.example/",
+                   "/\t/evil.example"):
+        response = client.get("/lang/en", query_string={"next": target})
+        assert response.headers["Location"] == "/", target
+    assert client.get("/lang/en", query_string={"next": "/login?x=1"}).headers["Location"] == "/login?x=1"
+
+
+def test_login_next_parameter_cannot_leave_the_site(client, auth):
+    import re
+
+    auth.user("next@test.example.com")
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login?next=/%5Cevil.example", data={"email": "next@test.example.com",
+                                                                  "password": "correct horse battery", "csrf_token": token})
+    assert response.headers["Location"] == "/"
