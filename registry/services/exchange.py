@@ -1,7 +1,7 @@
 """Lossless JSON export and import of one organisation's whole register (Art. 30(3)-(4): complete and reproducible)."""
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -52,14 +52,8 @@ class ImportRefused(Exception):
         self.message = message
 
 
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def _fields(model: type[SQLModel], record: SQLModel, skip: set[str]) -> dict:
-    return {name: _plain(getattr(record, name)) for name in model.model_fields if name not in skip}
+    return {name: audit.plain(getattr(record, name)) for name in model.model_fields if name not in skip}
 
 
 def export_organisation(session: Session, org: Organisation) -> dict:

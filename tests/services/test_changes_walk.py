@@ -1,6 +1,6 @@
 """PILOTIM adds a new AI provider in the US (issue 8): notices, deadline, objection, the list before and after."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from registry.models import (
     SubProcessorChangeCreate,
     SubProcessorCreate,
 )
-from registry.models.base import utcnow
 from registry.services import changes as svc
 from registry.services.organisations import get_by_slug
 from registry.services.subprocessor_history import list_as_of
@@ -25,29 +24,6 @@ NEW_AI = SubProcessorCreate.model_validate({
     "legal_name": "Fournisseur IA Démo (fictif)", "country": "US", "service": "Génération de textes (démo)",
     "locations": [{"country": "US", "kind": "storage"}],
 })
-
-
-class Clock:
-    """The time the audit trail and the change services read, moved forward by the test."""
-
-    def __init__(self):
-        self.now = utcnow()
-
-    def __call__(self):
-        return self.now
-
-    def at_noon(self, day):
-        self.now = datetime.combine(day, time(12), UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    from registry.services import changes
-
-    c = Clock()
-    monkeypatch.setattr(audit, "utcnow", c)
-    monkeypatch.setattr(changes, "utcnow", c)
-    return c
 
 
 def activity(session, org, reference):

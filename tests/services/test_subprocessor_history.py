@@ -1,37 +1,16 @@
 """The sub-processor list as of any date, rebuilt from the audit trail: before and after a replacement, diffs."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from registry import audit
 from registry.models import Activity, SubProcessor, SubProcessorChangeCreate, SubProcessorCreate
-from registry.models.base import utcnow
 from registry.services import changes as svc
 from registry.services.organisations import get_by_slug
 from registry.services.subprocessor_history import BOOKKEEPING, compare, list_as_of
 
 DPO = "dpo@pilotim.example.com"
-
-
-class Clock:
-    def __init__(self):
-        self.now = utcnow()
-
-    def __call__(self):
-        return self.now
-
-    def at_noon(self, day):
-        self.now = datetime.combine(day, time(12), UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(audit, "utcnow", c)
-    monkeypatch.setattr(svc, "utcnow", c)
-    return c
 
 
 def by_name(session, org, name):
