@@ -10,18 +10,39 @@ from flask_babel import Babel
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
-def compile_catalogs(target: Path) -> Path:
-    """Compile the shipped .po catalogs into `target` when they are newer than the compiled ones."""
-    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
-        mo = target / po.relative_to(TRANSLATIONS).with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+def catalog_files(lang_dir: Path) -> list[Path]:
+    """The .po files of one language: messages.po, then each area's own part under parts/ (merged in that order)."""
+    return [lang_dir / "messages.po", *sorted((lang_dir / "parts").glob("*.po"))]
+
+
+def read_catalog(lang_dir: Path):
+    """One catalog merged from `catalog_files`; a message defined twice keeps its first translation."""
+    merged = None
+    for po in catalog_files(lang_dir):
+        if not po.exists():
             continue
-        mo.parent.mkdir(parents=True, exist_ok=True)
         with po.open("rb") as src:
             catalog = read_po(src)
+        if merged is None:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id and message.id not in merged:
+                merged[message.id] = message.string
+    return merged
+
+
+def compile_catalogs(target: Path) -> Path:
+    """Compile the shipped catalogs into `target` when any of their .po files is newer than the compiled one."""
+    for lang_dir in TRANSLATIONS.glob("*/LC_MESSAGES"):
+        sources = [po for po in catalog_files(lang_dir) if po.exists()]
+        mo = target / lang_dir.relative_to(TRANSLATIONS) / "messages.mo"
+        if mo.exists() and mo.stat().st_mtime >= max(po.stat().st_mtime for po in sources):
+            continue
+        mo.parent.mkdir(parents=True, exist_ok=True)
         tmp = mo.with_suffix(".tmp")
         with tmp.open("wb") as out:
-            write_mo(out, catalog)
+            write_mo(out, read_catalog(lang_dir))
         tmp.replace(mo)
     return target
 

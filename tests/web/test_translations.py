@@ -6,6 +6,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from registry.i18n import read_catalog
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,8 +21,7 @@ def test_every_extracted_message_has_a_french_translation(tmp_path):
     with pot.open("rb") as f:
         # The web interface's strings; the printed documents (pdf/) keep their own wording per language.
         wanted = [m.id for m in read_po(f) if m.id and not any("pdf" in Path(loc).parts for loc, _ in m.locations)]
-    with (ROOT / "registry/translations/fr/LC_MESSAGES/messages.po").open("rb") as f:
-        catalog = read_po(f)
+    catalog = read_catalog(ROOT / "registry/translations/fr/LC_MESSAGES")
     untranslated = []
     for msgid in wanted:
         key = msgid[0] if isinstance(msgid, tuple) else msgid
