@@ -85,7 +85,7 @@ def _ordered(entity: "Entity", stmt, state: dict):
 
 # A text search counts its matches up to this number: counting every match of a common word in a register
 # of thousands would scan the whole table, while the page itself stops at its 50th match.
-SEARCH_COUNT_CAP = 500
+SEARCH_COUNT_CAP = 200
 
 
 @dataclass
@@ -115,14 +115,16 @@ def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
     offset = (state["page"] - 1) * PAGE_SIZE
     if state["flagged"] and entity.flags:
         return _flagged_page(entity, org, stmt, offset)
+    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     matching = list_select(entity, org, state).with_only_columns(entity.model.id)
-    if state["q"]:
+    if rows and not has_next:
+        total = offset + len(rows)  # the last page tells the count: no need to ask for it
+    elif state["q"]:
         found = session.scalar(select(func.count()).select_from(matching.limit(SEARCH_COUNT_CAP + 1).subquery()))
         total = found if found <= SEARCH_COUNT_CAP else None
     else:
         total = session.scalar(select(func.count()).select_from(matching.subquery()))
-    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     flags = page_flags(entity, org, rows)
     return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
 
