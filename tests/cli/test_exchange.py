@@ -153,7 +153,51 @@ def test_a_breach_naming_a_client_not_in_the_file_is_refused(runner, session, pi
 def test_files_of_schema_version_1_still_import(runner, session, pilotim_export):
     doc = json.loads(pilotim_export.read_text())
     doc["schema_version"] = 1
-    del doc["breaches"]
+    del doc["breaches"], doc["subprocessor_changes"]
     pilotim_export.write_text(json.dumps(doc), encoding="utf-8")
     out = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-v1"])
     assert out.exit_code == 0, out.output
+
+
+def test_planned_changes_travel_with_their_notices_and_objections(app, runner, tmp_path, demo):
+    """Art. 28(2): a planned change, the notices sent and an objection survive an export and an import."""
+    from datetime import date, timedelta
+
+    from registry import create_app
+    from registry.models import ChangeObjectionCreate
+    from registry.services import changes as svc
+    from registry.services.organisations import get_by_slug
+    from tests.services.test_changes_walk import plan_new_ai
+
+    org = get_by_slug(demo, "pilotim")
+    today = date(2026, 11, 23)
+    _sp, change = plan_new_ai(demo, org, today)
+    client_id = change.notices[0].client_id
+    svc.record_notice_sent(demo, change, client_id, today, "dpo")
+    svc.record_objection(demo, change, ChangeObjectionCreate(
+        client_id=client_id, received_on=today + timedelta(days=3), grounds="Transfer to the US"), "dpo")
+    demo.commit()
+    first = runner.invoke(args=["export-json", "--org", "pilotim"]).output
+    doc = json.loads(first)
+    [exported] = doc["subprocessor_changes"]
+    assert (exported["kind"], exported["status"], exported["earliest_effective"]) == ("add", "planned", "2026-12-23")  # 1 of 3 notices sent
+    assert doc["subprocessors"][exported["subprocessor"] - 1]["legal_name"] == "Fournisseur IA Démo (fictif)"
+    assert [doc["activities"][i - 1]["reference"] for i in exported["activities"]] == ["PIL-S-02"]
+    assert len(exported["notices"]) == 3 and sum(n["sent_on"] == "2026-11-23" for n in exported["notices"]) == 1
+    assert [(o["grounds"], o["outcome"]) for o in exported["objections"]] == [("Transfer to the US", "pending")]
+
+    path = tmp_path / "export.json"
+    path.write_text(first, encoding="utf-8")
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+                        "REGISTRY_BOOTSTRAP_ADMIN": False})
+    other = empty.test_cli_runner()
+    imported = other.invoke(args=["import-json", str(path)])
+    assert imported.exit_code == 0, imported.output
+    assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
+
+
+def test_a_change_naming_a_sub_processor_not_in_the_file_is_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["subprocessor_changes"] = [{"id": 1, "kind": "remove", "subprocessor": 99, "notice_date": "2026-11-23"}]
+    out = refused(runner, session, pilotim_export, doc)
+    assert "subprocessor_changes[0].subprocessor: refers to subprocessors id 99, which is not in the file" in out
