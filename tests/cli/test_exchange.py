@@ -17,6 +17,20 @@ def pilotim_export(runner, tmp_path, demo):
     return path
 
 
+def imported_elsewhere(text: str, tmp_path):
+    """A CLI runner of a second installation (an empty SQLite database) into which `text` was imported."""
+    from registry import create_app
+
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+                        "REGISTRY_BOOTSTRAP_ADMIN": False})
+    other = empty.test_cli_runner()
+    result = other.invoke(args=["import-json", str(path)])
+    assert result.exit_code == 0, result.output
+    return other
+
+
 def count(session, model=Organisation):
     session.expire_all()
     return session.execute(select(func.count()).select_from(model)).scalar_one()
@@ -24,18 +38,10 @@ def count(session, model=Organisation):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_export_import_export_is_byte_identical(app, runner, tmp_path, slug, demo):
-    from registry import create_app
-
     first = runner.invoke(args=["export-json", "--org", slug]).output
     doc = json.loads(first)
     assert doc["schema_version"] == 2
-    path = tmp_path / "export.json"
-    path.write_text(first, encoding="utf-8")
-
-    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-                        "REGISTRY_BOOTSTRAP_ADMIN": False})
-    other = empty.test_cli_runner()
-    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", slug]).output == first
 
 
@@ -111,7 +117,6 @@ def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp
     """Art. 33(5): the breaches, what they affected and every notice sent survive an export and an import."""
     from datetime import timedelta
 
-    from registry import create_app
     from registry.models import BreachNoticeCreate
     from registry.services import breaches as svc
     from tests.services.test_breach_demo import NOW, ovh_breach
@@ -132,12 +137,7 @@ def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp
     [notice] = exported["notices"]
     assert doc["clients"][notice["client"] - 1]["legal_name"] == "Demo Estates Brussels (fictional)"
 
-    path = tmp_path / "export.json"
-    path.write_text(first, encoding="utf-8")
-    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-                        "REGISTRY_BOOTSTRAP_ADMIN": False})
-    other = empty.test_cli_runner()
-    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
     assert "2026-OVH-1" in other.invoke(args=["breaches", "list", "--org", "pilotim"]).output
 
@@ -163,7 +163,6 @@ def test_planned_changes_travel_with_their_notices_and_objections(app, runner, t
     """Art. 28(2): a planned change, the notices sent and an objection survive an export and an import."""
     from datetime import date, timedelta
 
-    from registry import create_app
     from registry.models import ChangeObjectionCreate
     from registry.services import changes as svc
     from registry.services.organisations import get_by_slug
@@ -186,13 +185,7 @@ def test_planned_changes_travel_with_their_notices_and_objections(app, runner, t
     assert len(exported["notices"]) == 3 and sum(n["sent_on"] == "2026-11-23" for n in exported["notices"]) == 1
     assert [(o["grounds"], o["outcome"]) for o in exported["objections"]] == [("Transfer to the US", "pending")]
 
-    path = tmp_path / "export.json"
-    path.write_text(first, encoding="utf-8")
-    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-                        "REGISTRY_BOOTSTRAP_ADMIN": False})
-    other = empty.test_cli_runner()
-    imported = other.invoke(args=["import-json", str(path)])
-    assert imported.exit_code == 0, imported.output
+    other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
 
 
