@@ -320,3 +320,51 @@ def test_dashboard_counts_latest_contracts_with_missing_items_and_links_each(dpo
     upload(web, "clients", target.id, seed(APEX), "DPA complet.txt")
     board = web.get("/orgs/defi-informatique/").get_data(as_text=True)
     assert re.search(r'id="board-contracts-title">[^<]*<span class="count">0</span>', board)
+
+
+def _docx(text: str) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("CONTRAT", level=1)
+    d.add_paragraph(text)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def _odt(text: str) -> bytes:
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    doc.text.addElement(P(text=text))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _pdf(text: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+@pytest.mark.parametrize("kind,media_type,make", [
+    ("pdf", "application/pdf", _pdf),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx),
+    ("odt", "application/vnd.oasis.opendocument.text", _odt),
+    ("markdown", "text/markdown", lambda t: f"# Contrat\n\n## Article 1\n\n{t}\n".encode()),
+])
+def test_each_accepted_format_is_stored_checked_and_served_under_its_sniffed_type(dpo_of, demo, kind, media_type, make):
+    web = dpo_of("pilotim")
+    target = first_client(demo, "pilotim")
+    data = make(TEXT.decode())
+    # The name says .txt: the type comes from the content.
+    assert upload(web, "clients", target.id, data, "contrat.txt").status_code == 302
+    page = web.get(f"/orgs/pilotim/clients/{target.id}/contract").get_data(as_text=True)
+    assert re.search(r'id="item-art33_2">.*?verdict-present', page, re.S)
+    served = web.get(f"/orgs/pilotim/clients/{target.id}/contract/file")
+    assert served.data == data and served.headers["Content-Type"] == media_type
+    demo.expire_all()
+    assert demo.execute(select(ContractDocument.kind)).scalar_one() == kind
