@@ -167,6 +167,8 @@ def accept_contract_terms(session: Session, org: Organisation, client: ClientCon
     Refused (nothing written) when the record changed since the form was read (StaleRecord), when a newer
     contract was stored meanwhile, or when a field is not one the contract gives a value for.
     """
+    if client.organisation_id != org.id:
+        raise RegisterNotFound("client_id: no such record in this organisation")
     check_version(client, version)
     latest = session.execute(select(ContractDocument.id).where(ContractDocument.client_id == client.id)
                              .order_by(ContractDocument.revision.desc()).limit(1)).scalar()

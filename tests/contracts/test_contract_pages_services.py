@@ -112,3 +112,16 @@ def test_dashboard_gaps_take_the_latest_contract_of_each_counterpart(session, re
     [latest_client, _] = contract_gaps(session, org, [client], [sub])
     assert (latest_client.file_name, latest_client.revision) == ("v2.txt", 2)
     assert contract_gaps(session, org, [], []) == []  # a counterpart not on the page is not listed
+
+
+def test_terms_are_not_copied_into_a_client_of_another_organisation(session, records):
+    from registry.services.contracts import RegisterNotFound
+
+    org, client, _ = records
+    other = Organisation(slug="autre-demo", legal_name="Autre Démo (fictif)", country="FR")
+    session.add(other)
+    session.commit()
+    doc = store_contract(session, org.id, client_id=client.id, file_name="dpa.txt", data=DPA, uploaded_by="dpo")
+    session.commit()
+    with pytest.raises(RegisterNotFound):
+        accept_contract_terms(session, other, client, doc.id, ["breach_notice_hours"], client.version, "dpo")
