@@ -12,6 +12,7 @@ from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
+from registry.views.contract_display import item_label
 from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
 from registry.views.lists import flag_cache
 
@@ -31,7 +32,8 @@ def detail():
         Section("retention", _l("Retention rules without a starting event"), board.retention),
     ]
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
-                           fix=_fix, name_of=_name_of, shown=SHOWN)
+                           fix=_fix, name_of=_name_of, shown=SHOWN,
+                           item_label=item_label)
 
 
 SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only

@@ -65,6 +65,16 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "members.index": ("admin", None),
     "members.change_role": ("admin", None),
     "members.remove": ("admin", None),
+    # Contracts of client controllers and sub-processors: the check page and the file are read by any member;
+    # uploading and copying the extracted terms into the record are writes. Without a stored contract the file
+    # and the terms form send the person back to the contract page (302), which the walk accepts.
+    "clients.contract": ("read", ClientController),
+    "clients.contract_file": ("read", ClientController),
+    "clients.contract_upload": ("write", ClientController),
+    "clients.contract_accept": ("write", ClientController),
+    "subprocessors.contract": ("read", SubProcessor),
+    "subprocessors.contract_file": ("read", SubProcessor),
+    "subprocessors.contract_upload": ("write", SubProcessor),
 }
 AREAS = {
     "activities": Activity,
