@@ -76,3 +76,6 @@ ENTITY = Entity(
     fixes={"locations": _fix_location},
 )
 register_crud(bp, ENTITY)
+
+# The auditors' list as of a date, its comparison and exports live on the same blueprint (/subprocessors/as-of ...).
+from registry.views import subprocessor_audit  # noqa: E402, F401
