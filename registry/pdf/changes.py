@@ -10,7 +10,7 @@ from registry.models import Organisation, SubProcessorChange
 from registry.models.base import utcnow
 from registry.pdf import texts
 from registry.pdf.labels import LOCATION_KINDS, STATUS, word
-from registry.pdf.render import html_to_pdf, render_template
+from registry.pdf.render import ProjectFetcher, html_to_pdf, render_template
 
 LABELS = {
     "fr": {
@@ -163,7 +163,8 @@ def notice_doc(data: dict, generated_at: datetime | None = None) -> dict:
     }
 
 
-def notice_pdf(session: Session, change: SubProcessorChange, client_id: int) -> bytes:
+def notice_pdf(session: Session, change: SubProcessorChange, client_id: int,
+               fetcher: ProjectFetcher | None = None) -> bytes:
     """Art. 28(2): the notice to one affected client, in its language."""
     from registry.services.changes import notice_data
 
@@ -171,7 +172,7 @@ def notice_pdf(session: Session, change: SubProcessorChange, client_id: int) -> 
     meta = {"title": f"{doc['L']['notice_title']} — {doc['client']['legal_name']}",
             "author": doc["processor"]["legal_name"], "description": doc["kind"], "created": doc["generated_at_iso"],
             "modified": doc["generated_at_iso"]}
-    return html_to_pdf(render_template("pdf/change_notice.html", doc=doc, lang=doc["lang"], meta=meta))
+    return html_to_pdf(render_template("pdf/change_notice.html", doc=doc, lang=doc["lang"], meta=meta), fetcher)
 
 
 def as_of_doc(org: Organisation, data: dict, lang: str, generated_at: datetime | None = None) -> dict:
@@ -221,10 +222,10 @@ def _iso(value):
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def subprocessors_as_of_pdf(org: Organisation, data: dict, lang: str) -> bytes:
+def subprocessors_as_of_pdf(org: Organisation, data: dict, lang: str, fetcher: ProjectFetcher | None = None) -> bytes:
     """The auditors' list as of a date (Art. 30(4): shown as the register stood), with its fingerprint."""
     doc = as_of_doc(org, data, lang)
     meta = {"title": f"{doc['L']['sublist_title']} — {org.legal_name} — {data['as_of']}", "author": org.legal_name,
             "description": f"as_of {data['as_of']} sha256 {data['sha256']}", "created": doc["generated_at_iso"],
             "modified": doc["generated_at_iso"]}
-    return html_to_pdf(render_template("pdf/subprocessors_as_of.html", doc=doc, lang=doc["lang"], meta=meta))
+    return html_to_pdf(render_template("pdf/subprocessors_as_of.html", doc=doc, lang=doc["lang"], meta=meta), fetcher)
