@@ -218,3 +218,51 @@ def test_a_change_of_another_organisation_is_404(dpo, sign_in, demo, pilotim, cl
     outsider = sign_in("dpo@apex.example.com", "dpo", get_by_slug(demo, "apex-timing"))
     assert outsider.get(f"/orgs/apex-timing/changes/{change.id}").status_code == 404
     assert outsider.get(f"{BASE}/{change.id}").status_code == 404
+
+
+def test_a_replacement_through_the_pages_shows_in_the_list_before_and_after(dpo, demo, pilotim, clock):
+    session, today = demo, clock.now.date()
+    old = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == pilotim.id,
+                                                     SubProcessor.legal_name == "SMS Factor")).scalars().one()
+    response = dpo.post(f"{BASE}/new", {"kind": "replace", "subprocessor_id": "", "new_name": "SMS Démo (fictif)",
+                                        "new_country": "FR", "locations-0-country": "FR", "replaces_id": str(old.id),
+                                        "notice_date": today.isoformat()})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    session.expire_all()
+    change = session.get(SubProcessorChange, int(response.headers["Location"].rsplit("/", 1)[1]))
+    assert change.notices, "the clients of the activities using SMS Factor are told"
+    for n in change.notices:
+        dpo.post(f"{BASE}/{change.id}/clients/{n.client_id}/notice", {f"c{n.client_id}-sent_on": today.isoformat()})
+    effective = change.earliest_effective
+    clock.at_noon(effective)
+    assert dpo.post(f"{BASE}/{change.id}/effective", {"on": effective.isoformat()}).status_code == 302
+
+    def statuses(day):
+        data = json.loads(dpo.get(f"/orgs/pilotim/subprocessors/as-of.json?as_of={day.isoformat()}").data)
+        return {e["legal_name"]: (e["status"], e["activities"]) for e in data["subprocessors"]}
+
+    before, after = statuses(effective - timedelta(days=1)), statuses(effective)
+    used = before["SMS Factor"][1]
+    assert before["SMS Factor"][0] == "active" and before["SMS Démo (fictif)"] == ("planned", [])
+    assert after["SMS Factor"] == ("retired", []) and after["SMS Démo (fictif)"] == ("active", used)
+    diff = dpo.get(f"/orgs/pilotim/subprocessors/compare?from={(effective - timedelta(days=1)).isoformat()}"
+                   f"&to={effective.isoformat()}").get_data(as_text=True)
+    assert "SMS Factor" in diff and "retired_on" in diff
+
+
+def test_refusals_of_the_detail_forms_keep_the_page_and_say_why(dpo, demo, pilotim, clock):
+    change = plan_new_ai(dpo, demo, pilotim, clock.now.date())
+    url = f"{BASE}/{change.id}"
+    cid = change.notices[0].client_id
+    early = (clock.now.date() - timedelta(days=1)).isoformat()
+    response = dpo.post(f"{url}/clients/{cid}/notice", {f"c{cid}-sent_on": early})
+    assert response.status_code == 409 and f'value="{early}"' in response.get_data(as_text=True)
+    assert "the notice cannot be sent before the notice date" in response.get_data(as_text=True)
+    missing = dpo.post(f"{url}/objections", {"client_id": str(cid), "grounds": "Kept grounds"})
+    assert missing.status_code == 422 and "Give the date the objection was received." in missing.get_data(as_text=True)
+    assert "Kept grounds" in missing.get_data(as_text=True)
+    future = (clock.now.date() + timedelta(days=40)).isoformat()
+    ahead = dpo.post(f"{url}/effective", {"on": future})
+    assert ahead.status_code == 409 and "not in advance" in ahead.get_data(as_text=True)
+    demo.expire_all()
+    assert demo.get(ChangeNotice, change.notices[0].id).sent_on is None
