@@ -182,8 +182,7 @@ def _detail(change, status: int = 200, posted: dict | None = None, refused: list
         blockers=[blocker_text(b, names, earliest) for b in blockers],
         refused=[blocker_text(b, names, earliest) for b in refused or []],
         posted=posted or {}, today=svc.today(), history=record_history(session, change),
-        forms={"objection": _objection_form(change, posted), "dpo": DpoDecisionForm(), "effective": EffectiveForm(),
-               "cancel": CancelForm()},
+        forms={"objection": _objection_form(change, posted)},
     ), status
 
 
