@@ -79,3 +79,6 @@ ENTITY = Entity(
 )
 register_crud(bp, ENTITY)
 register_contract_routes(bp, ENTITY)
+
+# The auditors' list as of a date, its comparison and exports live on the same blueprint (/subprocessors/as-of ...).
+from registry.views import subprocessor_audit  # noqa: E402, F401
