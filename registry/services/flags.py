@@ -185,6 +185,20 @@ class FlagCache:
     def flags(self, session: Session, org: Organisation, compute: FlagsFunction, records: Sequence,
               on: date | None = None) -> dict[int, list[Flag]]:
         """`compute(session, org, records, on)` for the records not already known in this state of the register."""
+        by_id = {r.id: r for r in records}
+        return self._lookup(session, org, compute, list(by_id), lambda ids: [by_id[i] for i in ids], on)
+
+    def flags_by_id(self, session: Session, org: Organisation, compute: FlagsFunction, model, ids: Sequence[int],
+                    on: date | None = None) -> dict[int, list[Flag]]:
+        """The same for records named by id: only those not already known are loaded, a batch at a time."""
+
+        def load(missing: list[int]):
+            for start in range(0, len(missing), LOAD_BATCH):
+                yield from session.scalars(select(model).where(model.id.in_(missing[start:start + LOAD_BATCH]))).all()
+
+        return self._lookup(session, org, compute, list(ids), load, on)
+
+    def _lookup(self, session, org, compute, ids: list[int], load, on: date | None) -> dict[int, list[Flag]]:
         on = on or today()
         key = (session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0, on)
         with self._lock:
@@ -196,27 +210,36 @@ class FlagCache:
             while len(self._orgs) > self.max_orgs:
                 self._orgs.popitem(last=False)
             known = state[1].setdefault(compute, {})
-            hits = {r.id: known[r.id] for r in records if r.id in known}
-        missing = [r for r in records if r.id not in hits]
-        found = compute(session, org, missing, on) if missing else {}
-        fresh = {r.id: found.get(r.id, []) for r in missing}
+            hits = {i: known[i] for i in ids if i in known}
+        missing = [i for i in ids if i not in hits]
+        fresh: dict[int, list[Flag]] = {}
+        if missing:
+            records = list(load(missing))
+            for start in range(0, len(records), LOAD_BATCH):
+                batch = records[start:start + LOAD_BATCH]
+                found = compute(session, org, batch, on)
+                fresh.update({r.id: found.get(r.id, []) for r in batch})
         with self._lock:
-            self.computed += len(missing)
+            self.computed += len(fresh)
             if sum(len(k) for k in state[1].values()) + len(fresh) > self.max_records:
                 state[1].clear()
             state[1].setdefault(compute, {}).update(fresh)
         return hits | fresh
 
 
-def _flags_of(session, org, compute: FlagsFunction, records, on: date, cache: FlagCache | None):
-    return cache.flags(session, org, compute, records, on) if cache else compute(session, org, records, on)
+# Records whose flags are computed together: the rules' queries take their ids in one IN list each.
+LOAD_BATCH = 500
 
 
 @dataclass
 class Dashboard:
-    """What a DPO sees first: counts, then each flagged record with what is wrong."""
+    """What a DPO sees first: counts, then the first flagged records of each area with what is wrong.
+
+    Each area's list holds at most the dashboard's `limit` records; `flagged` counts them all.
+    """
 
     counts: dict[str, int]
+    flagged: dict[str, int] = field(default_factory=dict)
     activities: list[tuple[Activity, list[Flag]]] = field(default_factory=list)
     transfers: list[tuple[Transfer, list[Flag]]] = field(default_factory=list)
     subprocessors: list[tuple[SubProcessor, list[Flag]]] = field(default_factory=list)
@@ -236,9 +259,12 @@ class ContractGap:
     missing: list[str]
 
 
-def contract_gaps(session: Session, org: Organisation, clients: list[ClientController],
-                  subprocessors: list[SubProcessor]) -> list[ContractGap]:
-    """Counterparts whose latest stored contract lacks Art. 28 items: two queries, the files themselves never read."""
+def contract_gaps(session: Session, org: Organisation, clients: list[ClientController] | None = None,
+                  subprocessors: list[SubProcessor] | None = None) -> list[ContractGap]:
+    """Counterparts whose latest stored contract lacks Art. 28 items: the files themselves are never read.
+
+    Given `clients` and `subprocessors`, only those are considered; by default every counterpart.
+    """
     latest: dict[tuple[str, int], tuple[int, int]] = {}
     for doc_id, client_id, sp_id, revision in session.execute(
         select(ContractDocument.id, ContractDocument.client_id, ContractDocument.subprocessor_id,
@@ -249,6 +275,12 @@ def contract_gaps(session: Session, org: Organisation, clients: list[ClientContr
             latest[key] = (doc_id, revision)
     if not latest:
         return []
+    if clients is None:
+        clients = session.scalars(select(ClientController).where(
+            ClientController.id.in_([i for area, i in latest if area == "clients"]))).all()
+    if subprocessors is None:
+        subprocessors = session.scalars(select(SubProcessor).where(
+            SubProcessor.id.in_([i for area, i in latest if area == "subprocessors"]))).all()
     records = {("clients", c.id): c for c in clients} | {("subprocessors", s.id): s for s in subprocessors}
     shown = {doc_id: (result, name) for doc_id, result, name in session.execute(
         select(ContractDocument.id, ContractDocument.check_result, ContractDocument.file_name)
@@ -263,46 +295,37 @@ def contract_gaps(session: Session, org: Organisation, clients: list[ClientContr
     return gaps
 
 
-def _flagged(records, flags: dict[int, list[Flag]], severities=("missing", "risk")):
-    out = []
-    for r in records:
-        serious = [f for f in flags.get(r.id, []) if f.severity in severities]
-        if serious:
-            out.append((r, serious))
-    return out
+SP_DASHBOARD_CODES = ("no_dpa", "location_needs_safeguards", "retired_still_used", "eea_seat_non_eea_processing")
 
 
-def dashboard(session: Session, org: Organisation, on: date | None = None, cache: FlagCache | None = None) -> Dashboard:
-    """The organisation's compliance dashboard: every record with a missing item or a risk."""
+def dashboard(session: Session, org: Organisation, on: date | None = None, cache: FlagCache | None = None,
+              limit: int = 25) -> Dashboard:
+    """The organisation's compliance dashboard: the records with a missing item or a risk, `limit` per area.
+
+    Every record's flags are needed to know which are flagged, but through the cache only the ids are read
+    once the flags are known: a register of 10,000 activities is not loaded to show 25 of them.
+    """
     on = on or today()
-
-    def all_of(model):
-        return list(session.execute(select(model).where(model.organisation_id == org.id).order_by(model.id)).scalars())
-
-    activities = all_of(Activity)
-    transfers = all_of(Transfer)
-    subprocessors = all_of(SubProcessor)
-    clients = all_of(ClientController)
-    rules = all_of(RetentionRule)
-    sp_flags = _flags_of(session, org, flags_for_subprocessors, subprocessors, on, cache)
-    sp_relevant = {
-        sid: [f for f in fl if f.code in ("no_dpa", "location_needs_safeguards", "retired_still_used")
-              or f.code == "eea_seat_non_eea_processing"]
-        for sid, fl in sp_flags.items()
-    }
-    return Dashboard(
-        counts={
-            "activities": len(activities),
-            "clients": len(clients),
-            "subprocessors": len(subprocessors),
-            "transfers": len(transfers),
-            "retention": len(rules),
-        },
-        activities=_flagged(activities, _flags_of(session, org, flags_for_activities, activities, on, cache)),
-        transfers=_flagged(transfers, _flags_of(session, org, flags_for_transfers, transfers, on, cache)),
-        subprocessors=_flagged(subprocessors, sp_relevant, ("missing", "risk", "warning")),
-        clients=_flagged(clients, _flags_of(session, org, flags_for_clients, clients, on, cache)),
-        retention=_flagged(rules, {rid: [f for f in fl if f.code == "retention_event_missing"]
-                                   for rid, fl in _flags_of(session, org, flags_for_retention, rules, on, cache).items()}),
-        contracts=contract_gaps(session, org, clients, subprocessors),
+    cache = cache or FlagCache()
+    board = Dashboard(counts={})
+    areas = (
+        ("activities", Activity, flags_for_activities, ("missing", "risk"), None),
+        ("transfers", Transfer, flags_for_transfers, ("missing", "risk"), None),
+        ("subprocessors", SubProcessor, flags_for_subprocessors, ("missing", "risk", "warning"), SP_DASHBOARD_CODES),
+        ("clients", ClientController, flags_for_clients, ("missing", "risk"), None),
+        ("retention", RetentionRule, flags_for_retention, ("missing", "risk"), ("retention_event_missing",)),
     )
+    for area, model, compute, severities, codes in areas:
+        ids = list(session.scalars(select(model.id).where(model.organisation_id == org.id).order_by(model.id)))
+        flags = cache.flags_by_id(session, org, compute, model, ids, on)
+        flagged = []
+        for i in ids:
+            serious = [f for f in flags[i] if f.severity in severities and (codes is None or f.code in codes)]
+            if serious:
+                flagged.append((i, serious))
+        shown = {r.id: r for r in session.scalars(select(model).where(model.id.in_([i for i, _f in flagged[:limit]])))}
+        board.counts[area] = len(ids)
+        board.flagged[area] = len(flagged)
+        setattr(board, area, [(shown[i], serious) for i, serious in flagged[:limit]])
+    board.contracts = contract_gaps(session, org)
+    return board

@@ -23,16 +23,18 @@ bp = org_blueprint("organisations", __name__)
 @requires(READ)
 def detail():
     session = get_session()
-    board = dashboard(session, g.org, cache=flag_cache())
+    board = dashboard(session, g.org, cache=flag_cache(), limit=SHOWN)
     sections = [
-        Section("activities", _l("Activities incomplete against Art. 30"), board.activities),
-        Section("transfers", _l("Transfers lacking safeguards"), board.transfers),
-        Section("subprocessors", _l("Sub-processors without a DPA or processing outside the EEA"), board.subprocessors),
-        Section("clients", _l("Client contracts missing Art. 28 terms"), board.clients),
-        Section("retention", _l("Retention rules without a starting event"), board.retention),
+        Section(area, title, getattr(board, area), board.flagged[area]) for area, title in (
+            ("activities", _l("Activities incomplete against Art. 30")),
+            ("transfers", _l("Transfers lacking safeguards")),
+            ("subprocessors", _l("Sub-processors without a DPA or processing outside the EEA")),
+            ("clients", _l("Client contracts missing Art. 28 terms")),
+            ("retention", _l("Retention rules without a starting event")),
+        )
     ]
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
-                           fix=_fix, name_of=_name_of, shown=SHOWN,
+                           fix=_fix, name_of=_name_of,
                            item_label=item_label)
 
 
@@ -43,7 +45,8 @@ SHOWN = 25  # items listed per dashboard section; the rest are one click away in
 class Section:
     area: str
     title: object
-    items: list
+    items: list  # the first SHOWN flagged records, with their flags
+    total: int  # how many records of the area are flagged
 
 
 def _entity(area: str):

@@ -69,6 +69,36 @@ def test_dashboard_lists_what_is_missing_per_organisation(session, demo_org):
     assert "subprocessor_authorisation_missing" in {f.code for f in client_flags}
 
 
+def test_dashboard_shows_the_first_flagged_records_and_counts_them_all(session, demo_org):
+    full = flag_service.dashboard(session, demo_org("pilotim"), ON)
+    short = flag_service.dashboard(session, demo_org("pilotim"), ON, limit=3)
+    assert short.flagged == full.flagged and short.flagged["subprocessors"] == 17
+    assert [sp.id for sp, _f in short.subprocessors] == [sp.id for sp, _f in full.subprocessors[:3]]
+    assert short.subprocessors[0][1] == full.subprocessors[0][1]
+
+
+def test_a_warm_dashboard_reads_no_record_it_does_not_show(app, session, demo_org):
+    """Once the flags are known, the dashboard reads ids, plus the few records it lists."""
+    org = demo_org("pilotim")
+    cache = flag_service.FlagCache()
+    flag_service.dashboard(session, org, ON, cache=cache)
+    computed = cache.computed
+    session.expunge_all()
+    loaded = []
+
+    def on_load(target, _context):
+        loaded.append(target.id)
+
+    event.listen(SubProcessor, "load", on_load)
+    try:
+        board = flag_service.dashboard(session, org, ON, cache=cache, limit=2)
+    finally:
+        event.remove(SubProcessor, "load", on_load)
+    assert cache.computed == computed  # nothing computed again
+    assert board.flagged["subprocessors"] == 17  # all 17 lack a DPA: counted, and only the 2 shown are read
+    assert sorted(loaded) == sorted(sp.id for sp, _f in board.subprocessors) and len(loaded) == 2
+
+
 def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo_org):
     from sqlmodel import Session
 
