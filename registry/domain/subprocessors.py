@@ -17,6 +17,11 @@ class SubProcessorFacts:
     covered_destinations: frozenset[str] = field(default_factory=frozenset)  # countries with a covering transfer
     recorded_destinations: frozenset[str] = field(default_factory=frozenset)  # countries with any transfer recorded
     active_activities_using: int = 0
+    # Art. 28(4): the breach delay its contract gives it, and the shortest one promised to a client whose
+    # active activity uses it (with that client's name).
+    breach_notice_hours: int | None = None
+    promised_breach_hours: int | None = None
+    promised_to: str | None = None
 
 
 def non_eea_locations(countries: tuple[str, ...]) -> tuple[str, ...]:
@@ -40,6 +45,11 @@ def subprocessor_flags(sp: SubProcessorFacts, on: date) -> list[Flag]:
                             country=country))
     if sp.status == "retired" and sp.active_activities_using:
         out.append(flag("retired_still_used", "Art. 28(2)", "status", "risk", count=sp.active_activities_using))
+    if (sp.status != "retired" and sp.breach_notice_hours is not None and sp.promised_breach_hours is not None
+            and sp.breach_notice_hours >= sp.promised_breach_hours):
+        # It may report a breach to us no sooner than we must report it to the client: nothing left to pass it on.
+        out.append(flag("breach_delay_exceeds_promise", "Art. 28(4); Art. 33(2)", "breach_notice_hours", "risk",
+                        hours=sp.breach_notice_hours, promised=sp.promised_breach_hours, client=sp.promised_to or ""))
     if reference.is_eea(sp.seat_country) and non_eea_locations(sp.location_countries):
         out.append(flag("eea_seat_non_eea_processing", "Art. 44", "locations", "warning",
                         countries=", ".join(non_eea_locations(sp.location_countries))))

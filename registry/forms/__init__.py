@@ -8,8 +8,8 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms import DateField, FieldList, FormField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Email, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry import reference
@@ -107,6 +107,13 @@ class CountryField(Select):
             invalid_choice_message=_l("Pick a country from the list (ISO 3166-1 code)."),
             **kwargs,
         )
+
+
+def whole_number(label, top=3650, **kw) -> IntegerField:
+    """An optional count (days, hours, times a year) from 0 to `top`."""
+    return IntegerField(
+        label, [Optional(), NumberRange(0, top, _l("Enter a whole number between %(min)s and %(max)s."))], **kw
+    )
 
 
 class EmailField(StringField):

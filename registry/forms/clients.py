@@ -1,10 +1,20 @@
 """Form of a client controller and what its contract says on each Art. 28 term (the gaps are what matter)."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
-from registry.forms import CountryField, EmailField, OptionalDate, RecordForm, Select, TriStateField, not_before, plain_choices
+from registry.forms import (
+    CountryField,
+    EmailField,
+    OptionalDate,
+    RecordForm,
+    Select,
+    TriStateField,
+    not_before,
+    plain_choices,
+    whole_number,
+)
 
 AUTHORISATIONS = [
     ("none_stated", _l("The contract is silent")),
@@ -21,12 +31,6 @@ END_FATES = [
 ]
 DELAY_UNITS = [("days", _l("days")), ("weeks", _l("weeks")), ("months", _l("months")), ("years", _l("years"))]
 LANGUAGES = [("fr", _l("French")), ("en", _l("English"))]
-
-
-def _days(label, top=3650, **kw):
-    return IntegerField(
-        label, [Optional(), NumberRange(0, top, _l("Enter a whole number between %(min)s and %(max)s."))], **kw
-    )
 
 
 class ClientControllerForm(RecordForm):
@@ -49,9 +53,9 @@ class ClientControllerForm(RecordForm):
     )
     subprocessor_changes_notified = TriStateField(_l("Changes of sub-processors notified in advance"))
     objection_right = TriStateField(_l("The client may object to a new sub-processor"))
-    objection_period_days = _days(_l("Objection period (days)"))
+    objection_period_days = whole_number(_l("Objection period (days)"))
     objection_channel = StringField(_l("How to object"), [Length(max=300)], description=_l("e.g. by e-mail to the DPO"))
-    breach_notice_hours = _days(_l("Breach notice to the client within (hours, Art. 33(2))"), top=8760)
+    breach_notice_hours = whole_number(_l("Breach notice to the client within (hours, Art. 33(2))"), top=8760)
     breach_notice_undue_delay = BooleanField(_l("“Without undue delay” is stated"))
     instructions_documented = TriStateField(_l("Documented instructions, including on transfers (Art. 28(3)(a))"))
     confidentiality = TriStateField(_l("Confidentiality of authorised persons (Art. 28(3)(b))"))
@@ -65,12 +69,12 @@ class ClientControllerForm(RecordForm):
         _l("At the end of the contract (Art. 28(3)(g))"), choices=plain_choices(END_FATES, blank=True)
     )
     end_destruction_certified = TriStateField(_l("Destruction certified in writing"))
-    end_delay_value = _days(_l("Within"))
+    end_delay_value = whole_number(_l("Within"))
     end_delay_unit = Select(_l("Unit of the delay"), choices=plain_choices(DELAY_UNITS, blank=True))
     information_available = TriStateField(_l("Information to demonstrate compliance (Art. 28(3)(h))"))
     infringing_instruction_notice = TriStateField(_l("We warn of an infringing instruction (Art. 28(3), last para.)"))
-    audits_per_year = _days(_l("Audits per year at most"), top=365)
-    audit_notice_days = _days(_l("Audit notice (days)"))
+    audits_per_year = whole_number(_l("Audits per year at most"), top=365)
+    audit_notice_days = whole_number(_l("Audit notice (days)"))
     audit_cost = Select(_l("Audit costs borne by"), choices=plain_choices(AUDIT_COSTS, blank=True))
     audit_inspections = TriStateField(_l("On-site inspections allowed"))
     notes = TextAreaField(_l("Notes"))

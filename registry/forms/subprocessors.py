@@ -1,10 +1,19 @@
 """Form of a sub-processor: who it is, its contract (DPA) and every place where it stores or accesses data."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, Form, FormField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from registry.forms import CountryField, EmailField, OptionalDate, RecordForm, Select, not_before, plain_choices
+from registry.forms import (
+    CountryField,
+    EmailField,
+    OptionalDate,
+    RecordForm,
+    Select,
+    not_before,
+    plain_choices,
+    whole_number,
+)
 
 STATUSES = [("planned", _l("Planned")), ("active", _l("Active")), ("retired", _l("Retired"))]
 KINDS = [("storage", _l("Storage")), ("access", _l("Remote access")), ("support", _l("Support"))]
@@ -33,6 +42,12 @@ class SubProcessorForm(RecordForm):
     )
     dpa_signed_on = OptionalDate(_l("Data processing agreement signed on"))
     dpa_reference = StringField(_l("Agreement reference"), [Length(max=200)])
+    breach_notice_hours = whole_number(_l("Breach notice to us within (hours)"), top=8760,
+                                       description=_l("What its contract promises: compare with the clients' delays."))
+    breach_notice_undue_delay = BooleanField(_l("“Without undue delay” is stated"))
+    objection_period_days = whole_number(_l("Objection period to its own sub-processors (days)"))
+    audits_per_year = whole_number(_l("Audits per year at most"), top=365)
+    audit_notice_days = whole_number(_l("Audit notice (days)"))
     status = Select(_l("Status"), choices=plain_choices(STATUSES), default="active")
     active_from = OptionalDate(_l("Used since"))
     retired_on = OptionalDate(
@@ -47,7 +62,9 @@ class SubProcessorForm(RecordForm):
 
     sections = (
         (_l("Identity"), ("legal_name", "trade_name", "service", "address", "country", "contact_email", "dpo_contact")),
-        (_l("Contract (Art. 28(4))"), ("dpa_signed_on", "dpa_reference", "certifications")),
+        (_l("Contract (Art. 28(4))"), ("dpa_signed_on", "dpa_reference", "certifications", "breach_notice_hours",
+                                         "breach_notice_undue_delay", "objection_period_days", "audits_per_year",
+                                         "audit_notice_days")),
         (_l("Use"), ("status", "active_from", "retired_on")),
         (_l("Where data are processed"), ("locations",)),
         (_l("Notes"), ("notes",)),

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import sqlalchemy as sa
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, Relationship, SQLModel
@@ -25,6 +26,12 @@ class SubProcessorBase(SQLModel):
     dpa_signed_on: date | None = None
     dpa_reference: str | None = Field(default=None, max_length=200)
     status: str = Field(default="active", max_length=20)
+    # Its own contract's terms as values, to compare with what the clients were promised (Arts. 28(4), 33(2)).
+    breach_notice_hours: int | None = Field(default=None, ge=0, le=8760)
+    breach_notice_undue_delay: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    objection_period_days: int | None = Field(default=None, ge=0, le=3650)  # to its own sub-processors' changes
+    audits_per_year: int | None = Field(default=None, ge=0, le=365)
+    audit_notice_days: int | None = Field(default=None, ge=0, le=3650)
     active_from: date | None = None
     retired_on: date | None = None
     notes: str | None = None

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from registry import audit
 from registry.contracts.extract import MEDIA_TYPES, ContractFileError, extract
-from registry.domain.clauses.accept import Proposal, client_proposals
+from registry.domain.clauses.accept import Proposal, record_proposals
 from registry.domain.clauses.check import ContractCheck, check_lines
 from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check
 from registry.domain.subprocessors import non_eea_locations
@@ -19,6 +19,7 @@ from registry.models import (
     Organisation,
     RetentionRule,
     SubProcessor,
+    SubProcessorCreate,
     Transfer,
 )
 from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
@@ -153,38 +154,49 @@ def record_cross_check(session: Session, doc: ContractDocument, lang: str = "fr"
     return [f.as_dict(lang) for f in cross_check((doc.check_result or {}).get("terms") or {}, facts)]
 
 
-def term_proposals(client: ClientController, doc: ContractDocument) -> list[Proposal]:
-    """The client record's fields the contract gives a value for, beside their current value (Art. 28(3))."""
+def _record_data(record: ClientController | SubProcessor) -> tuple[type, dict]:
+    """The record's validating model and its current values in that model's shape."""
+    if isinstance(record, SubProcessor):
+        data = {name: getattr(record, name) for name in SubProcessorCreate.model_fields if name != "locations"}
+        data["locations"] = [{"country": loc.country, "kind": loc.kind, "site": loc.site} for loc in record.locations]
+        return SubProcessorCreate, data
+    return ClientControllerCreate, {name: getattr(record, name) for name in ClientControllerCreate.model_fields}
+
+
+def _owner(record: ClientController | SubProcessor) -> dict:
+    return {"subprocessor_id": record.id} if isinstance(record, SubProcessor) else {"client_id": record.id}
+
+
+def term_proposals(record: ClientController | SubProcessor, doc: ContractDocument) -> list[Proposal]:
+    """The record's fields the contract gives a value for, beside their current value (Art. 28(3)-(4))."""
     result = doc.check_result or {}
-    current = {name: getattr(client, name) for name in ClientControllerCreate.model_fields}
-    return client_proposals(result.get("terms") or {}, result.get("conflicts") or [], current)
+    return record_proposals(result.get("terms") or {}, result.get("conflicts") or [], _record_data(record)[1])
 
 
-def accept_contract_terms(session: Session, org: Organisation, client: ClientController, document_id: int,
-                          fields: list[str], version: str | int | None, actor: str) -> Changes:
-    """Copy the chosen terms of the client's latest contract into its record: one audited update (Art. 28(3), 5(2)).
+def accept_contract_terms(session: Session, org: Organisation, record: ClientController | SubProcessor,
+                          document_id: int, fields: list[str], version: str | int | None, actor: str) -> Changes:
+    """Copy the chosen terms of the record's latest contract into it: one audited update (Arts. 28(3)-(4), 5(2)).
 
-    Refused (nothing written) when the record changed since the form was read (StaleRecord), when a newer
-    contract was stored meanwhile, or when a field is not one the contract gives a value for.
+    The record is a client controller (what the organisation promised) or a sub-processor (what it was
+    promised). Refused (nothing written) when the record changed since the form was read (StaleRecord), when
+    a newer contract was stored meanwhile, or when a field is not one the contract gives a value for.
     """
-    if client.organisation_id != org.id:
-        raise RegisterNotFound("client_id: no such record in this organisation")
-    check_version(client, version)
-    latest = session.execute(select(ContractDocument.id).where(ContractDocument.client_id == client.id)
-                             .order_by(ContractDocument.revision.desc()).limit(1)).scalar()
-    if latest is None or latest != document_id:
+    if record.organisation_id != org.id:
+        raise RegisterNotFound("record: no such record in this organisation")
+    check_version(record, version)
+    latest = latest_contract(session, **_owner(record))
+    if latest is None or latest.id != document_id:
         raise Invalid({"": ["A newer version of the contract was stored after this page was opened: reload it."]})
-    doc = session.get(ContractDocument, document_id, options=[defer(ContractDocument.content)])
-    proposals = {p.field: p for p in term_proposals(client, doc)}
+    proposals = {p.field: p for p in term_proposals(record, latest)}
     unknown = sorted(set(fields) - set(proposals))
     if unknown:
         raise Invalid({"fields": ["The contract gives no value for this field."]})
     if not fields:
         raise Invalid({"fields": ["Tick at least one term to copy into the record."]})
-    data = {name: getattr(client, name) for name in ClientControllerCreate.model_fields}
+    schema, data = _record_data(record)
     data.update({name: proposals[name].proposed for name in fields})
-    valid = validate(ClientControllerCreate, data)
-    before = audit.snapshot(client)
-    changes = apply(client, {name: getattr(valid, name) for name in fields})
-    record_update(session, client, before, changes, actor)
+    valid = validate(schema, data)
+    before = audit.snapshot(record)
+    changes = apply(record, {name: getattr(valid, name) for name in fields})
+    record_update(session, record, before, changes, actor)
     return changes

@@ -35,9 +35,11 @@ def retention_facts(r: RetentionRule) -> RetentionFacts:
 
 
 def subprocessor_facts(
-    sp: SubProcessor, transfers: list["LinkedTransfer"], active_users: int, on: date
+    sp: SubProcessor, transfers: list["LinkedTransfer"], active_users: int, on: date,
+    promised: tuple[int, str] | None = None,
 ) -> SubProcessorFacts:
-    """`transfers`: the transfers recorded for this sub-processor."""
+    """`transfers`: the transfers recorded for this sub-processor; `promised`: the shortest breach delay (hours)
+    promised to a client whose active activity uses it, and that client's name."""
     return SubProcessorFacts(
         seat_country=sp.country,
         status=sp.status,
@@ -48,6 +50,9 @@ def subprocessor_facts(
         ),
         recorded_destinations=frozenset(t.destination_country for t in transfers if t.destination_country),
         active_activities_using=active_users,
+        breach_notice_hours=sp.breach_notice_hours,
+        promised_breach_hours=promised[0] if promised else None,
+        promised_to=promised[1] if promised else None,
     )
 
 

@@ -64,6 +64,25 @@ def _active_users(session: Session, sp_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def _promised_breach_hours(session: Session, sp_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Per sub-processor, the shortest breach delay promised to a client of an active activity that uses it."""
+    out: dict[int, tuple[int, str]] = {}
+    if not sp_ids:
+        return out
+    rows = session.execute(
+        select(ActivitySubProcessorLink.subprocessor_id, ClientController.breach_notice_hours, ClientController.legal_name)
+        .join(Activity, Activity.id == ActivitySubProcessorLink.activity_id)
+        .join(ActivityClientLink, ActivityClientLink.activity_id == Activity.id)
+        .join(ClientController, ClientController.id == ActivityClientLink.client_id)
+        .where(ActivitySubProcessorLink.subprocessor_id.in_(sp_ids), Activity.status == "active",
+               ClientController.breach_notice_hours.is_not(None))
+    )
+    for sp_id, hours, name in rows:
+        if sp_id not in out or (hours, name) < out[sp_id]:
+            out[sp_id] = (hours, name)
+    return out
+
+
 def _counts(session: Session, column, ids: list[int]) -> dict[int, int]:
     rows = session.execute(select(column, func.count()).where(column.in_(ids)).group_by(column)).all()
     return dict(rows)
@@ -137,8 +156,10 @@ def flags_for_subprocessors(
     ids = [sp.id for sp in subprocessors]
     by_sp = _transfers_by_subprocessor(session, ids, on)
     users = _active_users(session, ids)
+    promised = _promised_breach_hours(session, ids)
     return {
-        sp.id: subprocessor_flags(facts.subprocessor_facts(sp, by_sp.get(sp.id, []), users.get(sp.id, 0), on), on)
+        sp.id: subprocessor_flags(
+            facts.subprocessor_facts(sp, by_sp.get(sp.id, []), users.get(sp.id, 0), on, promised.get(sp.id)), on)
         for sp in subprocessors
     }
 
@@ -295,7 +316,8 @@ def contract_gaps(session: Session, org: Organisation, clients: list[ClientContr
     return gaps
 
 
-SP_DASHBOARD_CODES = ("no_dpa", "location_needs_safeguards", "retired_still_used", "eea_seat_non_eea_processing")
+SP_DASHBOARD_CODES = ("no_dpa", "location_needs_safeguards", "retired_still_used", "eea_seat_non_eea_processing",
+                      "breach_delay_exceeds_promise")
 
 
 def dashboard(session: Session, org: Organisation, on: date | None = None, cache: FlagCache | None = None,

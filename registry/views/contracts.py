@@ -15,7 +15,6 @@ from flask_babel import ngettext
 from registry.contracts import extract as ex
 from registry.contracts.extract import ContractFileError
 from registry.db import get_session
-from registry.forms.clients import ClientControllerForm
 from registry.forms.contracts import AcceptTermsForm, ContractUploadForm
 from registry.i18n import current_lang
 from registry.services import contracts as service
@@ -45,7 +44,7 @@ def content_disposition(file_name: str) -> str:
 
 
 def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
-    """Add `<area>.contract`, `.contract_upload`, `.contract_file` (and, for clients, `.contract_accept`)."""
+    """Add `<area>.contract`, `.contract_upload`, `.contract_file` and `.contract_accept`."""
     area, model = entity.area, entity.model
 
     def page(obj, form: ContractUploadForm, status: int = 200):
@@ -53,7 +52,7 @@ def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
         summary = contract_summary(session, area, obj)
         latest = summary["contract_latest"]
         findings = service.record_cross_check(session, latest, current_lang()) if latest else []
-        proposals = service.term_proposals(obj, latest) if latest and area == "clients" else []
+        proposals = service.term_proposals(obj, latest) if latest else []
         summary["upload_form"] = form
         return render_template("contracts/page.html", org=g.org, entity=entity, obj=obj, area=area,
                                result=(latest.check_result or {}) if latest else None, findings=findings,
@@ -111,21 +110,20 @@ def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
     bp.add_url_rule("/<int:record_id>/contract", "contract", contract_view)
     bp.add_url_rule("/<int:record_id>/contract/upload", "contract_upload", upload_view, methods=["POST"])
     bp.add_url_rule("/<int:record_id>/contract/file", "contract_file", file_view)
-    if area == "clients":
-        bp.add_url_rule("/<int:record_id>/contract/accept", "contract_accept", _accept_view(entity),
-                        methods=["GET", "POST"])
+    bp.add_url_rule("/<int:record_id>/contract/accept", "contract_accept", _accept_view(entity),
+                    methods=["GET", "POST"])
 
 
 def _accept_view(entity: Entity):
     @requires(WRITE)
     def accept_view(record_id: int):
-        """Copy the chosen terms of the latest contract into the client's record: one audited, version-checked save."""
+        """Copy the chosen terms of the latest contract into the record: one audited, version-checked save."""
         session = get_session()
         obj = get_or_404(entity.model, record_id, g.org)
-        latest = service.latest_contract(session, client_id=obj.id)
+        latest = service.latest_contract(session, **owner_of(entity.area, obj))
         if latest is None:
             flash(_("No contract is stored on this record yet."), "bad")
-            return redirect(url_for("clients.contract", record_id=obj.id))
+            return redirect(url_for(f"{entity.area}.contract", record_id=obj.id))
         proposals = service.term_proposals(obj, latest)
         form = AcceptTermsForm()
         form.fields.choices = [(p.field, p.field) for p in proposals]
@@ -150,9 +148,9 @@ def _accept_view(entity: Entity):
                 flash(ngettext("%(num)s term copied from the contract into the record.",
                                "%(num)s terms copied from the contract into the record.", len(changes)) if changes
                       else _("Nothing changed."), "ok")
-                return redirect(url_for("clients.detail", record_id=obj.id) + "#history")
+                return redirect(url_for(f"{entity.area}.detail", record_id=obj.id) + "#history")
         status = 422 if form.errors or form.form_errors else 200
-        labels = ClientControllerForm(meta={"csrf": False})
+        labels = entity.form(meta={"csrf": False})
         return render_template("contracts/accept.html", org=g.org, entity=entity, obj=obj, latest=latest,
                                proposals=proposals, form=form, labels=labels, show=show), status
 

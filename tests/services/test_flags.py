@@ -158,3 +158,19 @@ def test_the_cache_keeps_organisations_apart_and_bounded(session, demo_org):
     before = cache.computed
     cache.flags(session, pilotim, compute, p_clients, ON)  # evicted by the second organisation
     assert cache.computed == before + len(p_clients)
+
+
+def test_a_hosting_provider_slower_than_the_promise_to_a_client_is_flagged(session, demo_org):
+    """PILOTIM's clients were promised breach notice "dans les meilleurs délais"; once one is promised 24 h, an
+    OVH contract allowing 72 h cannot be kept (Art. 28(4))."""
+    org = demo_org("pilotim")
+    ovh = next(sp for sp in rows(session, SubProcessor, org) if sp.legal_name == "OVH")
+    client = rows(session, ClientController, org)[0]
+    ovh.breach_notice_hours, client.breach_notice_hours = 72, 24
+    session.flush()
+    [flag] = [f for f in flag_service.flags_for_subprocessors(session, org, [ovh], ON)[ovh.id]
+              if f.code == "breach_delay_exceeds_promise"]
+    assert dict(flag.params) == {"hours": "72", "promised": "24", "client": client.legal_name}
+    client.breach_notice_hours = 96
+    session.flush()
+    assert "breach_delay_exceeds_promise" not in codes(flag_service.flags_for_subprocessors(session, org, [ovh], ON)[ovh.id])

@@ -43,3 +43,24 @@ def test_retired_sub_processor_still_used_by_active_activity():
 
 def test_ovh_in_roubaix_and_strasbourg_with_dpa_raises_nothing():
     assert codes(SubProcessorFacts(None, "active", date(2024, 7, 1), ("FR", "FR"))) == []
+
+
+def test_a_sub_processor_slower_to_report_a_breach_than_a_client_was_promised_is_a_risk():
+    """Art. 28(4): 72 h at the hosting provider cannot meet the 24 h promised to a client (Art. 33(2))."""
+    sp = SubProcessorFacts("FR", "active", date(2024, 7, 1), ("FR",), breach_notice_hours=72,
+                           promised_breach_hours=24, promised_to="Agence Démo")
+    [f] = subprocessor_flags(sp, TODAY)
+    assert (f.code, f.severity, f.field, f.article) == (
+        "breach_delay_exceeds_promise", "risk", "breach_notice_hours", "Art. 28(4); Art. 33(2)")
+    assert f.message("en") == ("Its contract gives it 72 h to report a breach to us, but Agence Démo was promised 24 h: "
+                               "a breach could not be passed on in time.")
+
+
+def test_equal_delays_leave_no_time_and_a_shorter_one_or_an_unknown_one_raises_nothing():
+    base = dict(seat_country="FR", status="active", dpa_signed_on=date(2024, 7, 1), location_countries=("FR",),
+                promised_to="Agence Démo")
+    assert codes(SubProcessorFacts(**base, breach_notice_hours=24, promised_breach_hours=24)) == [
+        "breach_delay_exceeds_promise"]
+    assert codes(SubProcessorFacts(**base, breach_notice_hours=12, promised_breach_hours=24)) == []
+    assert codes(SubProcessorFacts(**base, breach_notice_hours=None, promised_breach_hours=24)) == []
+    assert codes(SubProcessorFacts(**base, breach_notice_hours=72, promised_breach_hours=None)) == []

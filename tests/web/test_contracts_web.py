@@ -241,6 +241,33 @@ def test_accepting_terms_writes_the_chosen_ones_and_one_audit_entry_and_nothing_
 
 
 @needs_seeds
+def test_a_sub_processors_contract_terms_are_accepted_into_its_record(dpo_of, demo):
+    """Art. 28(4): what a sub-processor promised (here APEX's general terms used as its contract) becomes values."""
+    from registry.models import SubProcessor
+
+    web = dpo_of("pilotim")
+    org = get_by_slug(demo, "pilotim")
+    sp = demo.execute(select(SubProcessor).where(SubProcessor.organisation_id == org.id)
+                      .order_by(SubProcessor.id)).scalars().first()
+    upload(web, "subprocessors", sp.id, seed(APEX), "DPA.txt")
+    url = f"/orgs/pilotim/subprocessors/{sp.id}/contract/accept"
+    assert f'href="{url}"' in web.get(f"/orgs/pilotim/subprocessors/{sp.id}/contract").get_data(as_text=True)
+    page, hidden = _accept_form(web, url)
+    assert re.search(r'value="objection_period_days" id="fields-objection_period_days"\s+checked', page)
+    assert "Objection period to its own sub-processors (days)" in page
+    entries = audit_entries(demo)
+    response = web.post(url, data={**hidden, "fields": ["objection_period_days"]})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/subprocessors/{sp.id}#history")
+    demo.expire_all()
+    updated = demo.get(SubProcessor, sp.id)
+    assert updated.objection_period_days == 15 and updated.audits_per_year is None
+    assert [loc.country for loc in updated.locations] == [loc.country for loc in sp.locations]  # kept as they were
+    assert audit_entries(demo) == entries + 1
+    entry = demo.execute(select(AuditEntry).order_by(AuditEntry.seq.desc())).scalars().first()
+    assert (entry.record_type, entry.record_id, entry.action) == ("subprocessor", sp.id, "update")
+
+
+@needs_seeds
 def test_accepting_terms_on_a_stale_form_is_refused_and_writes_nothing(dpo_of, demo):
     web = dpo_of("apex-timing")
     target = first_client(demo, "apex-timing")

@@ -78,6 +78,7 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "subprocessors.contract": ("read", SubProcessor),
     "subprocessors.contract_file": ("read", SubProcessor),
     "subprocessors.contract_upload": ("write", SubProcessor),
+    "subprocessors.contract_accept": ("write", SubProcessor),
 }
 # changeui: planned sub-processor changes (Art. 28(2)), the auditors' list as of a date, the public page
 ROUTES.update({
