@@ -190,3 +190,33 @@ def demo(app, database_url, demo_templates, session):
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     return session
+
+
+class Clock:
+    """The time the audit trail and the change services read, moved forward by the test."""
+
+    def __init__(self):
+        from registry.models.base import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def at_noon(self, day):
+        from datetime import UTC, datetime, time
+
+        self.now = datetime.combine(day, time(12), UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A clock set to today's noon (no test straddles midnight), read by the audit trail and the change services."""
+    from registry import audit
+    from registry.services import changes
+
+    c = Clock()
+    c.at_noon(c.now.date())
+    monkeypatch.setattr(audit, "utcnow", c)
+    monkeypatch.setattr(changes, "utcnow", c)
+    return c

@@ -3,7 +3,7 @@
 import io
 import json
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -11,35 +11,11 @@ from sqlalchemy import func, select
 
 from registry import audit
 from registry.models import Activity, AuditEntry, ChangeNotice, SubProcessor, SubProcessorChange
-from registry.models.base import utcnow
-from registry.services import changes as svc
 from registry.services.organisations import get_by_slug
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NEW_AI = "Fournisseur IA Démo (fictif)"  # fictional: the demo states nothing about a real company
 BASE = "/orgs/pilotim/changes"
-
-
-class Clock:
-    """The time the audit trail and the change services read, moved forward by the test."""
-
-    def __init__(self):
-        self.now = utcnow()
-
-    def __call__(self):
-        return self.now
-
-    def at_noon(self, day):
-        self.now = datetime.combine(day, time(12), UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    c.at_noon(c.now.date())
-    monkeypatch.setattr(audit, "utcnow", c)
-    monkeypatch.setattr(svc, "utcnow", c)
-    return c
 
 
 def text_of(data: bytes) -> str:
