@@ -28,7 +28,7 @@ def read_catalog(lang_dir: Path):
             continue
         for message in catalog:
             if message.id and message.id not in merged:
-                merged[message.id] = message.string
+                merged[message.id] = message
     return merged
 
 
