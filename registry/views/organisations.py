@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from registry import audit
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
+from registry.services.breaches import urgent_deadlines
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
@@ -29,8 +30,10 @@ def detail():
         Section("clients", _l("Client contracts missing Art. 28 terms"), board.clients),
         Section("retention", _l("Retention rules without a starting event"), board.retention),
     ]
+    # Arts. 33-34: notices overdue or due within 24 hours come before everything else on the page.
+    deadlines = urgent_deadlines(session, [g.org.id])
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
-                           fix=_fix, name_of=_name_of, shown=SHOWN)
+                           fix=_fix, name_of=_name_of, shown=SHOWN, deadlines=deadlines)
 
 
 SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only
