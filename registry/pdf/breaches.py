@@ -13,8 +13,10 @@ from registry.services import breach_documents as docs
 EXTRA: dict[str, tuple[str, str]] = {
     "colon": (" : ", ": "),
     "gdpr": ("Règlement (UE) 2016/679 (RGPD)", "Regulation (EU) 2016/679 (GDPR)"),
-    "not_required": ("Notification à la CNIL non requise à ce stade : voir l'évaluation du risque.",
-                     "Notification to the CNIL not required at this stage: see the risk assessment."),
+    "not_required": ("Pas de notification à la CNIL par l'organisme à ce stade : risque jugé improbable, ou "
+                     "l'organisme agit comme sous-traitant et les responsables du traitement notifient (art. 33(2)).",
+                     "No notification to the CNIL by the organisation at this stage: the risk is assessed unlikely, "
+                     "or the organisation acts as processor and the controllers notify (Art. 33(2))."),
     "address": ("Adresse", "Address"),
     "empty": ("Aucune violation enregistrée.", "No breach recorded."),
 }
