@@ -14,9 +14,12 @@ def create_app(config: dict | None = None) -> Flask:
     _config.check(app.config)
 
     from registry import auth, cli, db, i18n
+    from registry.services.flags import FlagCache
     from registry.views import init_views
 
     db.init_db(app)
+    # One per application, as the engine: flags computed in one state of the register, reused until a write.
+    app.extensions["registry.flag_cache"] = FlagCache()
     auth.init_auth(app)
     i18n.init_i18n(app)
     init_views(app)

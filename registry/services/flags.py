@@ -1,6 +1,8 @@
 """The domain rules' flags for many records at once: a fixed number of queries per page, never one per row."""
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -18,6 +20,7 @@ from registry.models import (
     ActivityClientLink,
     ActivityMeasureLink,
     ActivitySubProcessorLink,
+    AuditHead,
     ClientController,
     Organisation,
     ProcessingLocation,
@@ -58,8 +61,6 @@ def _active_users(session: Session, sp_ids: list[int]) -> dict[int, int]:
         .group_by(ActivitySubProcessorLink.subprocessor_id)
     ).all()
     return dict(rows)
-
-
 
 
 def _counts(session: Session, column, ids: list[int]) -> dict[int, int]:
@@ -148,12 +149,66 @@ def flags_for_transfers(
     return {t.id: transfer_flags(facts.transfer_facts(t), on) for t in transfers}
 
 
-def flags_for_clients(session: Session, org: Organisation, clients: list[ClientController]) -> dict[int, list[Flag]]:
+def flags_for_clients(
+    session: Session, org: Organisation, clients: list[ClientController], on: date | None = None
+) -> dict[int, list[Flag]]:
     return {c.id: contract_flags(facts.contract_terms(c)) for c in clients}
 
 
-def flags_for_retention(session: Session, org: Organisation, rules: list[RetentionRule]) -> dict[int, list[Flag]]:
+def flags_for_retention(
+    session: Session, org: Organisation, rules: list[RetentionRule], on: date | None = None
+) -> dict[int, list[Flag]]:
     return {r.id: retention_flags(facts.retention_facts(r)) for r in rules}
+
+
+FlagsFunction = Callable[..., dict[int, list[Flag]]]
+
+
+class FlagCache:
+    """Flags kept between requests while the register does not change, so a list page costs a lookup.
+
+    The rules are pure functions of the database's rows and of the day. Every write to the register appends to
+    the audit chain inside its own transaction (registry.audit.record), so the chain head's position numbers the
+    states of the database: flags computed at one position, on one day, hold until the next write anywhere.
+    The position is read before the records, so a write committed in between can only make an entry newer than
+    its key (dropped one request early), never older. One cache per application (one database); at most
+    `max_orgs` organisations and, per organisation, about `max_records` records are kept.
+    """
+
+    def __init__(self, max_orgs: int = 64, max_records: int = 100_000):
+        self.max_orgs, self.max_records = max_orgs, max_records
+        self._orgs: OrderedDict[int, tuple[tuple, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.computed = 0  # records whose flags were computed rather than found: for tests and the benchmark
+
+    def flags(self, session: Session, org: Organisation, compute: FlagsFunction, records: Sequence,
+              on: date | None = None) -> dict[int, list[Flag]]:
+        """`compute(session, org, records, on)` for the records not already known in this state of the register."""
+        on = on or today()
+        key = (session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0, on)
+        with self._lock:
+            state = self._orgs.get(org.id)
+            if state is None or state[0] != key:
+                state = (key, {})
+                self._orgs[org.id] = state
+            self._orgs.move_to_end(org.id)
+            while len(self._orgs) > self.max_orgs:
+                self._orgs.popitem(last=False)
+            known = state[1].setdefault(compute, {})
+            hits = {r.id: known[r.id] for r in records if r.id in known}
+        missing = [r for r in records if r.id not in hits]
+        found = compute(session, org, missing, on) if missing else {}
+        fresh = {r.id: found.get(r.id, []) for r in missing}
+        with self._lock:
+            self.computed += len(missing)
+            if sum(len(k) for k in state[1].values()) + len(fresh) > self.max_records:
+                state[1].clear()
+            state[1].setdefault(compute, {}).update(fresh)
+        return hits | fresh
+
+
+def _flags_of(session, org, compute: FlagsFunction, records, on: date, cache: FlagCache | None):
+    return cache.flags(session, org, compute, records, on) if cache else compute(session, org, records, on)
 
 
 @dataclass
@@ -177,7 +232,7 @@ def _flagged(records, flags: dict[int, list[Flag]], severities=("missing", "risk
     return out
 
 
-def dashboard(session: Session, org: Organisation, on: date | None = None) -> Dashboard:
+def dashboard(session: Session, org: Organisation, on: date | None = None, cache: FlagCache | None = None) -> Dashboard:
     """The organisation's compliance dashboard: every record with a missing item or a risk."""
     on = on or today()
 
@@ -189,7 +244,7 @@ def dashboard(session: Session, org: Organisation, on: date | None = None) -> Da
     subprocessors = all_of(SubProcessor)
     clients = all_of(ClientController)
     rules = all_of(RetentionRule)
-    sp_flags = flags_for_subprocessors(session, org, subprocessors, on)
+    sp_flags = _flags_of(session, org, flags_for_subprocessors, subprocessors, on, cache)
     sp_relevant = {
         sid: [f for f in fl if f.code in ("no_dpa", "location_needs_safeguards", "retired_still_used")
               or f.code == "eea_seat_non_eea_processing"]
@@ -203,10 +258,10 @@ def dashboard(session: Session, org: Organisation, on: date | None = None) -> Da
             "transfers": len(transfers),
             "retention": len(rules),
         },
-        activities=_flagged(activities, flags_for_activities(session, org, activities, on)),
-        transfers=_flagged(transfers, flags_for_transfers(session, org, transfers, on)),
+        activities=_flagged(activities, _flags_of(session, org, flags_for_activities, activities, on, cache)),
+        transfers=_flagged(transfers, _flags_of(session, org, flags_for_transfers, transfers, on, cache)),
         subprocessors=_flagged(subprocessors, sp_relevant, ("missing", "risk", "warning")),
-        clients=_flagged(clients, flags_for_clients(session, org, clients)),
+        clients=_flagged(clients, _flags_of(session, org, flags_for_clients, clients, on, cache)),
         retention=_flagged(rules, {rid: [f for f in fl if f.code == "retention_event_missing"]
-                                   for rid, fl in flags_for_retention(session, org, rules).items()}),
+                                   for rid, fl in _flags_of(session, org, flags_for_retention, rules, on, cache).items()}),
     )

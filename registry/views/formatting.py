@@ -1,9 +1,12 @@
 """How values appear on screen in the chosen language: dates, numbers, countries, vocabulary codes, statuses."""
 
 from datetime import date
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -28,7 +31,13 @@ def severity_label(code: str) -> str:
 
 
 def date_text(value: date | None) -> str:
-    return format_date(value, "medium") if value else ""
+    return _medium_date(value, get_locale()) if value else ""
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(value: date, locale) -> str:
+    """A list shows the same few dates on many rows: each is formatted once per language."""
+    return babel_format_date(value, "medium", locale=locale)
 
 
 def number(value) -> str:
@@ -68,9 +77,27 @@ def flag_summary(flags: list) -> dict | None:
     return {"count": len(flags), "worst": worst, "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
 
 
+def flag_cell(flags: list) -> Markup:
+    """A list row's flag cell: how many points to check, coloured by the worst, the messages for a tooltip
+    and for screen readers; "nothing to check" otherwise."""
+    return _flag_cell(current_lang(), tuple(flags))
+
+
+@lru_cache(maxsize=4096)
+def _flag_cell(lang: str, flags: tuple) -> Markup:
+    # Rows share the same few combinations of flags, and flags are immutable: each cell is built once per language.
+    summary = flag_summary(list(flags))
+    if not summary:
+        return Markup('<span class="ok-mark" title="{0}">✓<span class="sr-only"> {0}</span></span>').format(
+            _("Nothing to check"))
+    return Markup('<span class="flagcount flag-{}" title="{}">{}<span class="sr-only"> {}: {}</span></span>').format(
+        summary["worst"], "\n".join(summary["messages"]), summary["count"], _("points to check"),
+        "; ".join(summary["messages"]))
+
+
 def init_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
-        fdate=date_text, fnum=number, country=country_text, badge=badge, flag_summary=flag_summary,
+        fdate=date_text, fnum=number, country=country_text, badge=badge, flag_cell=flag_cell,
     )
     app.jinja_env.globals.update(
         vocab_text=vocab_text,

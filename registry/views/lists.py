@@ -4,12 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from registry.db import get_session
 from registry.models import Organisation
+from registry.services.flags import FlagCache
 
 if TYPE_CHECKING:
     from registry.views.crud import Entity
@@ -84,7 +85,7 @@ def _ordered(entity: "Entity", stmt, state: dict):
 
 # A text search counts its matches up to this number: counting every match of a common word in a register
 # of thousands would scan the whole table, while the page itself stops at its 50th match.
-SEARCH_COUNT_CAP = 500
+SEARCH_COUNT_CAP = 200
 
 
 @dataclass
@@ -98,6 +99,15 @@ class Page:
     has_next: bool
 
 
+def flag_cache() -> FlagCache:
+    return current_app.extensions["registry.flag_cache"]
+
+
+def page_flags(entity: "Entity", org: Organisation, rows) -> dict:
+    """The rows' flags in one batch, through the application's cache (computed once per state of the register)."""
+    return flag_cache().flags(get_session(), org, entity.flags, rows) if entity.flags else {}
+
+
 def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
     """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
     session = get_session()
@@ -105,15 +115,17 @@ def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
     offset = (state["page"] - 1) * PAGE_SIZE
     if state["flagged"] and entity.flags:
         return _flagged_page(entity, org, stmt, offset)
+    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     matching = list_select(entity, org, state).with_only_columns(entity.model.id)
-    if state["q"]:
+    if rows and not has_next:
+        total = offset + len(rows)  # the last page tells the count: no need to ask for it
+    elif state["q"]:
         found = session.scalar(select(func.count()).select_from(matching.limit(SEARCH_COUNT_CAP + 1).subquery()))
         total = found if found <= SEARCH_COUNT_CAP else None
     else:
         total = session.scalar(select(func.count()).select_from(matching.subquery()))
-    rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    flags = entity.flags(session, org, rows) if entity.flags else {}
+    flags = page_flags(entity, org, rows)
     return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
 
 
@@ -132,7 +144,7 @@ def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int) -> Pag
             exhausted = True
             break
         seen += len(batch)
-        found = entity.flags(session, org, batch)
+        found = page_flags(entity, org, batch)
         for obj in batch:
             if found.get(obj.id):
                 kept.append(obj)

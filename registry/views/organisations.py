@@ -14,6 +14,7 @@ from registry.services.breaches import urgent_deadlines
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
+from registry.views.lists import flag_cache
 
 bp = org_blueprint("organisations", __name__)
 
@@ -22,7 +23,7 @@ bp = org_blueprint("organisations", __name__)
 @requires(READ)
 def detail():
     session = get_session()
-    board = dashboard(session, g.org)
+    board = dashboard(session, g.org, cache=flag_cache())
     sections = [
         Section("activities", _l("Activities incomplete against Art. 30"), board.activities),
         Section("transfers", _l("Transfers lacking safeguards"), board.transfers),

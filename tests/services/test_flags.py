@@ -89,3 +89,42 @@ def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, de
         assert len(result) == size
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 10
+
+
+def codes(flags):
+    return {f.code for f in flags}
+
+
+def test_cached_flags_are_reused_until_a_write_then_computed_again(session, demo_org):
+    from registry.services.subprocessors import retire_subprocessor
+
+    org = demo_org("pilotim")
+    cache = flag_service.FlagCache()
+    compute = flag_service.flags_for_subprocessors
+    sps = rows(session, SubProcessor, org)
+    first = cache.flags(session, org, compute, sps, ON)
+    assert first == compute(session, org, sps, ON) and cache.computed == len(sps)
+    assert cache.flags(session, org, compute, sps[:3], ON) == {sp.id: first[sp.id] for sp in sps[:3]}
+    assert cache.computed == len(sps)  # nothing computed twice while the register is unchanged
+
+    openai = next(sp for sp in sps if sp.legal_name == "OpenAI, L.L.C.")
+    assert "retired_still_used" not in codes(first[openai.id])
+    retire_subprocessor(session, org, openai, "dpo@demo.example.com")  # audited, like every write
+    session.commit()
+    assert "retired_still_used" in codes(cache.flags(session, org, compute, [openai], ON)[openai.id])
+    assert cache.computed == len(sps) + 1
+
+    cache.flags(session, org, compute, [openai], date(2026, 11, 24))  # a new day: dates in the rules moved
+    assert cache.computed == len(sps) + 2
+
+
+def test_the_cache_keeps_organisations_apart_and_bounded(session, demo_org):
+    cache = flag_service.FlagCache(max_orgs=1)
+    compute = flag_service.flags_for_clients
+    pilotim, apex = demo_org("pilotim"), demo_org("apex-timing")
+    p_clients, a_clients = rows(session, ClientController, pilotim), rows(session, ClientController, apex)
+    assert cache.flags(session, pilotim, compute, p_clients, ON).keys() == {c.id for c in p_clients}
+    assert cache.flags(session, apex, compute, a_clients, ON).keys() == {c.id for c in a_clients}
+    before = cache.computed
+    cache.flags(session, pilotim, compute, p_clients, ON)  # evicted by the second organisation
+    assert cache.computed == before + len(p_clients)

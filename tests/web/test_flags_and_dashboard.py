@@ -45,6 +45,19 @@ def test_lists_show_per_row_flags_and_can_keep_flagged_rows_only(en, org, make_s
     assert "Unsigned EU" in flagged and "Signed EU<" not in flagged and "1 record" in flagged
 
 
+def test_list_and_dashboard_flags_follow_each_saved_change(forms, org, make_subprocessor):
+    """Flags are kept between requests; a save must show at once on the list and the dashboard, not later."""
+    sp = make_subprocessor(legal_name="Cloud Inc.", country="US", locations=[{"country": "US"}], dpa_signed_on="2024-01-01")
+    for url in ("/orgs/acme/subprocessors/", "/orgs/acme/"):
+        assert "Data processed in United States with no covering transfer recorded." in forms.client.get(url).get_data(as_text=True)
+    data = {"subprocessor_id": str(sp.id), "recipient": "Cloud Inc.", "destination_country": "US", "exporter_role": "processor",
+            "importer_role": "processor", "mechanism": "scc", "scc_module": "3", "tia_date": "2025-01-10"}
+    assert forms.submit("/orgs/acme/transfers/new", data).status_code == 302
+    for url in ("/orgs/acme/subprocessors/", "/orgs/acme/"):
+        assert "no covering transfer" not in forms.client.get(url).get_data(as_text=True)
+    assert forms.client.get("/orgs/acme/subprocessors/?flagged=1").get_data(as_text=True).count("Cloud Inc.") == 0
+
+
 def test_activity_flags_link_to_the_field_or_to_the_missing_record(en, org, make_activity):
     act = make_activity(purposes=[{"purpose": "Pay staff"}])
     page = en.get(f"/orgs/acme/activities/{act.id}").get_data(as_text=True)
