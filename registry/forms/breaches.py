@@ -50,7 +50,7 @@ def label(pairs: list[tuple[str, object]], code: str | None) -> str:
 
 
 class LocalDateTimeField(Field):
-    """A wall-clock time typed in the organisation's zone (`form.tz`); `utc` holds the instant it names.
+    """A wall-clock time typed in the organisation's zone (`tz`); `utc` holds the instant it names.
 
     The browser's datetime-local input carries no offset: the zone is the organisation's, shown next to
     the field. A time skipped when the clocks go forward is refused; a repeated one is its first occurrence.
@@ -63,6 +63,11 @@ class LocalDateTimeField(Field):
         checks = [DataRequired(_l("Give the date and time."))] if required else [Optional()]
         super().__init__(label, checks + list(validators or []), **kwargs)
         self.utc: datetime | None = None
+        self.tz = rules.DEFAULT_TIMEZONE
+
+    def shown(self) -> str:
+        """The time as a detail page shows it, with its zone."""
+        return f"{self.data:%Y-%m-%d %H:%M} ({self.tz})" if self.data else "—"
 
     def _value(self) -> str:
         if self.raw_data:
@@ -90,7 +95,7 @@ class LocalDateTimeField(Field):
         if self.data is None or self.errors:
             return
         try:
-            self.utc = rules.from_local(self.data, getattr(form, "tz", rules.DEFAULT_TIMEZONE))
+            self.utc = rules.from_local(self.data, self.tz)
         except ValueError:
             self.errors.append(str(_l("This time does not exist in the organisation's time zone "
                                       "(the clocks go forward then).")))
@@ -100,7 +105,16 @@ def _count(label_text):
     return IntegerField(label_text, [Optional(), NumberRange(0, 10**12, _l("Enter a whole number, 0 or more."))])
 
 
-class BreachForm(RecordForm):
+class ZonedForm(RecordForm):
+    """A form whose times are read in one time zone, the organisation's."""
+
+    def set_zone(self, tz: str) -> None:
+        for field in self:
+            if isinstance(field, LocalDateTimeField):
+                field.tz = tz
+
+
+class BreachForm(ZonedForm):
     """Every field of a breach record (Art. 33(5)); the links are the records it affects (Arts. 28(4), 33(2))."""
 
     reference = StringField(
@@ -172,7 +186,7 @@ class BreachForm(RecordForm):
         return data
 
 
-class NoticeForm(RecordForm):
+class NoticeForm(ZonedForm):
     """A notice sent for a breach: to the CNIL, one client controller, or the data subjects (Arts. 33-34)."""
 
     recipient = Select(_l("Sent to"), choices=plain_choices(RECIPIENTS))

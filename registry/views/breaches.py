@@ -101,7 +101,7 @@ def _lang_of(code: str) -> str:
 
 def prepare_form(form: BreachForm, session, org, proposal: svc.ImpactProposal | None) -> None:
     """Choices of the links; what the proposal found comes first, with the way it is reached."""
-    form.tz = org.timezone
+    form.set_zone(org.timezone)
     acts = {a.id: a for a in proposal.activities} if proposal else {}
     clients = {c.id: c for c in proposal.clients} if proposal else {}
     subs = session.execute(
@@ -136,13 +136,25 @@ def prepare_form(form: BreachForm, session, org, proposal: svc.ImpactProposal | 
     form.client_ids.choices = [(i, text) for _p, i, text in sorted(choices, key=lambda c: not c[0])]
 
 
+TIMES = ("occurred_at", "aware_at", "contained_at", "closed_at")
+
+
 def form_from_record(breach: Breach, tz: str):
     """The breach as answers of its form: times back in the organisation's zone, the natures as one list."""
-    times = {n: checked_time(getattr(breach, n), tz) for n in ("occurred_at", "aware_at", "contained_at", "closed_at")}
+    times = {n: checked_time(getattr(breach, n), tz) for n in TIMES}
     return as_answers(
         breach, natures=breach.natures, activity_ids=[a.id for a in breach.activities],
         subprocessor_ids=[s.id for s in breach.subprocessors], client_ids=[c.id for c in breach.clients], **times,
     )
+
+
+def keep_unchanged_times(form: BreachForm, breach: Breach, tz: str) -> None:
+    """A time sent back as shown keeps its stored instant: in the hour repeated when the clocks go back,
+    the wall-clock time alone would be read as the first occurrence and move the time by an hour."""
+    for name in TIMES:
+        stored = getattr(breach, name)
+        if stored is not None and form[name].utc is not None and form[name].data == checked_time(stored, tz):
+            form[name].utc = stored
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -221,6 +233,8 @@ def edit(record_id: int):
     prepare_form(form, session, g.org, svc.propose_impact(session, g.org.id, [s.id for s in breach.subprocessors]))
     if request.method == "POST" and form.validate_on_submit():
 
+        keep_unchanged_times(form, breach, g.org.timezone)
+
         def update(data):
             check_version(breach, form.version.data)
             return svc.update_breach(session, breach, data, actor())
@@ -234,7 +248,7 @@ def edit(record_id: int):
 
 
 def prepare_notice(form: NoticeForm, breach: Breach) -> None:
-    form.tz = breach.organisation.timezone
+    form.set_zone(breach.organisation.timezone)
     form.client_id.choices = [("", "—")] + [(c.id, c.legal_name) for c in breach.clients]
 
 

@@ -298,3 +298,47 @@ def test_in_french_the_pages_and_the_rules_speak_french(dpo, demo, pilotim, ovh)
     assert response.status_code == 422
     assert "expliquez pourquoi la violation n'est pas susceptible d'engendrer un risque" in field_error(response, "risk_reasoning")
     assert "Impact proposé" in text(response) and "dans les meilleurs délais" in text(response)
+
+
+def test_ovh_incident_at_defi_informatique_proposes_both_hosting_activities_and_the_town_hall(sign_in, demo):
+    defi = get_by_slug(demo, "defi-informatique")
+    client = sign_in("dpo@breach.example.com", "dpo", defi)
+    ovh = [s.id for s in svc.find_subprocessors(demo, defi.id, "OVH")]
+    body = text(client.get("/orgs/defi-informatique/breaches/new?impact=1&"
+                           + "&".join(f"subprocessor_ids={i}" for i in ovh)))
+    activities = body[body.index('id="impact-activities"'):body.index('id="impact-clients"')]
+    assert "DEF-S-01" in activities and "DEF-S-02" in activities
+    clients = body[body.index('id="impact-clients"'):]
+    assert "Mairie Démo de Ménilmontant (fictive)" in clients[:clients.index("</ul>")]
+
+
+def test_detail_shows_each_clients_contractual_delay_and_its_deadline_in_paris_time(dpo, demo, pilotim, ovh):
+    aware = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)  # 00:30 in Paris, the night the clocks go back
+    breach = record(demo, pilotim, ovh, aware_at=aware)
+    beffroi = next(c for c in breach.clients if "Beffroi" in c.legal_name)
+    beffroi.breach_notice_hours = 24
+    demo.commit()
+    body = text(dpo.get(f"{BASE}/{breach.id}"))
+    row = body[body.index("Agence Démo du Beffroi"):]
+    row = row[:row.index("</tr>")]
+    # 24 elapsed hours: 23:30 the next day in Paris, the clocks having gone back one hour meanwhile.
+    assert "contract: 24 h" in row and "2026-10-25 23:30 (Europe/Paris, UTC+01:00)" in row and "Overdue" in row
+    brussels = body[body.index("Demo Estates Brussels"):]
+    brussels = brussels[:brussels.index("</tr>")]
+    assert "no delay in the contract" in brussels and "without undue delay" in brussels and "due now" in brussels
+
+
+def test_a_time_in_the_repeated_hour_survives_an_edit_that_does_not_touch_it(dpo, demo, pilotim, ovh):
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 in Paris after the clocks went back (UTC+01:00)
+    breach = record(demo, pilotim, ovh, occurred_at=second - timedelta(hours=3), aware_at=second)
+    body = dpo.get(f"{BASE}/{breach.id}/edit").get_data(as_text=True)
+    assert 'value="2026-10-25T02:30"' in body
+    data = valid(demo, pilotim, ovh, title="Intrusion OVH", aware_at="2026-10-25T02:30",
+                 occurred_at=local(second - timedelta(hours=3)), consequences="Hameçonnage.",
+                 measures_taken="Serveur isolé.", measures_proposed="", facts="", natures=["confidentiality"],
+                 data_categories=[], data_subjects=[], subjects_approx="", records_approx="", phase="follow_up",
+                 csrf_token=TOKEN.search(body).group(1), version=str(breach.version))
+    assert dpo.post(f"{BASE}/{breach.id}/edit", data=data).status_code == 302
+    demo.expire_all()
+    saved = demo.get(Breach, breach.id)
+    assert saved.phase == "follow_up" and saved.aware_at == second
