@@ -131,7 +131,8 @@ def test_a_valid_breach_is_recorded_with_the_adjusted_links_and_audited(dpo, dem
     breach = demo.scalar(select(Breach).where(Breach.organisation_id == pilotim.id))
     assert breach.reference == "2026-OVH-1" and breach.risk == "high" and breach.natures == ["confidentiality", "availability"]
     assert own in [a.id for a in breach.activities] and len(breach.clients) == 2
-    assert abs(breach.aware_at - (now() - timedelta(hours=6))) < timedelta(minutes=1)
+    typed = datetime.strptime(data["aware_at"], "%Y-%m-%dT%H:%M")
+    assert breach.aware_at == rules.from_local(typed, "Europe/Paris")  # read in Paris time, stored in UTC
     assert rows(demo, AuditEntry) == audits + 1
     detail = dpo.get(response.headers["Location"])
     body = text(detail)
