@@ -7,7 +7,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from registry import audit
 from registry.db import get_session
+from registry.services import members
 from registry.services import users as accounts
+from registry.services.crud import Invalid
 from registry.services.organisations import get_by_slug
 
 users_cli = AppGroup("users", help="Create accounts, set passwords, grant and revoke roles in organisations.")
@@ -37,6 +39,9 @@ def _commit_or_fail(action):
     except accounts.AccountError as exc:
         session.rollback()
         raise click.ClickException(f"{exc.field}: {exc}") from None
+    except Invalid as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
 
 
 @users_cli.command("create")
@@ -69,18 +74,20 @@ def set_password(email: str, password: str) -> None:
 @click.argument("email")
 @click.argument("slug")
 @click.argument("role", type=click.Choice(["admin", "dpo", "auditor"]))
-def grant(email: str, slug: str, role: str) -> None:
-    """Give EMAIL the ROLE (admin, dpo or auditor) in the organisation SLUG."""
-    _commit_or_fail(lambda session: accounts.grant(session, _user(email), _org(slug), role))
+@click.option("--actor", default="cli", show_default=True, help="Who acts, for the audit trail.")
+def grant(email: str, slug: str, role: str, actor: str) -> None:
+    """Give EMAIL the ROLE (admin, dpo or auditor) in the organisation SLUG (audited)."""
+    _commit_or_fail(lambda session: members.set_role(session, _org(slug), _user(email), role, actor))
     click.echo(f"{email} is {role} in {slug}.")
 
 
 @users_cli.command("revoke")
 @click.argument("email")
 @click.argument("slug")
-def revoke(email: str, slug: str) -> None:
-    """Remove EMAIL from the organisation SLUG."""
-    removed = _commit_or_fail(lambda session: accounts.revoke(session, _user(email), _org(slug)))
+@click.option("--actor", default="cli", show_default=True, help="Who acts, for the audit trail.")
+def revoke(email: str, slug: str, actor: str) -> None:
+    """Remove EMAIL from the organisation SLUG (audited; the last admin cannot be removed)."""
+    removed = _commit_or_fail(lambda session: members.remove_member(session, _org(slug), _user(email), actor))
     click.echo(f"{email} removed from {slug}." if removed else f"{email} had no role in {slug}.")
 
 

@@ -45,3 +45,17 @@ class OrganisationForm(RecordForm):
     def validate_timezone(self, field):
         if field.data and field.data.strip() not in available_timezones():
             raise ValidationError(_l("Pick a time zone from the list, e.g. Europe/Paris."))
+
+
+class NewOrganisationForm(OrganisationForm):
+    slug = StringField(
+        _l("Short name in addresses"), [DataRequired(_l("Give a short name.")), Length(max=64)],
+        description=_l("Lower-case letters, digits and hyphens, e.g. acme-france: it appears in the pages' addresses "
+                       "and cannot be changed later."),
+    )
+
+    sections = (
+        (_l("Identity (Art. 30(1)(a))"), ("slug", "legal_name", "trade_name", "registration", "address", "country",
+                                          "contact_email", "contact_phone", "representative")),
+        *OrganisationForm.sections[1:],
+    )

@@ -1,4 +1,7 @@
-"""Lossless JSON export and import of one organisation's whole register (Art. 30(3)-(4): complete and reproducible)."""
+"""Lossless JSON export and import of one organisation's whole register and breach register (Arts. 30(3)-(4), 33(5)).
+
+Not carried: planned sub-processor changes, contract documents and accounts; the database backup keeps them.
+"""
 
 import json
 from datetime import datetime
@@ -11,6 +14,10 @@ from registry import audit
 from registry.models import (
     Activity,
     ActivityCreate,
+    Breach,
+    BreachCreate,
+    BreachNotice,
+    BreachNoticeCreate,
     ClientController,
     ClientControllerCreate,
     Organisation,
@@ -28,7 +35,9 @@ from registry.models import (
 )
 
 SCHEMA = "gdpr-registry/register"
-SCHEMA_VERSION = 1
+# 2 added the breach register ("breaches", each with its notices); files of version 1 still import.
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 STAMPS = ("created_at", "updated_at", "version")
 # Section name, table model, validating model, local references (JSON key -> (section, column)).
 SECTIONS = (
@@ -41,6 +50,9 @@ SECTIONS = (
      {"activity": ("activities", "activity_id"), "subprocessor": ("subprocessors", "subprocessor_id")}),
 )
 ACTIVITY_LINKS = {"clients": "clients", "subprocessors": "subprocessors", "measures": "measures"}
+# A breach's links to the register (JSON key -> section) and the column of a notice that names a client.
+BREACH_LINKS = {"activities": "activities", "subprocessors": "subprocessors", "clients": "clients"}
+NOTICE_SKIP = {"id", "organisation_id", "breach_id", "client_id"}
 
 
 class ImportRefused(Exception):
@@ -83,7 +95,25 @@ def export_organisation(session: Session, org: Organisation) -> dict:
                     item[key] = sorted(local[target][r.id] for r in getattr(row, key))
             out.append(item)
         doc[section] = out
+    doc["breaches"] = _export_breaches(session, org, local)
     return doc
+
+
+def _export_breaches(session: Session, org: Organisation, local: dict[str, dict[int, int]]) -> list[dict]:
+    """The Art. 33(5) register: every breach with what it affected and each notice sent, in creation order."""
+    out = []
+    breaches = session.execute(select(Breach).where(Breach.organisation_id == org.id).order_by(Breach.id)).scalars()
+    for n, breach in enumerate(breaches, start=1):
+        item = {"id": n, **_fields(Breach, breach, {"id", "organisation_id"})}
+        for key, section in BREACH_LINKS.items():
+            item[key] = sorted(local[section][r.id] for r in getattr(breach, key))
+        item["notices"] = [
+            {**_fields(BreachNotice, notice, NOTICE_SKIP),
+             "client": local["clients"][notice.client_id] if notice.client_id is not None else None}
+            for notice in sorted(breach.notices, key=lambda x: (x.sent_at, x.id))
+        ]
+        out.append(item)
+    return out
 
 
 def dumps(doc: dict) -> str:
@@ -98,7 +128,7 @@ def _label(section: str, index: int, item: dict) -> str:
 def _validate(create: type[SQLModel], data: dict, where: str, allowed: set[str]) -> SQLModel:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ImportRefused(f"{where}.{unknown[0]}", "unknown field (not part of schema version 1)")
+        raise ImportRefused(f"{where}.{unknown[0]}", f"unknown field (not part of schema version {SCHEMA_VERSION})")
     try:
         return create.model_validate({k: v for k, v in data.items() if k in create.model_fields})
     except ValidationError as exc:
@@ -135,9 +165,11 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
     """
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         raise ImportRefused("schema", f"not a register export (expected schema {SCHEMA!r})")
-    if doc.get("schema_version") != SCHEMA_VERSION:
-        raise ImportRefused("schema_version", f"unsupported version {doc.get('schema_version')!r} (this app reads 1)")
-    unknown = sorted(set(doc) - {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)})
+    version = doc.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 and 2)")
+    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | ({"breaches"} if version >= 2 else set())
+    unknown = sorted(set(doc) - sections)
     if unknown:
         raise ImportRefused(unknown[0], "unknown section")
     org_data = dict(doc.get("organisation") or {})
@@ -191,7 +223,56 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             session.flush()
             audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
             created[section][local_id] = record
+    _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     return org
+
+
+def _local_ids(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str) -> list[SQLModel]:
+    refs = item.get(key, [])
+    if not isinstance(refs, list) or any(not isinstance(r, int) or r not in known for r in refs):
+        raise ImportRefused(f"{where}.{key}", f"refers to {target} that are not in the file")
+    return [known[r] for r in refs]
+
+
+def _import_breaches(session: Session, org: Organisation, items: object, created: dict, actor: str) -> None:
+    if not isinstance(items, list):
+        raise ImportRefused("breaches", "must be a list")
+    seen: set[int] = set()
+    allowed = set(BreachCreate.model_fields) - {"activity_ids", "subprocessor_ids", "client_ids"}
+    for index, item in enumerate(items):
+        where = _label("breaches", index, item if isinstance(item, dict) else {})
+        if not isinstance(item, dict):
+            raise ImportRefused(where, "must be an object")
+        if not isinstance(item.get("id"), int) or item["id"] in seen:
+            raise ImportRefused(f"{where}.id", "missing or duplicate local id")
+        seen.add(item["id"])
+        links = {key: _local_ids(item, key, where, created[section], section) for key, section in BREACH_LINKS.items()}
+        data = {k: v for k, v in item.items() if k not in ("id", "notices", *STAMPS, *BREACH_LINKS)}
+        valid = _validate(BreachCreate, data, where, allowed)
+        breach = Breach(**valid.table_values(), organisation_id=org.id, **_stamps(item, where))
+        for key, records in links.items():
+            setattr(breach, key, records)
+        session.add(breach)
+        session.flush()
+        audit.record(session, actor, "create", breach, organisation_slug=org.slug, after=audit.snapshot(breach))
+        notices = item.get("notices") or []
+        if not isinstance(notices, list):
+            raise ImportRefused(f"{where}.notices", "must be a list")
+        for n, notice_item in enumerate(notices):
+            at = f"{where}.notices[{n}]"
+            if not isinstance(notice_item, dict):
+                raise ImportRefused(at, "must be an object")
+            client = notice_item.get("client")
+            if client is not None and client not in created["clients"]:
+                raise ImportRefused(f"{at}.client", f"refers to clients id {client!r}, which is not in the file")
+            data = {k: v for k, v in notice_item.items() if k not in ("client", *STAMPS)}
+            data["client_id"] = created["clients"][client].id if client is not None else None
+            valid_notice = _validate(BreachNoticeCreate, data, at, set(BreachNoticeCreate.model_fields))
+            notice = BreachNotice(**valid_notice.model_dump(), organisation_id=org.id, breach_id=breach.id,
+                                  **_stamps(notice_item, at))
+            session.add(notice)
+            session.flush()
+            audit.record(session, actor, "create", notice, organisation_slug=org.slug, after=audit.snapshot(notice))
 
 
 def import_file(session: Session, text: str, slug: str | None = None, actor: str = "import") -> Organisation:

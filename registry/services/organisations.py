@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from registry.models import Activity, ClientController, Organisation, SubProcessor, Transfer
+from registry.models import Activity, ClientController, Organisation, SubProcessor, Transfer, User
 
 
 @dataclass(frozen=True)
@@ -63,3 +63,27 @@ def update_organisation(session: Session, org: Organisation, data: dict, actor: 
     changes = apply(org, {k: getattr(valid, k) for k in OrganisationCreate.model_fields if k != "slug"})
     record_update(session, org, before, changes, actor, organisation_id=org.id, organisation_slug=org.slug)
     return changes
+
+
+# Paths under /orgs/ that are pages, not organisations.
+RESERVED_SLUGS = {"new"}
+
+
+def create_organisation(session: Session, data: dict, creator: User, actor: str) -> Organisation:
+    """A new organisation with an empty register; its creator becomes its admin (a superuser already is)."""
+    from registry import audit
+    from registry.models import OrganisationCreate
+    from registry.services.crud import Invalid, validate
+    from registry.services.members import set_role
+
+    valid = validate(OrganisationCreate, data)
+    if valid.slug in RESERVED_SLUGS or get_by_slug(session, valid.slug):
+        raise Invalid({"slug": ["this short name is already taken: choose another"]})
+    org = Organisation(**valid.model_dump())
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "create", org, organisation_id=org.id, organisation_slug=org.slug,
+                 after=audit.snapshot(org))
+    if not creator.is_superuser:
+        set_role(session, org, creator, "admin", actor)
+    return org

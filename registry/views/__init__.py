@@ -39,3 +39,7 @@ def init_views(app: Flask) -> None:
 
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+
+    from registry.views import members
+
+    app.register_blueprint(members.bp)

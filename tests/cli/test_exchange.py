@@ -28,7 +28,7 @@ def test_export_import_export_is_byte_identical(app, runner, tmp_path, slug, dem
 
     first = runner.invoke(args=["export-json", "--org", slug]).output
     doc = json.loads(first)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     path = tmp_path / "export.json"
     path.write_text(first, encoding="utf-8")
 
@@ -86,7 +86,7 @@ def test_unknown_field_and_wrong_version_are_refused(runner, session, pilotim_ex
     doc["measures"][0]["colour"] = "red"
     assert "measures[0] (Accès au data center protégé).colour: unknown field" in refused(runner, session, pilotim_export, doc)
     doc = json.loads(pilotim_export.read_text())
-    doc["schema_version"] = 2
+    doc["schema_version"] = 3
     assert "schema_version" in refused(runner, session, pilotim_export, doc)
 
 
@@ -105,3 +105,55 @@ def test_import_under_a_new_slug_copies_the_register(runner, session, pilotim_ex
     result = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-copy"])
     assert result.exit_code == 0, result.output
     assert count(session, SubProcessor) == 18 + 17
+
+
+def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp_path, demo):
+    """Art. 33(5): the breaches, what they affected and every notice sent survive an export and an import."""
+    from datetime import timedelta
+
+    from registry import create_app
+    from registry.models import BreachNoticeCreate
+    from registry.services import breaches as svc
+    from tests.services.test_breach_demo import NOW, ovh_breach
+
+    _org, _proposal, breach = ovh_breach(demo, "pilotim")
+    brussels = next(c for c in breach.clients if c.language == "en")
+    svc.record_notice(demo, breach, BreachNoticeCreate(
+        recipient="client", client_id=brussels.id, sent_at=NOW - timedelta(hours=2), recipient_name="DPO",
+        recipient_contact="dpo@brussels.example", channel="email"), actor="dpo", now=NOW)
+    demo.commit()
+    first = runner.invoke(args=["export-json", "--org", "pilotim"]).output
+    doc = json.loads(first)
+    [exported] = doc["breaches"]
+    assert exported["reference"] == "2026-OVH-1" and exported["risk"] == "high"
+    assert [doc["activities"][i - 1]["reference"] for i in exported["activities"]] == ["PIL-S-01"]
+    assert [doc["subprocessors"][i - 1]["legal_name"] for i in exported["subprocessors"]] == ["OVH"]
+    assert len(exported["clients"]) == 3
+    [notice] = exported["notices"]
+    assert doc["clients"][notice["client"] - 1]["legal_name"] == "Demo Estates Brussels (fictional)"
+
+    path = tmp_path / "export.json"
+    path.write_text(first, encoding="utf-8")
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+                        "REGISTRY_BOOTSTRAP_ADMIN": False})
+    other = empty.test_cli_runner()
+    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
+    assert "2026-OVH-1" in other.invoke(args=["breaches", "list", "--org", "pilotim"]).output
+
+
+def test_a_breach_naming_a_client_not_in_the_file_is_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["breaches"] = [{"id": 1, "reference": "B-1", "title": "Lost laptop", "aware_at": "2026-11-20T09:00:00+00:00",
+                        "clients": [99]}]
+    out = refused(runner, session, pilotim_export, doc)
+    assert "breaches[0] (Lost laptop).clients: refers to clients that are not in the file" in out
+
+
+def test_files_of_schema_version_1_still_import(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["schema_version"] = 1
+    del doc["breaches"]
+    pilotim_export.write_text(json.dumps(doc), encoding="utf-8")
+    out = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-v1"])
+    assert out.exit_code == 0, out.output

@@ -20,6 +20,19 @@ def test_users_create_grant_revoke_and_set_password(runner, session, demo):
     assert runner.invoke(args=["users", "set-password", "new@test.example.com", "--password", "another long one"]).exit_code == 0
 
 
+def test_grant_and_revoke_from_the_shell_are_audited_and_keep_an_admin(runner, session, demo):
+    from registry.models import AuditEntry
+
+    runner.invoke(args=["users", "create", "solo@test.example.com", "--password", "long enough pass"])
+    assert runner.invoke(args=["users", "grant", "solo@test.example.com", "art-zone", "admin",
+                               "--actor", "ops@example.com"]).exit_code == 0
+    entry = session.execute(select(AuditEntry).where(AuditEntry.record_type == "membership")
+                            .order_by(AuditEntry.seq.desc())).scalars().first()
+    assert (entry.actor, entry.after) == ("ops@example.com", {"email": "solo@test.example.com", "role": "admin"})
+    last = runner.invoke(args=["users", "revoke", "solo@test.example.com", "art-zone"])
+    assert last.exit_code != 0 and "at least one admin" in last.output
+
+
 def test_short_password_and_unknown_role_are_refused(runner, demo):
     short = runner.invoke(args=["users", "create", "x@test.example.com", "--password", "short"])
     assert short.exit_code != 0 and "password: use at least 12 characters" in short.output

@@ -14,6 +14,7 @@ from registry.models import (
     AuditEntry,
     Breach,
     ClientController,
+    Membership,
     Organisation,
     RetentionRule,
     SecurityMeasure,
@@ -29,7 +30,8 @@ from registry.services import users as accounts
 #   read_costly  the same, but a PDF is rendered or a print process started: only the refused roles
 #                (anonymous, other organisation) are walked here; tests/web/test_documents.py covers members
 #   write        admins and DPOs of the organisation (web form or action)
-#   admin        admins of the organisation only (its settings)
+#   admin        admins of the organisation only (its settings, its members)
+#   superuser    superusers of the installation only (creating an organisation); no role of the walk is one
 #   api_public   no token needed
 #   api_account  any valid token
 #   api_read     token of any member of the organisation
@@ -59,6 +61,11 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "api.create_record": ("api_write", None),
     "api.update_record": ("api_write", None),
     "api.delete_record": ("api_write", None),
+    # Organisations and members
+    "home.new_organisation": ("superuser", None),
+    "members.index": ("admin", None),
+    "members.change_role": ("admin", None),
+    "members.remove": ("admin", None),
 }
 AREAS = {
     "activities": Activity,
@@ -123,6 +130,8 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
         model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
         for model in AREAS.values()
     }
+    member_id = session.scalar(select(Membership.user_id).where(Membership.organisation_id == org.id)
+                               .order_by(Membership.user_id))
     ids.update({model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
                 for model in EXTRA_RECORDS})
     out = []
@@ -140,7 +149,7 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
                 out.append((rule.endpoint, kind, method, url))
             continue
         values = {"slug": org.slug, "record_id": ids.get(model), "client_id": ids[ClientController],
-                  "token_id": token_id, "code": "en", "job": "0" * 24}
+                  "token_id": token_id, "code": "en", "job": "0" * 24, "user_id": member_id}
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         out.append((rule.endpoint, kind, "GET" if "GET" in methods else "POST", url))
     # Deleting and logging out go last: the rest of the walk still needs the records and the session.
@@ -165,6 +174,8 @@ def _expected(role: str, kind: str, method: str, status: int, location: str) -> 
     kind = "read" if kind == "read_costly" else kind
     if kind in ("account", "api_account"):
         return None if status < 400 else "own account refused"
+    if kind == "superuser":
+        return None if status == 403 else "only superusers may"
     if role == "outsider":
         return None if status == 404 else "another organisation's route must be 404"
     refused = kind == "admin" and role != "admin" or kind in ("write", "api_write") and role == "auditor"
