@@ -44,7 +44,7 @@ def seed_demo_command() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
 @with_appcontext
 def export_json_command(slug: str, output: str | None) -> None:
-    """Write an organisation's whole register and its breach register as JSON (schema version 2, ISO codes, stable order)."""
+    """Write an organisation's register, breach register and sub-processor changes as JSON (schema 2, ISO codes, stable order)."""
     from registry.services.exchange import dumps, export_organisation
     from registry.services.organisations import get_by_slug
 

@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
@@ -34,12 +34,18 @@ class OrganisationForm(RecordForm):
         description=_l("An IANA name such as Europe/Paris."),
     )
     notes = TextAreaField(_l("Notes"))
+    public_subprocessors = BooleanField(
+        _l("Publish the sub-processor list"),
+        description=_l("Anyone with the link then sees the current sub-processors (name, service, locations, "
+                       "safeguard), as a page, as JSON and as an Atom feed of changes. Nothing else of the register."),
+    )
 
     sections = (
         (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
                                           "contact_email", "contact_phone", "representative")),
         (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
         (_l("Register"), ("acts_as", "timezone", "notes")),
+        (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors",)),
     )
 
     def validate_timezone(self, field):

@@ -2,6 +2,7 @@
 
 from zoneinfo import available_timezones
 
+import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
@@ -26,6 +27,9 @@ class OrganisationBase(SQLModel):
     acts_as: str = Field(default="both", max_length=20)
     timezone: str = Field(default="Europe/Paris", max_length=64)
     notes: str | None = None
+    # Art. 28(2): an unauthenticated page of the current sub-processors and a feed of changes, off unless an admin
+    # turns it on (it shows only name, service, locations and safeguard).
+    public_subprocessors: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     _slug = field_validator("slug")(checks.slug)
     _country = field_validator("country")(checks.country)

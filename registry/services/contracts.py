@@ -3,14 +3,25 @@
 import hashlib
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer, undefer
 from sqlmodel import Session
 
 from registry import audit
 from registry.contracts.extract import MEDIA_TYPES, ContractFileError, extract
+from registry.domain.clauses.accept import Proposal, client_proposals
 from registry.domain.clauses.check import ContractCheck, check_lines
 from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check
 from registry.domain.subprocessors import non_eea_locations
-from registry.models import ClientController, ContractDocument, RetentionRule, SubProcessor, Transfer
+from registry.models import (
+    ClientController,
+    ClientControllerCreate,
+    ContractDocument,
+    Organisation,
+    RetentionRule,
+    SubProcessor,
+    Transfer,
+)
+from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
 from registry.services.organisations import get_by_slug
 
 _UNIT = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
@@ -58,11 +69,33 @@ def store_contract(session: Session, organisation_id: int, *, file_name: str, da
 
 def contract_versions(session: Session, *, client_id: int | None = None,
                       subprocessor_id: int | None = None) -> list[ContractDocument]:
-    """Every stored revision of a record's contract, newest first."""
+    """Every stored revision of a record's contract, newest first; the file itself is read only when asked for."""
+    return list(session.execute(_of_owner(client_id, subprocessor_id).options(defer(ContractDocument.content))
+                                .order_by(ContractDocument.revision.desc())).scalars())
+
+
+def latest_contract(session: Session, *, client_id: int | None = None,
+                    subprocessor_id: int | None = None) -> ContractDocument | None:
+    """The newest revision of a record's contract with its check, without the file, or None."""
+    return session.execute(_of_owner(client_id, subprocessor_id).options(defer(ContractDocument.content))
+                           .order_by(ContractDocument.revision.desc()).limit(1)).scalars().first()
+
+
+def contract_revision(session: Session, revision: int | None = None, *, client_id: int | None = None,
+                      subprocessor_id: int | None = None) -> ContractDocument | None:
+    """One revision of a record's contract with its file (the latest when `revision` is None), or None."""
+    stmt = _of_owner(client_id, subprocessor_id).options(undefer(ContractDocument.content))
+    if revision is not None:
+        stmt = stmt.where(ContractDocument.revision == revision)
+    return session.execute(stmt.order_by(ContractDocument.revision.desc()).limit(1)).scalars().first()
+
+
+def _of_owner(client_id: int | None, subprocessor_id: int | None):
+    if (client_id is None) == (subprocessor_id is None):
+        raise ValueError("client_id: a contract belongs to exactly one client controller or one sub-processor")
     column, value = ((ContractDocument.client_id, client_id) if client_id is not None
                      else (ContractDocument.subprocessor_id, subprocessor_id))
-    return list(session.execute(select(ContractDocument).where(column == value)
-                                .order_by(ContractDocument.revision.desc())).scalars())
+    return select(ContractDocument).where(column == value)
 
 
 def register_facts(session: Session, organisation_id: int, *, client_id: int | None = None,
@@ -112,3 +145,46 @@ def cross_check_register(session: Session, result: ContractCheck, org_slug: str,
         raise RegisterNotFound("--client or --subprocessor: say which record the contract belongs to")
     facts = register_facts(session, org.id, client_id=client_id, subprocessor_id=subprocessor_id)
     return [f.as_dict(lang) for f in cross_check(result.terms, facts)]
+
+
+def record_cross_check(session: Session, doc: ContractDocument, lang: str = "fr") -> list[dict]:
+    """The stored contract's terms against what the register holds today (Arts. 28(2), 33(2), 44-46, 5(1)(e))."""
+    facts = register_facts(session, doc.organisation_id, client_id=doc.client_id, subprocessor_id=doc.subprocessor_id)
+    return [f.as_dict(lang) for f in cross_check((doc.check_result or {}).get("terms") or {}, facts)]
+
+
+def term_proposals(client: ClientController, doc: ContractDocument) -> list[Proposal]:
+    """The client record's fields the contract gives a value for, beside their current value (Art. 28(3))."""
+    result = doc.check_result or {}
+    current = {name: getattr(client, name) for name in ClientControllerCreate.model_fields}
+    return client_proposals(result.get("terms") or {}, result.get("conflicts") or [], current)
+
+
+def accept_contract_terms(session: Session, org: Organisation, client: ClientController, document_id: int,
+                          fields: list[str], version: str | int | None, actor: str) -> Changes:
+    """Copy the chosen terms of the client's latest contract into its record: one audited update (Art. 28(3), 5(2)).
+
+    Refused (nothing written) when the record changed since the form was read (StaleRecord), when a newer
+    contract was stored meanwhile, or when a field is not one the contract gives a value for.
+    """
+    if client.organisation_id != org.id:
+        raise RegisterNotFound("client_id: no such record in this organisation")
+    check_version(client, version)
+    latest = session.execute(select(ContractDocument.id).where(ContractDocument.client_id == client.id)
+                             .order_by(ContractDocument.revision.desc()).limit(1)).scalar()
+    if latest is None or latest != document_id:
+        raise Invalid({"": ["A newer version of the contract was stored after this page was opened: reload it."]})
+    doc = session.get(ContractDocument, document_id, options=[defer(ContractDocument.content)])
+    proposals = {p.field: p for p in term_proposals(client, doc)}
+    unknown = sorted(set(fields) - set(proposals))
+    if unknown:
+        raise Invalid({"fields": ["The contract gives no value for this field."]})
+    if not fields:
+        raise Invalid({"fields": ["Tick at least one term to copy into the record."]})
+    data = {name: getattr(client, name) for name in ClientControllerCreate.model_fields}
+    data.update({name: proposals[name].proposed for name in fields})
+    valid = validate(ClientControllerCreate, data)
+    before = audit.snapshot(client)
+    changes = apply(client, {name: getattr(valid, name) for name in fields})
+    record_update(session, client, before, changes, actor)
+    return changes

@@ -1,10 +1,11 @@
 """Lossless JSON export and import of one organisation's whole register and breach register (Arts. 30(3)-(4), 33(5)).
 
-Not carried: planned sub-processor changes, contract documents and accounts; the database backup keeps them.
+Sub-processor changes (Art. 28(2)) travel with their notices and objections. Not carried: contract documents
+and accounts (the database backup keeps them), and the audit trail: an import starts its own.
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -18,6 +19,9 @@ from registry.models import (
     BreachCreate,
     BreachNotice,
     BreachNoticeCreate,
+    ChangeNotice,
+    ChangeObjection,
+    ChangeObjectionCreate,
     ClientController,
     ClientControllerCreate,
     Organisation,
@@ -29,13 +33,18 @@ from registry.models import (
     SecurityMeasure,
     SecurityMeasureCreate,
     SubProcessor,
+    SubProcessorChange,
+    SubProcessorChangeCreate,
     SubProcessorCreate,
     Transfer,
     TransferCreate,
 )
+from registry.models.changes import STATUSES as CHANGE_STATUSES
+from registry.models.changes import ChangeNoticeBase
 
 SCHEMA = "gdpr-registry/register"
-# 2 added the breach register ("breaches", each with its notices); files of version 1 still import.
+# 2 added the breach register ("breaches", each with its notices) and the planned sub-processor changes
+# ("subprocessor_changes", each with its notices and objections); files of version 1 still import.
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 STAMPS = ("created_at", "updated_at", "version")
@@ -53,6 +62,10 @@ ACTIVITY_LINKS = {"clients": "clients", "subprocessors": "subprocessors", "measu
 # A breach's links to the register (JSON key -> section) and the column of a notice that names a client.
 BREACH_LINKS = {"activities": "activities", "subprocessors": "subprocessors", "clients": "clients"}
 NOTICE_SKIP = {"id", "organisation_id", "breach_id", "client_id"}
+# What a change records beyond its input: its state, computed dates and the DPO's decision.
+CHANGE_STATE = ("status", "earliest_effective", "effective_on", "dpo_decision")
+CHANGE_NOTICE_STATE = ("period_days", "period_recorded", "deadline")
+V2_SECTIONS = ("breaches", "subprocessor_changes")
 
 
 class ImportRefused(Exception):
@@ -96,7 +109,28 @@ def export_organisation(session: Session, org: Organisation) -> dict:
             out.append(item)
         doc[section] = out
     doc["breaches"] = _export_breaches(session, org, local)
+    doc["subprocessor_changes"] = _export_changes(session, org, local)
     return doc
+
+
+def _export_changes(session: Session, org: Organisation, local: dict[str, dict[int, int]]) -> list[dict]:
+    """Planned and past sub-processor changes, their notices to clients and the clients' objections."""
+    subs, acts, clients = local["subprocessors"], local["activities"], local["clients"]
+    out = []
+    changes = session.execute(select(SubProcessorChange).where(SubProcessorChange.organisation_id == org.id)
+                              .order_by(SubProcessorChange.id)).scalars()
+    for n, change in enumerate(changes, start=1):
+        item = {"id": n, **_fields(SubProcessorChange, change,
+                                   {"id", "organisation_id", "subprocessor_id", "replaces_id", "activity_ids"})}
+        item["subprocessor"] = subs[change.subprocessor_id]
+        item["replaces"] = subs.get(change.replaces_id) if change.replaces_id is not None else None
+        item["activities"] = sorted(acts[a] for a in change.activity_ids if a in acts)
+        item["notices"] = sorted(({**_fields(ChangeNotice, x, {"id", "change_id", "client_id"}), "client": clients[x.client_id]}
+                                  for x in change.notices), key=lambda x: x["client"])
+        item["objections"] = [{**_fields(ChangeObjection, x, {"id", "change_id", "client_id"}), "client": clients[x.client_id]}
+                              for x in change.objections]
+        out.append(item)
+    return out
 
 
 def _export_breaches(session: Session, org: Organisation, local: dict[str, dict[int, int]]) -> list[dict]:
@@ -168,7 +202,7 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
     version = doc.get("schema_version")
     if version not in READABLE_VERSIONS:
         raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 and 2)")
-    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | ({"breaches"} if version >= 2 else set())
+    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | set(V2_SECTIONS if version >= 2 else ())
     unknown = sorted(set(doc) - sections)
     if unknown:
         raise ImportRefused(unknown[0], "unknown section")
@@ -224,7 +258,74 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
             created[section][local_id] = record
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
+    _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
     return org
+
+
+def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:
+    ref = item.get(key)
+    if ref is None and not required:
+        return None
+    if ref not in known:
+        raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
+    return known[ref].id
+
+
+def _objects(item: dict, key: str, where: str) -> list[tuple[str, dict]]:
+    values = item.get(key) or []
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        raise ImportRefused(f"{where}.{key}", "must be a list of objects")
+    return [(f"{where}.{key}[{n}]", v) for n, v in enumerate(values)]
+
+
+def _import_changes(session: Session, org: Organisation, items: object, created: dict, actor: str) -> None:
+    if not isinstance(items, list):
+        raise ImportRefused("subprocessor_changes", "must be a list")
+    subs, clients = created["subprocessors"], created["clients"]
+    for index, item in enumerate(items):
+        where = f"subprocessor_changes[{index}]"
+        if not isinstance(item, dict):
+            raise ImportRefused(where, "must be an object")
+        data = {k: v for k, v in item.items()
+                if k not in ("id", "subprocessor", "replaces", "activities", "notices", "objections", *STAMPS, *CHANGE_STATE)}
+        data["subprocessor_id"] = _ref(item, "subprocessor", where, subs, "subprocessors", required=True)
+        data["replaces_id"] = _ref(item, "replaces", where, subs, "subprocessors")
+        data["activity_ids"] = [a.id for a in _local_ids(item, "activities", where, created["activities"], "activities")]
+        valid = _validate(SubProcessorChangeCreate, data, where, set(SubProcessorChangeCreate.model_fields))
+        state = {k: item.get(k) for k in CHANGE_STATE if item.get(k) is not None}
+        if state.get("status", "planned") not in CHANGE_STATUSES:
+            raise ImportRefused(f"{where}.status", f"one of: {', '.join(CHANGE_STATUSES)}")
+        change = SubProcessorChange(**valid.table_values(), organisation_id=org.id, **_stamps(item, where),
+                                    **_dates(state, where, ("earliest_effective", "effective_on")))
+        change.new_locations = [loc.model_dump() for loc in valid.new_locations]
+        session.add(change)
+        session.flush()
+        for at, notice in _objects(item, "notices", where):
+            fields = {k: v for k, v in notice.items() if k not in ("client", *CHANGE_NOTICE_STATE)}
+            fields["client_id"] = _ref(notice, "client", at, clients, "clients", required=True)
+            valid_notice = _validate(ChangeNoticeBase, fields, at, set(ChangeNoticeBase.model_fields))
+            extra = _dates({k: notice.get(k) for k in CHANGE_NOTICE_STATE if notice.get(k) is not None}, at, ("deadline",))
+            session.add(ChangeNotice(**valid_notice.model_dump(), change_id=change.id, **extra))
+        for at, objection in _objects(item, "objections", where):
+            fields = {k: v for k, v in objection.items() if k != "client"}
+            fields["client_id"] = _ref(objection, "client", at, clients, "clients", required=True)
+            valid_objection = _validate(ChangeObjectionCreate, fields, at, set(ChangeObjectionCreate.model_fields))
+            session.add(ChangeObjection(**valid_objection.model_dump(), change_id=change.id))
+        session.flush()
+        session.refresh(change)
+        audit.record(session, actor, "create", change, organisation_slug=org.slug, after=audit.snapshot(change))
+
+
+def _dates(values: dict, where: str, names: tuple[str, ...]) -> dict:
+    """`values` with the named entries read as ISO dates (the rest kept as they are)."""
+    out = dict(values)
+    for name in names:
+        if out.get(name) is not None:
+            try:
+                out[name] = date.fromisoformat(out[name])
+            except (TypeError, ValueError):
+                raise ImportRefused(f"{where}.{name}", f"{out[name]!r} is not an ISO 8601 date") from None
+    return out
 
 
 def _local_ids(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str) -> list[SQLModel]:

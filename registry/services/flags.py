@@ -22,6 +22,7 @@ from registry.models import (
     ActivitySubProcessorLink,
     AuditHead,
     ClientController,
+    ContractDocument,
     Organisation,
     ProcessingLocation,
     RetentionRule,
@@ -221,6 +222,45 @@ class Dashboard:
     subprocessors: list[tuple[SubProcessor, list[Flag]]] = field(default_factory=list)
     clients: list[tuple[ClientController, list[Flag]]] = field(default_factory=list)
     retention: list[tuple[RetentionRule, list[Flag]]] = field(default_factory=list)
+    contracts: list["ContractGap"] = field(default_factory=list)
+
+
+@dataclass
+class ContractGap:
+    """The latest contract of a client or sub-processor, with the Art. 28 items its check found missing."""
+
+    area: str  # "clients" | "subprocessors": where the contract's page is
+    record: ClientController | SubProcessor
+    file_name: str
+    revision: int
+    missing: list[str]
+
+
+def contract_gaps(session: Session, org: Organisation, clients: list[ClientController],
+                  subprocessors: list[SubProcessor]) -> list[ContractGap]:
+    """Counterparts whose latest stored contract lacks Art. 28 items: two queries, the files themselves never read."""
+    latest: dict[tuple[str, int], tuple[int, int]] = {}
+    for doc_id, client_id, sp_id, revision in session.execute(
+        select(ContractDocument.id, ContractDocument.client_id, ContractDocument.subprocessor_id,
+               ContractDocument.revision).where(ContractDocument.organisation_id == org.id)
+    ):
+        key = ("clients", client_id) if client_id is not None else ("subprocessors", sp_id)
+        if key not in latest or revision > latest[key][1]:
+            latest[key] = (doc_id, revision)
+    if not latest:
+        return []
+    records = {("clients", c.id): c for c in clients} | {("subprocessors", s.id): s for s in subprocessors}
+    shown = {doc_id: (result, name) for doc_id, result, name in session.execute(
+        select(ContractDocument.id, ContractDocument.check_result, ContractDocument.file_name)
+        .where(ContractDocument.id.in_([doc_id for doc_id, _rev in latest.values()]))
+    )}
+    gaps = []
+    for key, (doc_id, revision) in sorted(latest.items()):
+        result, name = shown[doc_id]
+        missing = [i["code"] for i in (result or {}).get("items", []) if i.get("verdict") == "missing"]
+        if missing and key in records:
+            gaps.append(ContractGap(key[0], records[key], name, revision, missing))
+    return gaps
 
 
 def _flagged(records, flags: dict[int, list[Flag]], severities=("missing", "risk")):
@@ -264,4 +304,5 @@ def dashboard(session: Session, org: Organisation, on: date | None = None, cache
         clients=_flagged(clients, _flags_of(session, org, flags_for_clients, clients, on, cache)),
         retention=_flagged(rules, {rid: [f for f in fl if f.code == "retention_event_missing"]
                                    for rid, fl in _flags_of(session, org, flags_for_retention, rules, on, cache).items()}),
+        contracts=contract_gaps(session, org, clients, subprocessors),
     )

@@ -35,10 +35,12 @@ def init_views(app: Flask) -> None:
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches):
         app.register_blueprint(module.bp)
 
-    from registry.views import api, documents
+    from registry.views import api, changes, documents, public
 
     app.register_blueprint(documents.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(changes.bp)
+    app.register_blueprint(public.bp)
 
     from registry.views import members
 

@@ -8,6 +8,7 @@ from registry.forms.clients import ClientControllerForm
 from registry.models import ClientController
 from registry.services import clients as service
 from registry.services.flags import flags_for_clients
+from registry.views.contracts import contract_summary, register_contract_routes
 from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import country_text, date_text
 
@@ -44,7 +45,9 @@ ENTITY = Entity(
     update=service.update_client,
     delete=service.delete_client,
     before_delete=before_delete,
-    detail_context=lambda session, org, obj: service.client_users(session, org, obj),
+    detail_context=lambda session, org, obj: {**service.client_users(session, org, obj),
+                                              **contract_summary(session, "clients", obj)},
     flags=flags_for_clients,
 )
 register_crud(bp, ENTITY)
+register_contract_routes(bp, ENTITY)

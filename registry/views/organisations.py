@@ -13,6 +13,7 @@ from registry.forms.organisations import OrganisationForm
 from registry.services.breaches import urgent_deadlines
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
+from registry.views.contract_display import item_label
 from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
 from registry.views.lists import flag_cache
 
@@ -34,7 +35,8 @@ def detail():
     # Arts. 33-34: notices overdue or due within 24 hours come before everything else on the page.
     deadlines = urgent_deadlines(session, [g.org.id])
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
-                           fix=_fix, name_of=_name_of, shown=SHOWN, deadlines=deadlines)
+                           fix=_fix, name_of=_name_of, shown=SHOWN,
+                           item_label=item_label, deadlines=deadlines)
 
 
 SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only

@@ -9,6 +9,7 @@ from registry.forms.subprocessors import STATUSES, SubProcessorForm
 from registry.models import ProcessingLocation, SubProcessor
 from registry.services import subprocessors as service
 from registry.services.flags import flags_for_subprocessors
+from registry.views.contracts import contract_summary, register_contract_routes
 from registry.views.crud import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter, org_blueprint, register_crud
 from registry.views.formatting import badge, country_text, date_text
 
@@ -71,8 +72,13 @@ ENTITY = Entity(
     retire=service.retire_subprocessor,
     before_delete=before_delete,
     form_from_record=lambda obj: as_answers(obj, locations=list(obj.locations)),
-    detail_context=lambda session, org, obj: service.subprocessor_users(session, org, obj),
+    detail_context=lambda session, org, obj: {**service.subprocessor_users(session, org, obj),
+                                              **contract_summary(session, "subprocessors", obj)},
     flags=flags_for_subprocessors,
     fixes={"locations": _fix_location},
 )
 register_crud(bp, ENTITY)
+register_contract_routes(bp, ENTITY)
+
+# The auditors' list as of a date, its comparison and exports live on the same blueprint (/subprocessors/as-of ...).
+from registry.views import subprocessor_audit  # noqa: E402, F401

@@ -17,6 +17,20 @@ def pilotim_export(runner, tmp_path, demo):
     return path
 
 
+def imported_elsewhere(text: str, tmp_path):
+    """A CLI runner of a second installation (an empty SQLite database) into which `text` was imported."""
+    from registry import create_app
+
+    path = tmp_path / "export.json"
+    path.write_text(text, encoding="utf-8")
+    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+                        "REGISTRY_BOOTSTRAP_ADMIN": False})
+    other = empty.test_cli_runner()
+    result = other.invoke(args=["import-json", str(path)])
+    assert result.exit_code == 0, result.output
+    return other
+
+
 def count(session, model=Organisation):
     session.expire_all()
     return session.execute(select(func.count()).select_from(model)).scalar_one()
@@ -24,18 +38,10 @@ def count(session, model=Organisation):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_export_import_export_is_byte_identical(app, runner, tmp_path, slug, demo):
-    from registry import create_app
-
     first = runner.invoke(args=["export-json", "--org", slug]).output
     doc = json.loads(first)
     assert doc["schema_version"] == 2
-    path = tmp_path / "export.json"
-    path.write_text(first, encoding="utf-8")
-
-    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-                        "REGISTRY_BOOTSTRAP_ADMIN": False})
-    other = empty.test_cli_runner()
-    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", slug]).output == first
 
 
@@ -111,7 +117,6 @@ def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp
     """Art. 33(5): the breaches, what they affected and every notice sent survive an export and an import."""
     from datetime import timedelta
 
-    from registry import create_app
     from registry.models import BreachNoticeCreate
     from registry.services import breaches as svc
     from tests.services.test_breach_demo import NOW, ovh_breach
@@ -132,12 +137,7 @@ def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp
     [notice] = exported["notices"]
     assert doc["clients"][notice["client"] - 1]["legal_name"] == "Demo Estates Brussels (fictional)"
 
-    path = tmp_path / "export.json"
-    path.write_text(first, encoding="utf-8")
-    empty = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-                        "REGISTRY_BOOTSTRAP_ADMIN": False})
-    other = empty.test_cli_runner()
-    assert other.invoke(args=["import-json", str(path)]).exit_code == 0
+    other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
     assert "2026-OVH-1" in other.invoke(args=["breaches", "list", "--org", "pilotim"]).output
 
@@ -153,7 +153,44 @@ def test_a_breach_naming_a_client_not_in_the_file_is_refused(runner, session, pi
 def test_files_of_schema_version_1_still_import(runner, session, pilotim_export):
     doc = json.loads(pilotim_export.read_text())
     doc["schema_version"] = 1
-    del doc["breaches"]
+    del doc["breaches"], doc["subprocessor_changes"]
     pilotim_export.write_text(json.dumps(doc), encoding="utf-8")
     out = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-v1"])
     assert out.exit_code == 0, out.output
+
+
+def test_planned_changes_travel_with_their_notices_and_objections(app, runner, tmp_path, demo):
+    """Art. 28(2): a planned change, the notices sent and an objection survive an export and an import."""
+    from datetime import date, timedelta
+
+    from registry.models import ChangeObjectionCreate
+    from registry.services import changes as svc
+    from registry.services.organisations import get_by_slug
+    from tests.services.test_changes_walk import plan_new_ai
+
+    org = get_by_slug(demo, "pilotim")
+    today = date(2026, 11, 23)
+    _sp, change = plan_new_ai(demo, org, today)
+    client_id = change.notices[0].client_id
+    svc.record_notice_sent(demo, change, client_id, today, "dpo")
+    svc.record_objection(demo, change, ChangeObjectionCreate(
+        client_id=client_id, received_on=today + timedelta(days=3), grounds="Transfer to the US"), "dpo")
+    demo.commit()
+    first = runner.invoke(args=["export-json", "--org", "pilotim"]).output
+    doc = json.loads(first)
+    [exported] = doc["subprocessor_changes"]
+    assert (exported["kind"], exported["status"], exported["earliest_effective"]) == ("add", "planned", "2026-12-23")  # 1 of 3 notices sent
+    assert doc["subprocessors"][exported["subprocessor"] - 1]["legal_name"] == "Fournisseur IA Démo (fictif)"
+    assert [doc["activities"][i - 1]["reference"] for i in exported["activities"]] == ["PIL-S-02"]
+    assert len(exported["notices"]) == 3 and sum(n["sent_on"] == "2026-11-23" for n in exported["notices"]) == 1
+    assert [(o["grounds"], o["outcome"]) for o in exported["objections"]] == [("Transfer to the US", "pending")]
+
+    other = imported_elsewhere(first, tmp_path)
+    assert other.invoke(args=["export-json", "--org", "pilotim"]).output == first
+
+
+def test_a_change_naming_a_sub_processor_not_in_the_file_is_refused(runner, session, pilotim_export):
+    doc = json.loads(pilotim_export.read_text())
+    doc["subprocessor_changes"] = [{"id": 1, "kind": "remove", "subprocessor": 99, "notice_date": "2026-11-23"}]
+    out = refused(runner, session, pilotim_export, doc)
+    assert "subprocessor_changes[0].subprocessor: refers to subprocessors id 99, which is not in the file" in out

@@ -19,6 +19,9 @@ from registry.models import (
     RetentionRule,
     SecurityMeasure,
     SubProcessor,
+    SubProcessorChange,
+    SubProcessorChangeCreate,
+    SubProcessorCreate,
     Transfer,
 )
 from registry.services import users as accounts
@@ -66,7 +69,52 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "members.index": ("admin", None),
     "members.change_role": ("admin", None),
     "members.remove": ("admin", None),
+    # Contracts of client controllers and sub-processors: the check page and the file are read by any member;
+    # uploading and copying the extracted terms into the record are writes. Without a stored contract the file
+    # and the terms form send the person back to the contract page (302), which the walk accepts.
+    "clients.contract": ("read", ClientController),
+    "clients.contract_file": ("read", ClientController),
+    "clients.contract_upload": ("write", ClientController),
+    "clients.contract_accept": ("write", ClientController),
+    "subprocessors.contract": ("read", SubProcessor),
+    "subprocessors.contract_file": ("read", SubProcessor),
+    "subprocessors.contract_upload": ("write", SubProcessor),
 }
+# changeui: planned sub-processor changes (Art. 28(2)), the auditors' list as of a date, the public page
+ROUTES.update({
+    "changes.list": ("read", SubProcessorChange),
+    "changes.detail": ("read", SubProcessorChange),
+    "changes.new": ("write", SubProcessorChange),
+    "changes.notice": ("write", SubProcessorChange),
+    "changes.objection": ("write", SubProcessorChange),
+    "changes.decide": ("write", SubProcessorChange),
+    "changes.dpo_decision": ("write", SubProcessorChange),
+    "changes.effective": ("write", SubProcessorChange),
+    "changes.cancel": ("write", SubProcessorChange),
+    "changes.notice_pdf": ("read_costly", SubProcessorChange),
+    "subprocessors.as_of": ("read", None),
+    "subprocessors.as_of_csv": ("read", None),
+    "subprocessors.as_of_json": ("read", None),
+    "subprocessors.as_of_pdf": ("read_costly", None),
+    "subprocessors.compare": ("read", None),
+    "public.subprocessors": ("public", None),  # when the organisation publishes it (the walk turns it on)
+    "public.subprocessors_json": ("public", None),
+    "public.feed": ("public", None),
+})
+
+
+def prepare_changes(session, org: Organisation) -> None:
+    """A planned change to walk the change pages with, and the public page turned on (it is 404 while off)."""
+    from registry.services import changes
+
+    new = changes.propose_subprocessor(session, org, SubProcessorCreate(legal_name="Matrix Demo (fictional)"), "test")
+    activity = session.scalar(select(Activity).where(Activity.organisation_id == org.id, Activity.reference == "PIL-S-02"))
+    changes.plan_change(session, org, SubProcessorChangeCreate(kind="add", subprocessor_id=new.id,
+                                                               activity_ids=[activity.id], notice_date=changes.today()),
+                        "test")
+    org.public_subprocessors = True
+    session.commit()
+
 AREAS = {
     "activities": Activity,
     "clients": ClientController,
@@ -126,9 +174,10 @@ def test_every_route_is_classified(app):
 
 def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str, str, str, str]]:
     """(endpoint, kind, method, url) for every rule, URL parameters filled from records of `org`."""
+    models = {*AREAS.values(), *(model for _kind, model in ROUTES.values() if model is not None)}
     ids = {
         model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
-        for model in AREAS.values()
+        for model in models
     }
     member_id = session.scalar(select(Membership.user_id).where(Membership.organisation_id == org.id)
                                .order_by(Membership.user_id))
@@ -188,6 +237,7 @@ def _expected(role: str, kind: str, method: str, status: int, location: str) -> 
 def test_every_route_answers_each_role_as_its_permissions_say(app, client, demo, sign_in, role):
     session = demo
     pilotim = session.scalar(select(Organisation).where(Organisation.slug == "pilotim"))
+    prepare_changes(session, pilotim)
     home = pilotim if role != "outsider" else session.scalar(select(Organisation).where(Organisation.slug == "apex-timing"))
     bearer, token_id = "rgt_not-a-token", 1
     if role != "anonymous":

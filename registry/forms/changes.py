@@ -1,0 +1,91 @@
+"""Forms of a planned sub-processor change (Art. 28(2)): the plan, each client's notice, objections and decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from registry.forms import CountryField, MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices
+from registry.forms.subprocessors import LocationRow
+
+KINDS = [
+    ("add", _l("Add a sub-processor")),
+    ("replace", _l("Replace a sub-processor")),
+    ("remove", _l("Remove a sub-processor")),
+    ("change_locations", _l("Change a sub-processor's processing locations")),
+]
+OUTCOMES = [
+    ("withdrawn", _l("Withdrawn by the client")),
+    ("upheld", _l("Upheld: the change will not apply as planned")),
+    ("overruled", _l("Overruled, with reasons")),
+]
+
+
+class RequiredDate(OptionalDate):
+    """A date that must be given: the message of a missing date at the field, a bad one worded like the others."""
+
+    def __init__(self, label=None, message=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.validators = [InputRequired(message)]
+
+
+class PlanChangeForm(RecordForm):
+    kind = Select(_l("Change"), choices=plain_choices(KINDS), default="add")
+    subprocessor_id = Select(
+        _l("Sub-processor concerned"), choices=[],
+        description=_l("Adding or replacing: a sub-processor recorded as planned, or leave empty and name a new one "
+                       "below. Removing or moving: an active one."),
+    )
+    new_name = StringField(_l("New sub-processor: legal name"), [Length(max=200)])
+    new_country = CountryField(_l("New sub-processor: country of establishment"))
+    new_service = StringField(_l("New sub-processor: service provided"), [Length(max=500)])
+    replaces_id = Select(_l("Sub-processor replaced"), choices=[], description=_l("Replacing only."))
+    activity_ids = MultiCheckboxField(
+        _l("Activities that will use it"), choices=[], coerce=int,
+        description=_l("Adding or replacing: the clients for whom these activities are carried out are told."),
+    )
+    locations = FieldList(
+        FormField(LocationRow), label=_l("Processing locations"), min_entries=0,
+        description=_l("Of the new sub-processor; for a change of locations, the complete new list."),
+    )
+    notice_date = RequiredDate(_l("Notice date"), _l("Give the date the clients are told."),
+                               description=_l("Each client's window to object runs from the day it is told."))
+    default_objection_days = IntegerField(
+        _l("Window for clients whose contract sets none (days)"), [Optional(), NumberRange(0, 365)], default=30)
+    reason = TextAreaField(_l("Reason (internal)"), [Length(max=2000)])
+
+    sections = (
+        (_l("The change"), ("kind", "subprocessor_id", "replaces_id", "activity_ids")),
+        (_l("A new sub-processor"), ("new_name", "new_country", "new_service", "locations")),
+        (_l("Notice (Art. 28(2))"), ("notice_date", "default_objection_days", "reason")),
+    )
+
+
+class NoticeForm(FlaskForm):
+    sent_on = OptionalDate(_l("Notice sent on"))
+    consent_on = OptionalDate(_l("Written authorisation received on"))
+
+
+class ObjectionForm(FlaskForm):
+    client_id = Select(_l("Client"), choices=[], coerce=str)
+    received_on = RequiredDate(_l("Received on"), _l("Give the date the objection was received."))
+    grounds = TextAreaField(_l("Grounds"), [Length(max=4000)])
+
+
+class DecideForm(FlaskForm):
+    outcome = Select(_l("Outcome"), choices=plain_choices(OUTCOMES))
+    decision = TextAreaField(_l("Decision and reasons"), [DataRequired(_l("Write the decision.")), Length(max=4000)])
+
+
+class DpoDecisionForm(FlaskForm):
+    dpo_decision = TextAreaField(_l("DPO decision on the change"),
+                                 [DataRequired(_l("Write the decision.")), Length(max=4000)])
+
+
+class EffectiveForm(FlaskForm):
+    on = RequiredDate(_l("Effective on"), _l("Give the effective date."))
+
+
+class CancelForm(FlaskForm):
+    pass
+

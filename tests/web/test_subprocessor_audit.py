@@ -1,0 +1,66 @@
+"""The auditors' sub-processor list on the web: as of a date, filters, comparison, stamped CSV/JSON/PDF exports."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from registry.models import SubProcessorCreate
+from registry.services import changes as svc
+from registry.services.organisations import get_by_slug
+
+URL = "/orgs/pilotim/subprocessors"
+
+
+@pytest.fixture
+def auditor(sign_in, demo):
+    return sign_in("auditor@pilotim.example.com", "auditor", get_by_slug(demo, "pilotim"))
+
+
+def names(client, query: str) -> list[str]:
+    response = client.get(f"{URL}/as-of.json?{query}")
+    assert response.status_code == 200
+    return [e["legal_name"] for e in json.loads(response.data)["subprocessors"]]
+
+
+def test_filters_by_country_location_mechanism_status_and_flags(auditor):
+    assert names(auditor, "country=US") == ["OpenAI, L.L.C."]
+    assert names(auditor, "location=US") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
+    assert names(auditor, "mechanism=scc") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
+    assert names(auditor, "status=retired") == [] and names(auditor, "flagged=0") == []
+    assert len(names(auditor, "flagged=1")) == 17
+    # A value that is not one of the offered choices is ignored rather than matching nothing.
+    assert len(names(auditor, "country=ZZ")) == 17
+    page = auditor.get(f"{URL}/as-of?location=US&mechanism=scc").get_data(as_text=True)
+    assert "OpenAI, L.L.C." in page and "Google Ireland Limited" in page and "OVH" not in page
+    assert "Standard contractual clauses" in page and "No signed DPA recorded (Art. 28(3))" in page
+
+
+def test_exports_carry_the_as_of_date_and_the_fingerprint(auditor, demo):
+    org = get_by_slug(demo, "pilotim")
+    svc.propose_subprocessor(demo, org, SubProcessorCreate(legal_name='=HYPERLINK("http://x.example","y")'), "t")
+    demo.commit()
+    day = svc.today().isoformat()
+    data = json.loads(auditor.get(f"{URL}/as-of.json?as_of={day}&status=planned").data)
+    assert data["as_of"] == day and data["filters"] == {"status": "planned"} and len(data["sha256"]) == 64
+    response = auditor.get(f"{URL}/as-of.csv?as_of={day}&status=planned")
+    assert response.mimetype == "text/csv"
+    assert f"subprocessors-pilotim-{day}-{data['sha256'][:12]}.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["# pilotim", f"as_of {day}", f"sha256 {data['sha256']}"]
+    assert rows[2][1] == '\'=HYPERLINK("http://x.example","y")'
+    pdf = auditor.get(f"{URL}/as-of.pdf?as_of={day}&status=planned&lang=en")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert data["sha256"][:12] in pdf.headers["Content-Disposition"]
+
+
+def test_a_bad_date_is_said_at_the_field(auditor):
+    response = auditor.get(f"{URL}/as-of?as_of=yesterday")
+    assert response.status_code == 422 and "Give a date as YYYY-MM-DD." in response.get_data(as_text=True)
+    assert auditor.get(f"{URL}/compare?from=2026-13-01").status_code == 422
+
+
+def test_the_sub_processor_list_links_to_the_auditor_view_and_the_changes(auditor):
+    page = auditor.get(f"{URL}/").get_data(as_text=True)
+    assert f"{URL}/as-of" in page and "/orgs/pilotim/changes/" in page
