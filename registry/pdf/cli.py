@@ -1,4 +1,4 @@
-"""`flask --app app export-pdf register|annexes|subprocessors --org SLUG -o PATH --lang fr|en`."""
+"""`flask --app app export-pdf register|annexes|subprocessors|breaches|breach --org SLUG -o PATH --lang fr|en`."""
 
 import sys
 from pathlib import Path
@@ -36,7 +36,7 @@ def _write(path: Path, data: bytes) -> None:
 
 @click.group("export-pdf")
 def export_pdf() -> None:
-    """Print the register, the DPA annexes or the sub-processor list as PDF."""
+    """Print the register, the DPA annexes, the sub-processor list or the breach documents as PDF."""
 
 
 @export_pdf.command("register")
@@ -91,3 +91,44 @@ def subprocessors_command(slug: str, output: Path, lang: str) -> None:
     data = subprocessors_pdf(get_session(), _org_id(slug), lang)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
+
+
+@export_pdf.command("breaches")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default="fr", show_default=True)
+@with_appcontext
+def breaches_command(slug: str, output: Path, lang: str) -> None:
+    """The Art. 33(5) breach register: every breach of the organisation, notified or not."""
+    from registry.pdf.breaches import breach_register_pdf
+    from registry.services.organisations import get_by_slug
+
+    _org_id(slug)  # a clear error for an unknown slug
+    data = breach_register_pdf(get_session(), get_by_slug(get_session(), slug), lang)
+    _write(output, data)
+    click.echo(f"{output} ({len(data) // 1024} KiB)")
+
+
+@export_pdf.command("breach")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("--breach", "reference", required=True, help="Reference of the breach.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default="fr", show_default=True, help="Language of the CNIL draft and the letter.")
+@with_appcontext
+def breach_command(slug: str, reference: str, output: Path, lang: str) -> None:
+    """One breach's documents: the CNIL draft, the data-subject letter, and a notice per affected client
+    (each in the client's language)."""
+    from registry.pdf import breaches as pdf
+    from registry.services.breaches import get_breach
+
+    breach = get_breach(get_session(), _org_id(slug), reference)
+    if breach is None:
+        raise click.BadParameter(f"no breach {reference!r} in {slug} (see `flask --app app breaches list`)",
+                                 param_hint="--breach")
+    files = {f"cnil-{lang}.pdf": pdf.cnil_draft_pdf(breach, lang),
+             f"subjects-{lang}.pdf": pdf.subject_communication_pdf(breach, lang)}
+    for client in breach.clients:
+        files[f"client-{client.id}-{client.language}.pdf"] = pdf.client_notice_pdf(breach, client)
+    for name, data in files.items():
+        _write(output / name, data)
+    click.echo(f"{len(files)} documents in {output}")

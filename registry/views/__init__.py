@@ -7,6 +7,7 @@ def init_views(app: Flask) -> None:
     from registry.views import (
         activities,
         auth,
+        breaches,
         clients,
         home,
         measures,
@@ -31,7 +32,7 @@ def init_views(app: Flask) -> None:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
-    for module in (organisations, activities, clients, subprocessors, transfers, retention, measures):
+    for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches):
         app.register_blueprint(module.bp)
 
     from registry.views import api, changes, documents, public

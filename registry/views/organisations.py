@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from registry import audit
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
+from registry.services.breaches import urgent_deadlines
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.contract_display import item_label
@@ -33,9 +34,11 @@ def detail():
             ("retention", _l("Retention rules without a starting event")),
         )
     ]
+    # Arts. 33-34: notices overdue or due within 24 hours come before everything else on the page.
+    deadlines = urgent_deadlines(session, [g.org.id])
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
                            fix=_fix, name_of=_name_of,
-                           item_label=item_label)
+                           item_label=item_label, deadlines=deadlines)
 
 
 SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only

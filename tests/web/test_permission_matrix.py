@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from registry.models import (
     Activity,
     AuditEntry,
+    Breach,
     ClientController,
     Membership,
     Organisation,
@@ -132,6 +133,33 @@ for _area, _model in AREAS.items():
 for _area in ("activities", "subprocessors"):
     ROUTES[f"{_area}.retire"] = ("write", AREAS[_area])
 
+# Breaches (Arts. 33-34): pages, notices and their PDF documents. The demo data hold no breach, so the walk
+# adds one to the organisation (without audit entry: it is the test's setup, not a request).
+ROUTES.update({
+    "breaches.list": ("read", None),
+    "breaches.new": ("write", None),
+    "breaches.detail": ("read", Breach),
+    "breaches.edit": ("write", Breach),
+    "breaches.notice": ("write", Breach),
+    "breaches.client_notice_pdf": ("read_costly", Breach),
+    "breaches.cnil_pdf": ("read_costly", Breach),
+    "breaches.subjects_pdf": ("read_costly", Breach),
+    "breaches.register_pdf": ("read_costly", None),
+})
+
+
+def _one_breach(session, org: Organisation) -> int:
+    from datetime import UTC, datetime
+
+    breach = Breach(organisation_id=org.id, reference="MATRIX-1", title="Walked by the matrix", confidentiality=True,
+                    aware_at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    session.add(breach)
+    session.commit()
+    return breach.id
+
+
+EXTRA_RECORDS = {Breach: _one_breach}
+
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -154,6 +182,8 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
     }
     member_id = session.scalar(select(Membership.user_id).where(Membership.organisation_id == org.id)
                                .order_by(Membership.user_id))
+    ids.update({model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
+                for model in EXTRA_RECORDS})
     out = []
     for rule in app.url_map.iter_rules():
         kind, model = ROUTES[rule.endpoint]
@@ -219,6 +249,8 @@ def test_every_route_answers_each_role_as_its_permissions_say(app, client, demo,
         spare, _clear = accounts.create_token(session, user, "to revoke")
         session.commit()
         token_id = spare.id
+    for make in EXTRA_RECORDS.values():
+        make(session, pilotim)
     csrf = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
     before = _audit_count(session)
     wrong = []
