@@ -342,7 +342,7 @@ def dashboard(session: Session, org: Organisation, on: date | None = None, cache
         flags = cache.flags_by_id(session, org, compute, model, ids, on)
         flagged = []
         for i in ids:
-            serious = [f for f in flags[i] if f.severity in severities and (codes is None or f.code in codes)]
+            serious = [f for f in flags.get(i, []) if f.severity in severities and (codes is None or f.code in codes)]
             if serious:
                 flagged.append((i, serious))
         shown = {r.id: r for r in session.scalars(select(model).where(model.id.in_([i for i, _f in flagged[:limit]])))}
