@@ -348,6 +348,6 @@ def dashboard(session: Session, org: Organisation, on: date | None = None, cache
         shown = {r.id: r for r in session.scalars(select(model).where(model.id.in_([i for i, _f in flagged[:limit]])))}
         board.counts[area] = len(ids)
         board.flagged[area] = len(flagged)
-        setattr(board, area, [(shown[i], serious) for i, serious in flagged[:limit]])
+        setattr(board, area, [(shown[i], serious) for i, serious in flagged[:limit] if i in shown])
     board.contracts = contract_gaps(session, org)
     return board
