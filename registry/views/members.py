@@ -6,6 +6,7 @@ password shown once to the admin, who hands it over; the person then sets their 
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from registry.db import get_session
 from registry.forms.members import MemberForm, RoleForm
@@ -92,4 +93,6 @@ def remove(user_id: int):
         _flash_refusal(errors)
     else:
         flash(_("%(email)s no longer has access to this register.", email=user.email), "ok")
+        if user.id == current_user.id and not current_user.is_superuser:
+            return redirect(url_for("home.index"))  # one's own access removed: the members page is now a 404
     return redirect(url_for("members.index"))

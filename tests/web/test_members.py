@@ -130,3 +130,15 @@ def test_the_members_page_is_in_french_when_french_is_chosen(admin):
     admin.client.get("/lang/fr")
     page = admin.client.get("/orgs/acme/members/").get_data(as_text=True)
     assert "Ajouter une personne" in page and "Auditeur : consulte le registre" in page
+
+
+def test_an_admin_who_leaves_while_another_admin_stays_lands_on_the_home_page(admin, org, session):
+    other = accounts.create_user(session, "grace@acme.example.com", "a long enough password")
+    accounts.grant(session, other, org, "admin")
+    session.commit()
+    me = accounts.find_user(session, "admin@acme.example.com")
+    token = admin.token("/orgs/acme/members/")
+    response = admin.client.post(f"/orgs/acme/members/{me.id}/remove", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert role_of(session, "admin@acme.example.com", org) is None
+    assert admin.client.get("/orgs/acme/members/").status_code == 404
