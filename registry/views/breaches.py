@@ -25,8 +25,8 @@ from registry.forms.breaches import (
 from registry.i18n import current_lang
 from registry.models import Activity, Breach, BreachCreate, BreachNoticeCreate, ClientController, SubProcessor
 from registry.services import breaches as svc
-from registry.services.crud import Invalid, StaleRecord, check_version, validate
-from registry.views.crud import READ, WRITE, actor, attach_errors, get_or_404, org_blueprint, requires
+from registry.services.crud import Invalid, check_version, validate
+from registry.views.crud import READ, WRITE, actor, get_or_404, org_blueprint, requires, save
 from registry.views.history import record_history
 
 bp = org_blueprint("breaches", __name__)
@@ -162,24 +162,16 @@ def _ids(values: list[str]) -> list[int]:
 
 
 def _run(form, model, action):
-    """Validate the answers, run the service, commit once; on refusal roll back and show why at each field."""
-    session = get_session()
-    try:
-        result = action(validate(model, form.record_data()))
-    except Invalid as exc:
-        session.rollback()
-        attach_errors(form, exc.errors)
-        return None
-    except rules.Refused as exc:
-        session.rollback()
-        attach_errors(form, exc.by_field(current_lang()))
-        return None
-    except StaleRecord:
-        session.rollback()
-        form.form_errors.append(_("Someone saved this record after you opened it. Reload it and redo your change."))
-        return None
-    session.commit()
-    return result
+    """Validate the answers and run the service through crud.save (one commit; on refusal a rollback and the
+    reasons at their fields); the breach rules' refusals are shown like any other."""
+
+    def run(data):
+        try:
+            return action(validate(model, data))
+        except rules.Refused as exc:
+            raise Invalid(exc.by_field(current_lang())) from None
+
+    return save(form, run)
 
 
 def _breach(record_id: int) -> Breach:
