@@ -12,6 +12,8 @@ from registry.services.exchange import import_register
 DEMO_ACCOUNTS = (
     ("dpo@demo.example.com", "demo-dpo-password", "Demo DPO", "dpo"),
     ("auditor@demo.example.com", "demo-auditor-password", "Demo auditor", "auditor"),
+    # Admin of the demo organisations and superuser of the demo installation: members, settings, new organisations.
+    ("admin@demo.example.com", "demo-admin-password", "Demo administrator", "admin"),
 )
 
 
@@ -30,6 +32,7 @@ def seed_demo(session: Session, with_accounts: bool = True) -> list[str]:
         ).scalars().all()
         for email, password, name, role in DEMO_ACCOUNTS:
             user = accounts.find_user(session, email) or accounts.create_user(session, email, password, name)
+            user.is_superuser = role == "admin"
             for org in orgs:
                 if accounts.role_in(session, user, org.id) is None:
                     accounts.grant(session, user, org, role)

@@ -114,6 +114,12 @@ def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(a
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5000/login" in result.output
     assert "dpo@demo.example.com / demo-dpo-password" in result.output
+    assert "admin@demo.example.com / demo-admin-password" in result.output
+    from registry.services import users as accounts
+
+    admin = accounts.find_user(session, "admin@demo.example.com")
+    assert admin.is_superuser and accounts.role_in(session, admin, get_by_slug(session, "art-zone").id) == "admin"
+    assert not accounts.find_user(session, "dpo@demo.example.com").is_superuser
     assert served == {"host": "127.0.0.1", "port": 5000}
     assert app.config["SESSION_COOKIE_SECURE"] is False  # no TLS on the local demo server
     assert get_by_slug(session, "pilotim") is not None
