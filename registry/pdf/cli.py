@@ -12,13 +12,17 @@ from registry.db import get_session
 LANG = click.Choice(["fr", "en"])
 
 
-def _org_id(slug: str) -> int:
+def _org(slug: str):
     from registry.services.organisations import get_by_slug
 
     org = get_by_slug(get_session(), slug)
     if org is None:
         raise click.BadParameter(f"no organisation with slug {slug!r} (see `flask --app app orgs`)", param_hint="--org")
-    return org.id
+    return org
+
+
+def _org_id(slug: str) -> int:
+    return _org(slug).id
 
 
 def _cache_dir(kind: str, org_id: int, lang: str | None) -> Path:
@@ -101,10 +105,8 @@ def subprocessors_command(slug: str, output: Path, lang: str) -> None:
 def breaches_command(slug: str, output: Path, lang: str) -> None:
     """The Art. 33(5) breach register: every breach of the organisation, notified or not."""
     from registry.pdf.breaches import breach_register_pdf
-    from registry.services.organisations import get_by_slug
 
-    _org_id(slug)  # a clear error for an unknown slug
-    data = breach_register_pdf(get_session(), get_by_slug(get_session(), slug), lang)
+    data = breach_register_pdf(get_session(), _org(slug), lang)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
 

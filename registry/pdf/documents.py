@@ -73,17 +73,22 @@ def load(session: Session, org_id: int) -> Snapshot:
         key=lambda m: m.id,
     )
     snap = Snapshot(org, activities, clients, subs, transfers, measures)
-    for t in transfers:
-        if t.subprocessor_id is not None:
-            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
-        if t.activity_id is not None:
-            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
+    _index_transfers(snap, transfers)
     for a in activities:
         for c in a.clients:
             snap.activities_by_client.setdefault(c.id, []).append(a)
         for s in a.subprocessors:
             snap.activities_by_sub.setdefault(s.id, []).append(a)
     return snap
+
+
+def _index_transfers(snap: Snapshot, transfers) -> None:
+    """The snapshot's transfers by sub-processor and by activity."""
+    for t in transfers:
+        if t.subprocessor_id is not None:
+            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
+        if t.activity_id is not None:
+            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
 
 
 def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snapshot, ClientController]:
@@ -119,11 +124,7 @@ def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snap
     snap = Snapshot(org, activities, [client], sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)),
                     transfers, [])
     snap.activities_by_client[client.id] = activities
-    for t in transfers:
-        if t.subprocessor_id is not None:
-            snap.transfers_by_sub.setdefault(t.subprocessor_id, []).append(t)
-        if t.activity_id is not None:
-            snap.transfers_by_activity.setdefault(t.activity_id, []).append(t)
+    _index_transfers(snap, transfers)
     for a in activities:
         for s in a.subprocessors:
             snap.activities_by_sub.setdefault(s.id, []).append(a)
