@@ -1,11 +1,12 @@
-"""`python -m benchmarks NAME [options]`: NAME is `web` (list pages) or `pdf` (registers and annexes)."""
+"""`python -m benchmarks NAME [options]`: `web` (list pages), `pdf` (registers and annexes), `contracts` (checker
+speed against text extraction) or `contracts_evaluate` (checker verdicts against labelled contracts)."""
 
 import importlib
 import sys
 
-COMMANDS = ("web", "pdf")
+COMMANDS = ("web", "pdf", "contracts", "contracts_evaluate")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(f"usage: python -m benchmarks {{{'|'.join(COMMANDS)}}} [options]")
-    importlib.import_module(f"benchmarks.{sys.argv[1]}").main(sys.argv[2:])
+    sys.exit(importlib.import_module(f"benchmarks.{sys.argv[1]}").main(sys.argv[2:]))

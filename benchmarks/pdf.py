@@ -117,14 +117,14 @@ def _pages(pdf: bytes) -> int:
 def build(db: Path, work: Path, counts: dict) -> dict:
     from benchmarks import synthetic
     from registry.db import create_schema
-    from registry.pdf import documents, render
+    from registry.pdf import documents, register
 
     with _session(db) as s:
         create_schema(s.get_bind())
         org_id = synthetic.build(s, **counts)
         s.commit()
         doc = documents.register(documents.load(s, org_id), "fr")
-        (work / "register.html").write_text(render.plain_register_html(doc), "utf-8")
+        (work / "register.html").write_text(register.plain_register_html(doc), "utf-8")
     return {"org_id": org_id}
 
 
@@ -139,10 +139,10 @@ def plain_register(work: Path) -> dict:
 
 
 def chunked_register(db: Path, org_id: int, cache: Path) -> dict:
-    from registry.pdf import render
+    from registry.pdf import register
 
     with _session(db) as s:
-        pdf = render.register_pdf(s, org_id, "fr", cache_dir=cache, workers=2, chunked=True)
+        pdf = register.register_pdf(s, org_id, "fr", cache_dir=cache, workers=2, chunked=True)
     return {"pages": _pages(pdf)}
 
 
@@ -167,11 +167,11 @@ def _bare_annex(html: str) -> int:
 def annex_htmls(db: Path, org_id: int, work: Path) -> dict:
     import pickle
 
-    from registry.pdf import documents, render
+    from registry.pdf import documents, register
 
     with _session(db) as s:
         snap = documents.load(s, org_id)
-        htmls = [render.annex_html(documents.annex(snap, c)) for c in snap.clients]
+        htmls = [register.annex_html(documents.annex(snap, c)) for c in snap.clients]
     (work / "annexes.pickle").write_bytes(pickle.dumps(htmls))
     return {"count": len(htmls)}
 
@@ -191,11 +191,11 @@ def bare_pool(work: Path) -> dict:
 
 
 def annex_batch(db: Path, org_id: int, out: Path, cache: Path) -> dict:
-    from registry.pdf import batch, render
+    from registry.pdf import register, render
 
     render.stylesheets()
     with _session(db) as s:
-        files = batch.export_annexes(s, org_id, out, cache, workers=2)
+        files = register.export_annexes(s, org_id, out, cache, workers=2)
     return {"count": len(files)}
 
 
@@ -204,24 +204,24 @@ def one_annex(db: Path, org_id: int) -> dict:
     from sqlmodel import select
 
     from registry.models import ClientController
-    from registry.pdf import documents, render
+    from registry.pdf import documents, register, render
 
     with _session(db) as s:
         clients = s.exec(select(ClientController).where(ClientController.organisation_id == org_id)
                          .order_by(ClientController.id).limit(11)).all()
         client = clients[-1]
         snap, c = documents.load_for_client(s, org_id, client.id)
-        html = render.annex_html(documents.annex(snap, c))
+        html = register.annex_html(documents.annex(snap, c))
         bare, web, pages = [], [], 0
         for _ in range(2):  # warm-up of both paths
             render.html_to_pdf(html)
-            render.annex_pdf(s, org_id, client.id)
+            register.annex_pdf(s, org_id, client.id)
         for _ in range(7):
             t = time.perf_counter()
             pdf = render.html_to_pdf(html)
             bare.append(time.perf_counter() - t)
             t = time.perf_counter()
-            render.annex_pdf(s, org_id, client.id)
+            register.annex_pdf(s, org_id, client.id)
             web.append(time.perf_counter() - t)
         pages = _pages(pdf)
     return {"bare": statistics.median(bare), "web": statistics.median(web), "pages": pages}
@@ -239,7 +239,7 @@ def _flatness(timeline: list[tuple[float, int]]) -> tuple[float, float]:
 
 def run(counts: dict, only: str | None = None) -> None:
     # Imported once here, before the phases fork: a long-lived process (CLI, web worker) pays it once.
-    from registry.pdf import batch, render  # noqa: F401
+    from registry.pdf import register, render  # noqa: F401
 
     line = "{:<26} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>8} {:>8}"
     print(f"pdf benchmark v{FORMAT_VERSION}  activities={counts['activities']} subprocessors={counts['subprocessors']}"

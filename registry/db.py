@@ -47,7 +47,7 @@ def engine() -> Engine:
 def get_session() -> Session:
     problem = current_app.extensions.get("registry.schema_problem")
     if problem:
-        raise click.ClickException(problem)
+        raise migrations.SchemaNotCurrent(problem)
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session

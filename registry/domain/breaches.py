@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from registry.domain import refusals
+
 RISKS = ("unlikely", "risk", "high")
 NATURES = ("confidentiality", "integrity", "availability")
 PHASES = ("initial", "follow_up", "final")
@@ -32,12 +34,12 @@ class Problem:
         return self.fr if lang == "fr" else self.en
 
 
-class Refused(ValueError):
+class Refused(refusals.Refused):
     """Raised by services when a user action breaks one of these rules; `problems` carry the fields."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("; ".join(f"{p.field}: {p.en}" for p in problems))
+        super().__init__(self.by_field("en"))
 
     def by_field(self, lang: str = "en") -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

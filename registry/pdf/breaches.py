@@ -1,13 +1,13 @@
 """Breach documents as PDF (Arts. 33-34): client notice, CNIL draft, data-subject letter and the Art. 33(5) register,
-rendered through the project's fetcher and print stylesheet from the plain dicts of services/breach_documents."""
+rendered through the project's fetcher and print stylesheet from the plain dicts of breach_documents.py."""
 
 from datetime import datetime
 
 from sqlmodel import Session
 
 from registry.models import Breach, ClientController, Organisation
+from registry.pdf import breach_documents as docs
 from registry.pdf.render import ProjectFetcher, html_to_pdf, render_template
-from registry.services import breach_documents as docs
 
 # Wording only the printed pages need, (French, English).
 EXTRA: dict[str, tuple[str, str]] = {

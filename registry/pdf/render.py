@@ -1,4 +1,4 @@
-"""HTML -> PDF with WeasyPrint: a project-only fetcher, one parsed print stylesheet, and the document entry points."""
+"""The engine: HTML -> PDF with WeasyPrint, a project-only fetcher and one parsed print stylesheet (no document here)."""
 
 import mimetypes
 from functools import cache
@@ -7,21 +7,15 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
-from sqlmodel import Session
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-from registry.pdf import documents
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_DIR = ROOT / "static"
 TEMPLATES_DIR = ROOT / "templates"
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
 BASE_URL = STATIC_DIR.as_uri() + "/"
-# Client blocks of the processor record printed per unit (a unit starts on a new page).
-CLIENTS_PER_UNIT = 12
 
 
 class ProjectFetcher(URLFetcher):
@@ -110,115 +104,3 @@ def layout(html: str, fetcher: ProjectFetcher | None = None, page_numbers: bool 
 
 def html_to_pdf(html: str, fetcher: ProjectFetcher | None = None) -> bytes:
     return layout(html, fetcher).write_pdf()
-
-
-def register_body(doc: dict) -> tuple[list[dict], list[dict]]:
-    """The register's body as units (each starts a page) and the contents' entries, in print order."""
-    L = doc["L"]
-    units: list[dict] = []
-    toc: list[dict] = []
-
-    def section(number, title, ref, anchor, kind="section", **extra):
-        toc.append({"level": 1, "label": f"{number}. {title}", "anchor": anchor})
-        units.append({"kind": kind, "number": number, "title": title, "ref": ref, "section": title,
-                      "section_anchor": anchor, **extra})
-
-    section(1, L["controller_record"], L["controller_record_ref"], "sec-controller", empty=not doc["controller_sheets"])
-    for s in doc["controller_sheets"]:
-        toc.append({"level": 3, "label": f"{s['reference']} — {s['name']}", "anchor": s["anchor"]})
-        units.append({"kind": "activity", "sheet": s, "section": L["controller_record"]})
-    section(2, L["processor_record"], L["processor_record_ref"], "sec-processor")
-    for i, s in enumerate(doc["processor_sheets"]):
-        head = {"heading": f"2.1 {L['processing_categories']}", "heading_anchor": "sec-categories"} if i == 0 else {}
-        if head:
-            toc.append({"level": 2, "label": head["heading"], "anchor": head["heading_anchor"]})
-        toc.append({"level": 3, "label": f"{s['reference']} — {s['name']}", "anchor": s["anchor"]})
-        units.append({"kind": "activity", "sheet": s, "section": L["processor_record"], **head})
-    clients = doc["clients"]
-    for i in range(0, len(clients), CLIENTS_PER_UNIT):
-        group = clients[i : i + CLIENTS_PER_UNIT]
-        head = {"heading": f"2.2 {L['clients_section']}", "heading_anchor": "sec-clients"} if i == 0 else {}
-        if head:
-            toc.append({"level": 2, "label": head["heading"], "anchor": head["heading_anchor"]})
-        # Clients are alphabetical under 2.2 and in the PDF outline; listing thousands of them in the
-        # contents would make the contents longer than the sheets they index.
-        toc.extend({"level": 3, "label": c["name"], "anchor": c["anchor"], "outline_only": True} for c in group)
-        units.append({"kind": "clients", "clients": group, "section": L["processor_record"], **head})
-    section(3, L["subprocessor_list"], L["subprocessor_list_ref"], "sec-subprocessors", kind="subprocessors",
-            rows=doc["subprocessors"])
-    return units, toc
-
-
-def render_unit(doc: dict, unit: dict) -> Markup:
-    return Markup(render_template("pdf/_unit.html", doc=doc, unit=unit))
-
-
-def register_meta(doc: dict) -> dict:
-    L = doc["L"]
-    return {"title": f"{L['register_title']} — {doc['org']['name']}", "author": doc["org"]["name"],
-            "description": f"{L['register_subtitle']} — SHA-256 {doc['fingerprint']}",
-            "created": doc["generated_at_iso"], "modified": doc["generated_at_iso"]}
-
-
-def register_html(doc: dict, units_html: list[Markup], toc: list[dict], pages: dict | None = None) -> str:
-    return render_template("pdf/register.html", doc=doc, lang=doc["lang"], meta=register_meta(doc),
-                           toc=toc, units=units_html, pages=pages)
-
-
-def plain_register_html(doc: dict) -> str:
-    """The whole register as one HTML document (contents by target-counter): the single-render form."""
-    units, toc = register_body(doc)
-    return register_html(doc, [render_unit(doc, u) for u in units], toc)
-
-
-def register_pdf(session: Session, org_id: int, lang: str, cache_dir: Path | None = None, workers: int = 2,
-                 chunked: bool | None = None, fetcher: ProjectFetcher | None = None) -> bytes:
-    """The Art. 30 register of an organisation as PDF bytes (the web download and the CLI call this).
-
-    Small registers render as one document; large ones in content-keyed chunks across `workers`
-    processes, reused from `cache_dir` when unchanged (see assemble.py). Run a large one outside a
-    web request: WeasyPrint only returns memory when its process ends.
-    """
-    from registry.pdf import assemble
-
-    doc = documents.register(documents.load(session, org_id), lang)
-    units, toc = register_body(doc)
-    if chunked is None:
-        chunked = len(units) > assemble.CHUNK_WEIGHT
-    if not chunked:
-        return html_to_pdf(register_html(doc, [render_unit(doc, u) for u in units], toc), fetcher)
-    return assemble.chunked_register(doc, units, toc, cache_dir=cache_dir, workers=workers, fetcher=fetcher)
-
-
-def annex_meta(doc: dict) -> dict:
-    L = doc["L"]
-    return {"title": f"{L['annex_title']} — {doc['controller']['name']}", "author": doc["processor"]["name"],
-            "description": L["annex_subtitle"], "created": doc["as_of_iso"], "modified": doc["as_of_iso"]}
-
-
-def annex_html(doc: dict) -> str:
-    return render_template("pdf/annex.html", doc=doc, lang=doc["lang"], meta=annex_meta(doc))
-
-
-def annex_pdf(session: Session, org_id: int, client_id: int, lang: str | None = None,
-              fetcher: ProjectFetcher | None = None) -> bytes:
-    """The 2021/915 annexes for one client controller, in the client's language (for a web download)."""
-    snap, client = documents.load_for_client(session, org_id, client_id)
-    return html_to_pdf(annex_html(documents.annex(snap, client, lang)), fetcher)
-
-
-def subprocessors_html(doc: dict) -> str:
-    L = doc["L"]
-    meta = {"title": f"{L['sublist_title']} — {doc['org']['name']}", "author": doc["org"]["name"],
-            "description": L["sublist_subtitle"], "created": doc["generated_at_iso"],
-            "modified": doc["generated_at_iso"]}
-    return render_template("pdf/subprocessors.html", doc=doc, lang=doc["lang"], meta=meta)
-
-
-def subprocessors_pdf(session: Session, org_id: int, lang: str, fetcher: ProjectFetcher | None = None) -> bytes:
-    """The sub-processor list for auditors with the compliance flags of the domain rules."""
-    from registry.services.flags import flags_for_subprocessors
-
-    snap = documents.load(session, org_id)
-    flags = flags_for_subprocessors(session, snap.org, snap.subprocessors)
-    return html_to_pdf(subprocessors_html(documents.subprocessor_list(snap, lang, flags)), fetcher)

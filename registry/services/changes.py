@@ -8,6 +8,7 @@ from sqlmodel import Session
 from registry import audit
 from registry.domain import changes as rules
 from registry.domain.flags import Flag
+from registry.domain.refusals import Refused
 from registry.models import (
     Activity,
     ActivitySubProcessorLink,
@@ -26,12 +27,12 @@ from registry.models.base import utcnow
 from registry.services.crud import claim_version
 
 
-class ChangeRefused(ValueError):
+class ChangeRefused(Refused):
     """The action is refused; `blockers` says why when a change cannot take effect yet."""
 
     def __init__(self, message: str, blockers: list[rules.Blocker] | None = None):
-        super().__init__(message)
-        self.blockers = blockers or []
+        super().__init__(message, blockers or [])
+        self.message = message
 
 
 def today() -> date:

@@ -7,10 +7,10 @@ from sqlalchemy.orm import defer, undefer
 from sqlmodel import Session
 
 from registry import audit
-from registry.contracts.extract import MEDIA_TYPES, ContractFileError, extract
-from registry.domain.clauses.accept import Proposal, record_proposals
-from registry.domain.clauses.check import ContractCheck, check_lines
-from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check
+from registry.domain.contracts.accept import Proposal, record_proposals
+from registry.domain.contracts.check import ContractCheck, check_lines
+from registry.domain.contracts.crosscheck import RecordedTransfer, RegisterFacts, cross_check
+from registry.domain.refusals import Refused
 from registry.domain.subprocessors import non_eea_locations
 from registry.models import (
     ClientController,
@@ -22,14 +22,15 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
+from registry.services.contract_files import MEDIA_TYPES, ContractFileError, extract
 from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
 from registry.services.organisations import get_by_slug
 
 _UNIT = {"days": "day", "weeks": "week", "months": "month", "years": "year"}
 
 
-class RegisterNotFound(LookupError):
-    """The organisation, client or sub-processor named on the command line does not exist."""
+class RegisterNotFound(Refused):
+    """The organisation, client or sub-processor a contract is checked against does not exist."""
 
 
 def store_contract(session: Session, organisation_id: int, *, file_name: str, data: bytes, uploaded_by: str,
@@ -107,7 +108,7 @@ def register_facts(session: Session, organisation_id: int, *, client_id: int | N
     if client_id is not None:
         client = session.get(ClientController, client_id)
         if client is None or client.organisation_id != organisation_id:
-            raise RegisterNotFound(f"--client {client_id}: no such client controller in this organisation")
+            raise RegisterNotFound({"client_id": [f"no client controller {client_id} in this organisation"]})
         subs = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == organisation_id,
                                                           SubProcessor.status != "retired")).scalars().all()
         transfers = session.execute(select(Transfer).where(Transfer.organisation_id == organisation_id)).scalars()
@@ -120,7 +121,7 @@ def register_facts(session: Session, organisation_id: int, *, client_id: int | N
             objection_period_days=client.objection_period_days)
     sub = session.get(SubProcessor, subprocessor_id)
     if sub is None or sub.organisation_id != organisation_id:
-        raise RegisterNotFound(f"--subprocessor {subprocessor_id}: no such sub-processor in this organisation")
+        raise RegisterNotFound({"subprocessor_id": [f"no sub-processor {subprocessor_id} in this organisation"]})
     transfers = session.execute(select(Transfer).where(Transfer.subprocessor_id == sub.id)).scalars()
     # The sub-processor must warn us in time for us to warn our strictest client (Art. 33(2) down the chain).
     client_hours = [h for h in session.execute(select(ClientController.breach_notice_hours).where(
@@ -141,9 +142,9 @@ def cross_check_register(session: Session, result: ContractCheck, org_slug: str,
     """Findings of the contract against the register record it belongs to (Arts. 28(2), 33(2), 44-46)."""
     org = get_by_slug(session, org_slug)
     if org is None:
-        raise RegisterNotFound(f"--org {org_slug}: no such organisation")
+        raise RegisterNotFound({"organisation": [f"no organisation {org_slug!r}"]})
     if client_id is None and subprocessor_id is None:
-        raise RegisterNotFound("--client or --subprocessor: say which record the contract belongs to")
+        raise RegisterNotFound({"": ["say which client controller or sub-processor the contract belongs to"]})
     facts = register_facts(session, org.id, client_id=client_id, subprocessor_id=subprocessor_id)
     return [f.as_dict(lang) for f in cross_check(result.terms, facts)]
 

@@ -8,22 +8,22 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 from registry import audit
+from registry.domain.refusals import Refused
 from registry.models import Organisation
 from registry.models.base import utcnow
 
 Changes = dict[str, tuple[object, object]]
 
 
-class Invalid(Exception):
+class Invalid(Refused):
     """Input refused: messages by field name ("" when no single field is at fault)."""
 
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
-
-class StaleRecord(Exception):
+class StaleRecord(Refused):
     """The record changed since the form was opened: saving would overwrite someone else's edit."""
+
+    def __init__(self):
+        super().__init__("Someone saved this record after you opened it. Reload it and redo your change.")
 
 
 def validate(schema: type[BaseModel], data: dict) -> BaseModel:

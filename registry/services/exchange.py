@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session, SQLModel
 
 from registry import audit
+from registry.domain.refusals import Refused
 from registry.models import (
     Activity,
     ActivityCreate,
@@ -68,11 +69,11 @@ CHANGE_NOTICE_STATE = ("period_days", "period_recorded", "deadline")
 V2_SECTIONS = ("breaches", "subprocessor_changes")
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refused):
     """A file that cannot be imported; `where` names the record and field."""
 
     def __init__(self, where: str, message: str):
-        super().__init__(f"{where}: {message}")
+        super().__init__({where: [message]})
         self.where = where
         self.message = message
 

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
+from registry.domain.refusals import Refused
 from registry.models import ApiToken, LoginAttempt, LoginSession, Membership, Organisation, User
 from registry.models.base import utcnow
 from registry.models.users import ROLES
@@ -22,12 +23,13 @@ FAILURE_WINDOW = timedelta(minutes=15)
 _DUMMY_HASH = HASHER.hash("not-a-real-password-0000")
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """Bad input for an account action; `field` names the input at fault."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
+        super().__init__({field: [message]})
         self.field = field
+        self.message = message
 
 
 def normalise_email(email: str) -> str:

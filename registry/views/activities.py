@@ -9,7 +9,8 @@ from registry.forms.activities import ROLES, STATUSES, ActivityForm
 from registry.models import Activity, ClientController, SecurityMeasure, SubProcessor
 from registry.services import activities as service
 from registry.services.flags import flags_for_activities
-from registry.views.crud import RULE, TRANSFER, Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import RULE, TRANSFER, Blocker, Column, Entity, Filter
 from registry.views.formatting import badge, date_text
 
 bp = org_blueprint("activities", __name__)

@@ -25,8 +25,9 @@ from registry.forms.breaches import (
 from registry.i18n import current_lang
 from registry.models import Activity, Breach, BreachCreate, BreachNoticeCreate, ClientController, SubProcessor
 from registry.services import breaches as svc
-from registry.services.crud import Invalid, check_version, validate
-from registry.views.crud import READ, WRITE, actor, get_or_404, org_blueprint, requires, save
+from registry.services.crud import check_version, validate
+from registry.views.crud import actor, get_or_404, org_blueprint, save
+from registry.views.entity import READ, WRITE, requires
 from registry.views.history import record_history
 
 bp = org_blueprint("breaches", __name__)
@@ -164,14 +165,7 @@ def _ids(values: list[str]) -> list[int]:
 def _run(form, model, action):
     """Validate the answers and run the service through crud.save (one commit; on refusal a rollback and the
     reasons at their fields); the breach rules' refusals are shown like any other."""
-
-    def run(data):
-        try:
-            return action(validate(model, data))
-        except rules.Refused as exc:
-            raise Invalid(exc.by_field(current_lang())) from None
-
-    return save(form, run)
+    return save(form, lambda data: action(validate(model, data)))
 
 
 def _breach(record_id: int) -> Breach:

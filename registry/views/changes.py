@@ -33,7 +33,8 @@ from registry.models import (
 )
 from registry.services import changes as svc
 from registry.services.crud import Invalid, StaleRecord, validate
-from registry.views.crud import READ, WRITE, actor, attach_errors, org_blueprint, requires, save
+from registry.views.crud import actor, attach_errors, org_blueprint, save
+from registry.views.entity import READ, WRITE, requires
 from registry.views.formatting import STATUS_LABELS
 from registry.views.history import record_history
 

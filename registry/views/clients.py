@@ -9,7 +9,8 @@ from registry.models import ClientController
 from registry.services import clients as service
 from registry.services.flags import flags_for_clients
 from registry.views.contracts import contract_summary, register_contract_routes
-from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import ACTIVITY, Blocker, Column, Entity, Filter
 from registry.views.formatting import country_text, date_text
 
 bp = org_blueprint("clients", __name__)

@@ -10,10 +10,10 @@ from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry.contracts.extract import ContractFileError
-from registry.domain.clauses.rules import ITEM_BY_CODE
-from registry.domain.clauses.terms import OUTDATED
+from registry.domain.contracts.rules import ITEM_BY_CODE
+from registry.domain.contracts.terms import OUTDATED
 from registry.i18n import current_lang
+from registry.services.contract_files import ContractFileError
 
 VERDICTS = {"present": _l("Present"), "weak": _l("Weak"), "missing": _l("Missing")}
 KINDS = {"pdf": "PDF", "docx": "Word (DOCX)", "odt": "OpenDocument (ODT)", "markdown": "Markdown", "text": _l("Plain text")}
@@ -39,7 +39,7 @@ TERM_LABELS = {
     "stored_only_in_eu": _l("Data stored only in the EU"),
 }
 
-# The refusals of registry.contracts.extract, in the interface language; the technical detail stays as it is.
+# The refusals of registry.services.contract_files, in the interface language; the technical detail stays as it is.
 _REFUSALS: tuple[tuple[re.Pattern, object], ...] = tuple((re.compile(p), m) for p, m in (
     (r"^The file is empty\.$", _l("The file is empty.")),
     (r"^The file is (?P<size>[\d.]+) MiB; the limit is (?P<limit>\d+) MiB\.$",

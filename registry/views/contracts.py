@@ -12,15 +12,16 @@ from flask import Blueprint, abort, flash, g, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from registry.contracts import extract as ex
-from registry.contracts.extract import ContractFileError
 from registry.db import get_session
 from registry.forms.contracts import AcceptTermsForm, ContractUploadForm
 from registry.i18n import current_lang
+from registry.services import contract_files as ex
 from registry.services import contracts as service
+from registry.services.contract_files import ContractFileError
 from registry.services.crud import Invalid, StaleRecord
 from registry.views import contract_display as show
-from registry.views.crud import READ, WRITE, Entity, actor, attach_errors, get_or_404, requires
+from registry.views.crud import actor, attach_errors, get_or_404
+from registry.views.entity import READ, WRITE, Entity, requires
 
 
 def owner_of(area: str, obj) -> dict:

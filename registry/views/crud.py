@@ -1,68 +1,23 @@
 """THE generic list/new/detail/edit/delete mechanism, configured per entity by an `Entity` description."""
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 
 from registry import auth
 from registry.auth import WRITE_ROLES
 from registry.db import get_session
+from registry.domain.refusals import Refused
 from registry.forms import RecordForm, grow_rows, spare_rows
+from registry.i18n import current_lang
 from registry.models import Organisation
-from registry.services.crud import Changes, Invalid, StaleRecord
+from registry.views.entity import ADMIN, READ, Entity, requires
 from registry.views.history import record_history
-from registry.views.lists import PAGE_SIZE, Column, Filter, list_page, list_state
-
-# What a view needs: any member reads; admins and DPOs write; only admins change the organisation's settings.
-READ, WRITE, ADMIN = "reader", "editor", "admin"
-# Names of the records that can block a delete, shown before each blocker.
-ACTIVITY, TRANSFER, RULE = _l("Activity"), _l("Transfer"), _l("Retention rule")
-
-
-@dataclass
-class Blocker:
-    """A record that uses the one being deleted, with a link to it."""
-
-    label: str
-    url: str
-
-
-@dataclass
-class Entity:
-    """Everything the generic views need to know about one kind of record."""
-
-    area: str
-    model: type[SQLModel]
-    form: type[RecordForm]
-    title: Any  # plural, for the list page
-    singular: Any
-    name_of: Callable[[Any], str]
-    columns: list[Column]
-    create: Callable[..., tuple[Any, Changes]]
-    update: Callable[..., Changes]
-    delete: Callable[..., Changes]
-    search: Sequence[ColumnElement] = ()
-    filters: list[Filter] = field(default_factory=list)
-    default_sort: str = ""
-    before_delete: Callable[..., list[Blocker]] = lambda session, org, obj: []
-    flags: Callable[..., dict[int, list]] | None = None
-    prepare_form: Callable[..., None] = lambda form, session, org, obj: None
-    form_from_record: Callable[[Any], Any] | None = None  # an object the form reads its answers from
-    retire: Callable[..., Changes] | None = None
-    detail_context: Callable[..., dict] = lambda session, org, obj: {}
-    page_context: Callable[..., dict] = lambda session, org, rows: {}  # batch look-ups for the list's cells
-    list_options: Sequence[Any] = ()
-    # Flag field -> where to fix it, when that is not the edit form's field of the same name.
-    fixes: dict[str, Callable[[Any, Any], str]] = field(default_factory=dict)
-    role_read: str = READ
-    role_write: str = WRITE
+from registry.views.lists import PAGE_SIZE, list_page, list_state
 
 
 def authorize(role: str) -> None:
@@ -103,14 +58,6 @@ def org_blueprint(area: str, import_name: str) -> Blueprint:
         return None
 
     return bp
-
-
-def requires(role: str):
-    def mark(view):
-        view.required_role = role
-        return view
-
-    return mark
 
 
 def get_or_404(model: type[SQLModel], record_id: int, org: Organisation):
@@ -257,13 +204,9 @@ def save(form: RecordForm, run: Callable[[dict], Any], with_version: bool = Fals
         data["version"] = form.version.data
     try:
         result = run(data)
-    except Invalid as exc:
+    except Refused as exc:  # the one place the web turns a refusal into messages at the form's fields
         session.rollback()
-        attach_errors(form, exc.errors)
-        return None
-    except StaleRecord:
-        session.rollback()
-        form.form_errors.append(_("Someone saved this record after you opened it. Reload it and redo your change."))
+        attach_errors(form, exc.by_field(current_lang()))
         return None
     session.commit()
     return result

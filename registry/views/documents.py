@@ -49,7 +49,7 @@ def index():
 @bp.get("/annex/<int:client_id>.pdf")
 def annex(client_id: int):
     """The 2021/915 annexes for one client, in the client's language unless another is asked for."""
-    from registry.pdf.render import annex_pdf
+    from registry.pdf.register import annex_pdf
 
     client = get_session().get(ClientController, client_id)
     if client is None or client.organisation_id != g.org.id:
@@ -60,7 +60,7 @@ def annex(client_id: int):
 
 @bp.get("/subprocessors.pdf")
 def subprocessors():
-    from registry.pdf.render import subprocessors_pdf
+    from registry.pdf.register import subprocessors_pdf
 
     lang = _lang()
     return _pdf(subprocessors_pdf(get_session(), g.org.id, lang), f"subprocessors-{g.org.slug}-{lang}.pdf")

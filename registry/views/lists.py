@@ -1,48 +1,19 @@
 """List pages of the generic mechanism: query-string state, search, filters, sort, paging and per-page flags."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
 from sqlalchemy import func, or_, select
-from sqlalchemy.sql import ColumnElement
 
 from registry.db import get_session
 from registry.models import Organisation
 from registry.services.flags import FlagCache
-
-if TYPE_CHECKING:
-    from registry.views.crud import Entity
+from registry.views.entity import Entity
 
 PAGE_SIZE = 50
 
 
-@dataclass
-class Column:
-    """A list column: what it shows (`cell(obj)`, default the attribute) and, when sortable, the SQL to sort by."""
-
-    key: str
-    label: Any
-    sort: ColumnElement | None = None
-    cell: Callable[[Any, dict], Any] | None = None  # (record, page context) -> what the cell shows
-    css: str = ""
-
-    def value(self, obj, ctx: dict):
-        return self.cell(obj, ctx) if self.cell else getattr(obj, self.key)
-
-
-@dataclass
-class Filter:
-    """A list filter read from the query string: `apply(stmt, value)` narrows the select."""
-
-    name: str
-    label: Any
-    choices: Callable[[], list[tuple[str, str]]]
-    apply: Callable[[Any, str], Any]
-
-
-def list_state(entity: "Entity") -> dict:
+def list_state(entity: Entity) -> dict:
     """The list's query string read once: search text, filters, sort, direction, page, flagged only."""
     args = request.args
     sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
@@ -61,7 +32,7 @@ def list_state(entity: "Entity") -> dict:
     }
 
 
-def list_select(entity: "Entity", org: Organisation, state: dict):
+def list_select(entity: Entity, org: Organisation, state: dict):
     model = entity.model
     stmt = select(model).where(model.organisation_id == org.id)
     if state["q"] and entity.search:
@@ -74,7 +45,7 @@ def list_select(entity: "Entity", org: Organisation, state: dict):
     return stmt
 
 
-def _ordered(entity: "Entity", stmt, state: dict):
+def _ordered(entity: Entity, stmt, state: dict):
     sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
     key = sortable.get(state["sort"])
     if key is None:
@@ -103,12 +74,12 @@ def flag_cache() -> FlagCache:
     return current_app.extensions["registry.flag_cache"]
 
 
-def page_flags(entity: "Entity", org: Organisation, rows) -> dict:
+def page_flags(entity: Entity, org: Organisation, rows) -> dict:
     """The rows' flags in one batch, through the application's cache (computed once per state of the register)."""
     return flag_cache().flags(get_session(), org, entity.flags, rows) if entity.flags else {}
 
 
-def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
+def list_page(entity: Entity, org: Organisation, state: dict) -> Page:
     """One page of rows with their flags, computed for the whole page in one batch (never per row)."""
     session = get_session()
     stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
@@ -129,7 +100,7 @@ def list_page(entity: "Entity", org: Organisation, state: dict) -> Page:
     return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
 
 
-def _flagged_page(entity: "Entity", org: Organisation, stmt, offset: int) -> Page:
+def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int) -> Page:
     """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
     this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
     unless every row was examined, which keeps page 1 fast in a register of thousands of records.

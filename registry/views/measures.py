@@ -7,7 +7,8 @@ from registry.forms import vocab_choices
 from registry.forms.measures import SecurityMeasureForm
 from registry.models import SecurityMeasure
 from registry.services import measures as service
-from registry.views.crud import ACTIVITY, Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import ACTIVITY, Blocker, Column, Entity, Filter
 from registry.views.formatting import vocab_text
 
 bp = org_blueprint("measures", __name__)

@@ -13,7 +13,8 @@ from registry.forms.members import MemberForm, RoleForm
 from registry.models import User
 from registry.services import members as service
 from registry.services.crud import Invalid
-from registry.views.crud import ADMIN, actor, attach_errors, org_blueprint, requires
+from registry.views.crud import actor, attach_errors, org_blueprint
+from registry.views.entity import ADMIN, requires
 
 bp = org_blueprint("members", __name__)
 

@@ -14,7 +14,8 @@ from registry.services.breaches import urgent_deadlines
 from registry.services.flags import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.contract_display import item_label
-from registry.views.crud import ADMIN, READ, actor, fix_url, org_blueprint, requires, save
+from registry.views.crud import actor, fix_url, org_blueprint, save
+from registry.views.entity import ADMIN, READ, requires
 from registry.views.lists import flag_cache
 
 bp = org_blueprint("organisations", __name__)

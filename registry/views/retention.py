@@ -8,7 +8,8 @@ from registry.forms.retention import BOUNDS, END_ACTIONS, KINDS, UNITS, Retentio
 from registry.models import Activity, RetentionRule
 from registry.services import retention as service
 from registry.services.flags import flags_for_retention
-from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import Column, Entity, Filter
 from registry.views.formatting import date_text, vocab_text
 from registry.views.transfers import record_names
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from flask import Response, g, render_template, request, send_file
+from flask import Blueprint, Response, g, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,9 +17,8 @@ from registry.i18n import current_lang
 from registry.models import SubProcessor
 from registry.services import subprocessor_exports as exports
 from registry.services.subprocessor_history import compare as compare_dates
-from registry.views.crud import READ, requires
+from registry.views.entity import READ, requires
 from registry.views.history import shown_value
-from registry.views.subprocessors import bp
 
 # Short labels of the flags the list raises on a date (the record page gives the full message with its data).
 FLAG_LABELS = {
@@ -89,7 +88,6 @@ def flag_label(code: str) -> str:
     return str(FLAG_LABELS.get(code, code))
 
 
-@bp.get("/as-of", endpoint="as_of")
 @requires(READ)
 def as_of_view():
     data, shown, errors = _data()
@@ -111,21 +109,18 @@ def _attachment(body: str, mimetype: str, name: str) -> Response:
     return response
 
 
-@bp.get("/as-of.csv", endpoint="as_of_csv")
 @requires(READ)
 def as_of_csv():
     data, _shown, _errors = _data()
     return _attachment(exports.to_csv(data), "text/csv", _name(data, "csv"))
 
 
-@bp.get("/as-of.json", endpoint="as_of_json")
 @requires(READ)
 def as_of_json():
     data, _shown, _errors = _data()
     return _attachment(exports.to_json(data), "application/json", _name(data, "json"))
 
 
-@bp.get("/as-of.pdf", endpoint="as_of_pdf")
 @requires(READ)
 def as_of_pdf():
     from registry.pdf.changes import subprocessors_as_of_pdf
@@ -136,7 +131,6 @@ def as_of_pdf():
     return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=_name(data, "pdf"))
 
 
-@bp.get("/compare", endpoint="compare")
 @requires(READ)
 def compare_view():
     errors: dict = {}
@@ -149,3 +143,12 @@ def compare_view():
         existing=_existing(list(diff["names"])), start=request.args.get("from") or start.isoformat(),
         end=request.args.get("to") or end.isoformat(),
     ), 422 if errors else 200
+
+
+def register_audit_routes(bp: Blueprint) -> None:
+    """Add the auditors' list as of a date, its exports and the comparison of two dates to the sub-processors' blueprint."""
+    bp.add_url_rule("/as-of", "as_of", as_of_view)
+    bp.add_url_rule("/as-of.csv", "as_of_csv", as_of_csv)
+    bp.add_url_rule("/as-of.json", "as_of_json", as_of_json)
+    bp.add_url_rule("/as-of.pdf", "as_of_pdf", as_of_pdf)
+    bp.add_url_rule("/compare", "compare", compare_view)

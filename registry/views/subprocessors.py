@@ -10,8 +10,10 @@ from registry.models import ProcessingLocation, SubProcessor
 from registry.services import subprocessors as service
 from registry.services.flags import flags_for_subprocessors
 from registry.views.contracts import contract_summary, register_contract_routes
-from registry.views.crud import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter
 from registry.views.formatting import badge, country_text, date_text
+from registry.views.subprocessor_audit import register_audit_routes
 
 bp = org_blueprint("subprocessors", __name__)
 
@@ -79,6 +81,5 @@ ENTITY = Entity(
 )
 register_crud(bp, ENTITY)
 register_contract_routes(bp, ENTITY)
-
 # The auditors' list as of a date, its comparison and exports live on the same blueprint (/subprocessors/as-of ...).
-from registry.views import subprocessor_audit  # noqa: E402, F401
+register_audit_routes(bp)

@@ -10,7 +10,8 @@ from registry.i18n import current_lang
 from registry.models import Activity, SubProcessor, Transfer
 from registry.services import transfers as service
 from registry.services.flags import flags_for_transfers
-from registry.views.crud import Column, Entity, Filter, org_blueprint, register_crud
+from registry.views.crud import org_blueprint, register_crud
+from registry.views.entity import Column, Entity, Filter
 from registry.views.formatting import country_text, vocab_text
 
 bp = org_blueprint("transfers", __name__)

@@ -73,7 +73,7 @@ def test_csv_list_is_stamped_and_filtered(runner, demo):
 def test_bad_input_names_the_field_and_writes_nothing(runner, demo):
     result = runner.invoke(args=["changes", "plan", "--org", "pilotim", "--kind", "add", "--new", "X Démo",
                                  "--notice-date", "2026-12-01"])
-    assert result.exit_code != 0 and "activity_ids: name the activities" in result.output
+    assert result.exit_code != 0 and "--activity: name the activities" in result.output
     assert "No sub-processor change" in ok(runner, "changes", "list", "--org", "pilotim")
     result = runner.invoke(args=["subprocessors", "list", "--org", "pilotim", "--as-of", "yesterday"])
     assert result.exit_code != 0 and "--as-of" in result.output

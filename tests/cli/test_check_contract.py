@@ -111,4 +111,4 @@ def test_cross_check_of_unknown_client_is_refused(runner, session):
     _demo(session)
     out = runner.invoke(args=["check-contract", str(SEEDS / "002_d3eaa0bf0228e7fa.txt"),
                               "--org", "ginger-minds", "--client", "9999"])
-    assert out.exit_code == 1 and "--client 9999" in out.output
+    assert out.exit_code == 1 and "--client: no client controller 9999" in out.output

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.mark.slow
 def test_checking_a_100_page_contract_takes_at_most_twice_its_extraction():
-    from registry.contracts.bench import run
+    from benchmarks.contracts import run
 
     result = run(pages=100, repeat=2)
     assert result["pages"] >= 100

@@ -5,9 +5,9 @@ import zipfile
 
 import pytest
 
-from registry.contracts import extract as ex
-from registry.contracts.extract import ContractFileError, extract, sniff
-from registry.domain.clauses.check import check_lines
+from registry.domain.contracts.check import check_lines
+from registry.services import contract_files as ex
+from registry.services.contract_files import ContractFileError, extract, sniff
 
 
 def docx_bytes(paragraphs=("Article 1 – Objet", "Le prestataire traite les données."), page_break=False) -> bytes:

@@ -7,9 +7,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from registry.contracts import extract as ex
-from registry.contracts.extract import ContractFileError
 from registry.models import ClientController, ContractDocument, Organisation, SubProcessor
+from registry.services import contract_files as ex
+from registry.services.contract_files import ContractFileError
 from registry.services.contracts import RegisterNotFound, contract_versions, store_contract
 
 TEXT = "Le Sous-traitant notifie au Client toute violation de données personnelles dans les 24 heures.".encode()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.contracts.extract import extract
-from registry.domain.clauses.check import check_lines
+from registry.domain.contracts.check import check_lines
+from registry.services.contract_files import extract
 
 TEXTS = Path(__file__).parent / "texts"
 

@@ -4,7 +4,7 @@ from pdftext import flat, pages_text
 from sqlalchemy import select
 
 from registry.models import ClientController, SubProcessor
-from registry.pdf import render
+from registry.pdf import register
 
 
 def client_named(session, org, name):
@@ -16,7 +16,7 @@ def client_named(session, org, name):
 def test_pilotim_english_annex_lists_every_subprocessor_and_the_us_transfers_with_their_safeguard(session, demo):
     org = demo("pilotim")
     client = client_named(session, org, "Demo Estates Brussels (fictional)")
-    text = flat(" ".join(pages_text(render.annex_pdf(session, org.id, client.id))))
+    text = flat(" ".join(pages_text(register.annex_pdf(session, org.id, client.id))))
     for heading in ("Annex I — List of parties", "Annex II — Description of the processing",
                     "Annex III — Technical and organisational measures", "Annex IV — List of authorised sub-processors"):
         assert heading in text
@@ -32,7 +32,7 @@ def test_pilotim_english_annex_lists_every_subprocessor_and_the_us_transfers_wit
 def test_french_client_gets_its_annex_in_french(session, demo):
     org = demo("pilotim")
     client = client_named(session, org, "Agence Démo du Beffroi (fictive)")
-    text = flat(" ".join(pages_text(render.annex_pdf(session, org.id, client.id))))
+    text = flat(" ".join(pages_text(register.annex_pdf(session, org.id, client.id))))
     assert "Annexe IV — Liste des sous-traitants ultérieurs autorisés" in text
     assert "Module 3 : sous-traitant à sous-traitant" in text
 

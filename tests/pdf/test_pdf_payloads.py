@@ -11,6 +11,7 @@ from weasyprint import HTML
 
 from registry.demo.build import register
 from registry.models import ClientController
+from registry.pdf import register as pdf_register
 from registry.pdf import render
 from registry.pdf.render import STATIC_DIR, ProjectFetcher
 from registry.services.exchange import import_register
@@ -72,7 +73,7 @@ def assert_safe(pdf: bytes, fetcher: ProjectFetcher) -> str:
 
 def test_payloads_in_every_field_of_the_register_print_as_text(session, hostile, tmp_path):
     fetcher = ProjectFetcher()
-    pdf = render.register_pdf(session, hostile.id, "fr", chunked=False, fetcher=fetcher)
+    pdf = pdf_register.register_pdf(session, hostile.id, "fr", chunked=False, fetcher=fetcher)
     text = assert_safe(pdf, fetcher)
     assert '<base href="file:///etc/">Hostile SAS' in text
     assert "@import url(" in text and "file:///etc/passwd" in text
@@ -80,16 +81,16 @@ def test_payloads_in_every_field_of_the_register_print_as_text(session, hostile,
 
 def test_payloads_in_the_chunked_register_annex_and_list_fetch_nothing(session, hostile, tmp_path):
     fetcher = ProjectFetcher()
-    assert_safe(render.register_pdf(session, hostile.id, "en", chunked=True, workers=1, cache_dir=tmp_path,
+    assert_safe(pdf_register.register_pdf(session, hostile.id, "en", chunked=True, workers=1, cache_dir=tmp_path,
                                     fetcher=fetcher), fetcher)
     client_id = session.execute(
         select(ClientController.id).where(ClientController.organisation_id == hostile.id)
     ).scalar_one()
     fetcher = ProjectFetcher()
-    text = assert_safe(render.annex_pdf(session, hostile.id, client_id, fetcher=fetcher), fetcher)
+    text = assert_safe(pdf_register.annex_pdf(session, hostile.id, client_id, fetcher=fetcher), fetcher)
     assert '<img src="file:///etc/passwd">Sub' in text
     fetcher = ProjectFetcher()
-    assert_safe(render.subprocessors_pdf(session, hostile.id, "en", fetcher=fetcher), fetcher)
+    assert_safe(pdf_register.subprocessors_pdf(session, hostile.id, "en", fetcher=fetcher), fetcher)
 
 
 def test_fetcher_serves_static_files_only(tmp_path):

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from registry.models import Activity, ClientController, SubProcessor
-from registry.pdf import assemble, documents, render
+from registry.pdf import documents, register
 
 
 def records(session, model, org):
@@ -62,7 +62,7 @@ def outline_pages(pdf: bytes) -> dict[str, int]:
 
 def test_pilotim_register_lists_everything_and_its_contents_point_at_the_right_pages(session, demo):
     org = demo("pilotim")
-    pdf = render.register_pdf(session, org.id, "fr", chunked=False)
+    pdf = register.register_pdf(session, org.id, "fr", chunked=False)
     pages = pages_text(pdf)
     whole = flat(" ".join(pages))
     for a in records(session, Activity, org):
@@ -89,9 +89,9 @@ def test_pilotim_register_lists_everything_and_its_contents_point_at_the_right_p
 
 def test_register_in_cached_chunks_reads_like_the_single_render_in_english(session, demo, tmp_path, monkeypatch):
     org = demo("pilotim")
-    monkeypatch.setattr(assemble, "CHUNK_WEIGHT", 4)
+    monkeypatch.setattr(register, "CHUNK_WEIGHT", 4)
     cache = tmp_path / "cache"
-    pdf = render.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True)
+    pdf = register.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True)
     pages = pages_text(pdf)
     whole = flat(" ".join(pages))
     for heading in ("Record of processing activities", "Record as controller", "Record as processor",
@@ -108,7 +108,7 @@ def test_register_in_cached_chunks_reads_like_the_single_render_in_english(sessi
     activity = next(a for a in records(session, Activity, org) if a.reference == "PIL-S-05")
     activity.description = "Collecte et diffusion d'avis clients, modifiée."
     session.commit()
-    again = pages_text(render.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True))
+    again = pages_text(register.register_pdf(session, org.id, "en", cache_dir=cache, workers=2, chunked=True))
     assert "modifiée" in flat(" ".join(again))
     # One activity changed: one chunk rendered again, every other one reused from the cache.
     assert len(set(cache.glob("*.pdf")) - chunks) == 1

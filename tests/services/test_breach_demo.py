@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from registry.models import Activity, BreachCreate, BreachNoticeCreate
-from registry.services import breach_documents as docs
+from registry.pdf import breach_documents as docs
 from registry.services import breaches as svc
 from registry.services.organisations import get_by_slug
 

@@ -7,7 +7,7 @@ import pytest
 from test_breaches import NOW, breach_input, make_world
 
 from registry.models import BreachNoticeCreate
-from registry.services import breach_documents as docs
+from registry.pdf import breach_documents as docs
 from registry.services import breaches as svc
 
 

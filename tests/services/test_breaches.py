@@ -16,8 +16,8 @@ from registry.models import (
     Organisation,
     SubProcessor,
 )
+from registry.pdf.breach_documents import breach_register
 from registry.services import breaches as svc
-from registry.services.breach_documents import breach_register
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 

@@ -1,6 +1,6 @@
 """Which extracted contract terms are offered for a client's record, beside its current values."""
 
-from registry.domain.clauses.accept import record_proposals
+from registry.domain.contracts.accept import record_proposals
 
 
 def fields(proposals) -> dict:

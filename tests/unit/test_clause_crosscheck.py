@@ -1,6 +1,6 @@
 """Cross-check of contract terms against the register: each kind of difference, and silence when they agree."""
 
-from registry.domain.clauses.crosscheck import RecordedTransfer, RegisterFacts, cross_check, name_key
+from registry.domain.contracts.crosscheck import RecordedTransfer, RegisterFacts, cross_check, name_key
 
 
 def codes(terms: dict, register: RegisterFacts) -> list[str]:

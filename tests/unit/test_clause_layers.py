@@ -4,7 +4,7 @@ import ast
 import sys
 from pathlib import Path
 
-import registry.domain.clauses as clauses
+import registry.domain.contracts as clauses
 
 
 def test_clause_domain_imports_no_framework_database_or_io_library():

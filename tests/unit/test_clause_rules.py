@@ -5,9 +5,9 @@ These clauses were written apart from the seed contracts, to see how the rules c
 
 import pytest
 
-from registry.domain.clauses.check import check_lines, document_languages
-from registry.domain.clauses.rules import ITEMS, RULES
-from registry.domain.clauses.segment import SourceLine, fold, passages, segment
+from registry.domain.contracts.check import check_lines, document_languages
+from registry.domain.contracts.rules import ITEMS, RULES
+from registry.domain.contracts.segment import SourceLine, fold, passages, segment
 
 
 def lines(text: str) -> list[SourceLine]:

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from clause_labels import LABELS
 
-from registry.domain.clauses.check import check_lines
-from registry.domain.clauses.segment import SourceLine
+from registry.domain.contracts.check import check_lines
+from registry.domain.contracts.segment import SourceLine
 
 SEEDS = Path(os.environ.get("REGISTRY_SEEDS") or Path(__file__).resolve().parents[3] / "shared" / "seeds")
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir() and not os.environ.get("CI"), reason=f"seed contracts not found in {SEEDS} (REGISTRY_SEEDS)")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from registry.contracts import extract as ex
 from registry.models import AuditEntry, ClientController, ContractDocument, SubProcessor
+from registry.services import contract_files as ex
 from registry.services.contracts import store_contract
 from registry.services.organisations import get_by_slug
 

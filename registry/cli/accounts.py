@@ -6,11 +6,10 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from registry import audit
+from registry.cli.common import org_or_fail, run_action
 from registry.db import get_session
 from registry.services import members
 from registry.services import users as accounts
-from registry.services.crud import Invalid
-from registry.services.organisations import get_by_slug
 
 users_cli = AppGroup("users", help="Create accounts, set passwords, grant and revoke roles in organisations.")
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the JSON API.")
@@ -23,27 +22,6 @@ def _user(email: str):
     return user
 
 
-def _org(slug: str):
-    org = get_by_slug(get_session(), slug)
-    if org is None:
-        raise click.ClickException(f"no organisation {slug!r} (see `flask --app app orgs`)")
-    return org
-
-
-def _commit_or_fail(action):
-    session = get_session()
-    try:
-        result = action(session)
-        session.commit()
-        return result
-    except accounts.AccountError as exc:
-        session.rollback()
-        raise click.ClickException(f"{exc.field}: {exc}") from None
-    except Invalid as exc:
-        session.rollback()
-        raise click.ClickException(str(exc)) from None
-
-
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--name", help="Full name.")
@@ -52,12 +30,12 @@ def _commit_or_fail(action):
 def create_user(email: str, name: str | None, password: str, superuser: bool) -> None:
     """Create an account."""
 
-    def action(session):
-        user = accounts.create_user(session, email, password, name)
+    def action():
+        user = accounts.create_user(get_session(), email, password, name)
         user.is_superuser = superuser
         return user
 
-    user = _commit_or_fail(action)
+    user = run_action(action)
     click.echo(f"Created {user.email}{' (superuser)' if superuser else ''}.")
 
 
@@ -66,7 +44,7 @@ def create_user(email: str, name: str | None, password: str, superuser: bool) ->
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
 def set_password(email: str, password: str) -> None:
     """Set a new password; every login session of the account is closed."""
-    _commit_or_fail(lambda session: accounts.set_password(session, _user(email), password))
+    run_action(lambda: accounts.set_password(get_session(), _user(email), password))
     click.echo(f"Password of {email} changed; its sessions are closed.")
 
 
@@ -77,7 +55,7 @@ def set_password(email: str, password: str) -> None:
 @click.option("--actor", default="cli", show_default=True, help="Who acts, for the audit trail.")
 def grant(email: str, slug: str, role: str, actor: str) -> None:
     """Give EMAIL the ROLE (admin, dpo or auditor) in the organisation SLUG (audited)."""
-    _commit_or_fail(lambda session: members.set_role(session, _org(slug), _user(email), role, actor))
+    run_action(lambda: members.set_role(get_session(), org_or_fail(slug), _user(email), role, actor))
     click.echo(f"{email} is {role} in {slug}.")
 
 
@@ -87,7 +65,7 @@ def grant(email: str, slug: str, role: str, actor: str) -> None:
 @click.option("--actor", default="cli", show_default=True, help="Who acts, for the audit trail.")
 def revoke(email: str, slug: str, actor: str) -> None:
     """Remove EMAIL from the organisation SLUG (audited; the last admin cannot be removed)."""
-    removed = _commit_or_fail(lambda session: members.remove_member(session, _org(slug), _user(email), actor))
+    removed = run_action(lambda: members.remove_member(get_session(), org_or_fail(slug), _user(email), actor))
     click.echo(f"{email} removed from {slug}." if removed else f"{email} had no role in {slug}.")
 
 
@@ -110,7 +88,7 @@ def list_users() -> None:
 @click.option("--name", required=True, help="What the token is for.")
 def create_token(email: str, name: str) -> None:
     """Create a personal access token for EMAIL; the token is shown once."""
-    token, clear = _commit_or_fail(lambda session: accounts.create_token(session, _user(email), name))
+    token, clear = run_action(lambda: accounts.create_token(get_session(), _user(email), name))
     click.echo(clear)
     click.echo(f"Token {token.prefix}… created for {email}: keep it now, it cannot be shown again.", err=True)
 
@@ -134,7 +112,7 @@ def audit_verify() -> None:
 @with_appcontext
 def audit_export(slug: str, output) -> None:
     """Write an organisation's audit trail as JSON."""
-    trail = audit.organisation_trail(get_session(), _org(slug).id)
+    trail = audit.organisation_trail(get_session(), org_or_fail(slug).id)
     output.write(json.dumps({"organisation": slug, "entries": trail}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 

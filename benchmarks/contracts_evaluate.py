@@ -1,4 +1,4 @@
-"""`python -m registry.contracts.evaluate`: the checker against the labelled seed contracts, per item and term.
+"""`python -m benchmarks contracts_evaluate`: the checker against the labelled seed contracts, per item and term.
 
 Prints, per item, how many verdicts match and the present/weak/missing confusion; per contract,
 the verdicts off by one step and by two; and every extracted term that differs from its label.
@@ -10,14 +10,14 @@ import os
 import sys
 from pathlib import Path
 
-from registry.contracts.extract import extract
-from registry.domain.clauses.check import ContractCheck, check_lines
-from registry.domain.clauses.rules import ITEMS, VERDICT_RANK
+from registry.domain.contracts.check import ContractCheck, check_lines
+from registry.domain.contracts.rules import ITEMS, VERDICT_RANK
+from registry.services.contract_files import extract
 
 VERDICTS = ("present", "weak", "missing")
 # The seed contracts live in ../shared/seeds beside the repository (CI clones it with shared/ next to it).
-DEFAULT_SEEDS = Path(os.environ.get("REGISTRY_SEEDS") or Path(__file__).resolve().parents[3] / "shared" / "seeds")
-DEFAULT_LABELS = Path(__file__).resolve().parents[2] / "tests" / "unit" / "clause_labels.py"
+DEFAULT_SEEDS = Path(os.environ.get("REGISTRY_SEEDS") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
+DEFAULT_LABELS = Path(__file__).resolve().parents[1] / "tests" / "unit" / "clause_labels.py"
 
 
 def load_labels(path: Path) -> dict:

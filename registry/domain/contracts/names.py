@@ -3,7 +3,7 @@
 import re
 from functools import cache
 
-from registry.domain.clauses.segment import Passage, fold
+from registry.domain.contracts.segment import Passage, fold
 from registry.reference import countries
 
 # Where contracts list providers: "(tels qu'OVH, Gandi ou équivalent)", "notamment OpenAI, L.L.C.,",

@@ -7,7 +7,7 @@ that contract and register agree "compliantly", only what differs and where.
 import re
 from dataclasses import dataclass, field
 
-from registry.domain.clauses.segment import fold
+from registry.domain.contracts.segment import fold
 from registry.domain.transfers import is_restricted_transfer
 
 _UNIT_FR = {"day": "jours", "week": "semaines", "month": "mois", "year": "ans"}

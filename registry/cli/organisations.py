@@ -1,13 +1,12 @@
-"""Shell commands: `flask --app app <command>` (orgs, seed-demo, export-json, import-json, serve-demo)."""
+"""Shell commands for organisations: `orgs`, `seed-demo`, `serve-demo`, `export-json`, `import-json`."""
 
 import click
-from flask import Flask
+from flask import current_app
 from flask.cli import with_appcontext
 
-from registry.breaches_cli import breaches_cli
-from registry.cli_common import terminal_safe
+from registry.cli.common import org_or_fail, run_action, terminal_safe
+from registry.config import is_production
 from registry.db import get_session
-from registry.ops_cli import init_ops_cli, refuse_demo_in_production
 
 
 @click.command("orgs")
@@ -46,12 +45,8 @@ def seed_demo_command() -> None:
 def export_json_command(slug: str, output: str | None) -> None:
     """Write an organisation's register, breach register and sub-processor changes as JSON (schema 2, ISO codes, stable order)."""
     from registry.services.exchange import dumps, export_organisation
-    from registry.services.organisations import get_by_slug
 
-    org = get_by_slug(get_session(), slug)
-    if org is None:
-        raise click.ClickException(f"no organisation with the slug {slug!r} (see `flask --app app orgs`)")
-    text = dumps(export_organisation(get_session(), org))
+    text = dumps(export_organisation(get_session(), org_or_fail(slug)))
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -66,15 +61,9 @@ def export_json_command(slug: str, output: str | None) -> None:
 @with_appcontext
 def import_json_command(file, slug: str | None) -> None:
     """Load a register exported by export-json into a new organisation: all of it, or nothing."""
-    from registry.services.exchange import ImportRefused, import_file
+    from registry.services.exchange import import_file
 
-    session = get_session()
-    try:
-        org = import_file(session, file.read(), slug)
-        session.commit()
-    except ImportRefused as exc:
-        session.rollback()
-        raise click.ClickException(f"refused, nothing written: {exc}") from None
+    org = run_action(lambda: import_file(get_session(), file.read(), slug))
     click.echo(f"Imported {org.slug} ({org.legal_name}).")
 
 
@@ -84,8 +73,6 @@ def import_json_command(file, slug: str | None) -> None:
 @with_appcontext
 def serve_demo_command(host: str, port: int) -> None:
     """Seed the demo organisations if needed, then serve the app on the embedded database."""
-    from flask import current_app
-
     from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
     refuse_demo_in_production()
@@ -106,16 +93,12 @@ def serve_demo_command(host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
-def init_cli(app: Flask) -> None:
-    from registry import changes_cli, cli_accounts
-    from registry.pdf.cli import export_pdf
+def refuse_demo_in_production() -> None:
+    """The demo organisations are made-up registers: they must never mix with a real one."""
+    if is_production(current_app.config):
+        raise click.ClickException(
+            "REGISTRY_ENV=production: the demo organisations are never loaded into a production database"
+        )
 
-    for command in (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command,
-                    *cli_accounts.COMMANDS, *changes_cli.COMMANDS):
-        app.cli.add_command(command)
-    app.cli.add_command(breaches_cli)
-    from registry.contracts.cli import check_contract_command
 
-    app.cli.add_command(check_contract_command)
-    app.cli.add_command(export_pdf)
-    init_ops_cli(app)
+COMMANDS = (orgs_command, seed_demo_command, export_json_command, import_json_command, serve_demo_command)

@@ -1,4 +1,4 @@
-"""`python -m registry.contracts.bench`: time to check a synthetic 100-page contract vs extracting its text alone.
+"""`python -m benchmarks contracts`: time to check a synthetic 100-page contract vs extracting its text alone.
 
 The contract is made up here (generic clauses, no real company) and printed to PDF with WeasyPrint;
 both timings are taken in the same run, best of N, so the ratio does not depend on the machine.
@@ -11,8 +11,8 @@ import io
 import sys
 import time
 
-from registry.contracts.extract import extract
-from registry.domain.clauses.check import check_lines
+from registry.domain.contracts.check import check_lines
+from registry.services.contract_files import extract
 
 _CLAUSES_FR = [
     "Le Prestataire s'engage à ne traiter les données à caractère personnel que sur instruction documentée du Client, "

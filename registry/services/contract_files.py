@@ -5,7 +5,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from registry.domain.clauses.segment import SourceLine
+from registry.domain.contracts.segment import SourceLine
+from registry.domain.refusals import Refused
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A DOCX/ODT whose parts inflate past this is refused before any XML parser sees it (zip bomb).
@@ -27,8 +28,15 @@ _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class ContractFileError(ValueError):
+class ContractFileError(Refused):
     """A file the checker refuses; the message says why, for the person who uploaded it."""
+
+    def __init__(self, message: str):
+        super().__init__({"file": [message]})
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)

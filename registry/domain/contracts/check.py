@@ -7,9 +7,9 @@ page or line and the rule that decided. It never concludes that a contract is "c
 import re
 from dataclasses import dataclass, field
 
-from registry.domain.clauses import names, terms
-from registry.domain.clauses.rules import DATA_PROTECTION_CONTEXT, ITEMS, MISSING, PRESENT, RULES, VERDICT_RANK, WEAK, Rule
-from registry.domain.clauses.segment import Passage, SourceLine, passages, segment
+from registry.domain.contracts import names, terms
+from registry.domain.contracts.rules import DATA_PROTECTION_CONTEXT, ITEMS, MISSING, PRESENT, RULES, VERDICT_RANK, WEAK, Rule
+from registry.domain.contracts.segment import Passage, SourceLine, passages, segment
 
 CAPPED = "no_personal_data_clause"
 

@@ -7,22 +7,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.cli.common import org_or_fail
 from registry.db import get_session
 
 LANG = click.Choice(["fr", "en"])
 
 
-def _org(slug: str):
-    from registry.services.organisations import get_by_slug
-
-    org = get_by_slug(get_session(), slug)
-    if org is None:
-        raise click.BadParameter(f"no organisation with slug {slug!r} (see `flask --app app orgs`)", param_hint="--org")
-    return org
-
-
-def _org_id(slug: str) -> int:
-    return _org(slug).id
 
 
 def _cache_dir(kind: str, org_id: int, lang: str | None) -> Path:
@@ -51,9 +41,9 @@ def export_pdf() -> None:
 @with_appcontext
 def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
     """The Art. 30 register (controller and processor records, sub-processors)."""
-    from registry.pdf.render import register_pdf
+    from registry.pdf.register import register_pdf
 
-    org_id = _org_id(slug)
+    org_id = org_or_fail(slug).id
     data = register_pdf(get_session(), org_id, lang, cache_dir=_cache_dir("register", org_id, lang), workers=workers)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
@@ -70,9 +60,9 @@ def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> 
     from sqlalchemy import func, select
 
     from registry.models import ClientController
-    from registry.pdf.batch import export_annexes
+    from registry.pdf.register import export_annexes
 
-    org_id = _org_id(slug)
+    org_id = org_or_fail(slug).id
     session = get_session()
     total = session.execute(
         select(func.count()).select_from(ClientController).where(ClientController.organisation_id == org_id)
@@ -90,9 +80,9 @@ def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> 
 @with_appcontext
 def subprocessors_command(slug: str, output: Path, lang: str) -> None:
     """The sub-processor list for auditors, with the compliance flags."""
-    from registry.pdf.render import subprocessors_pdf
+    from registry.pdf.register import subprocessors_pdf
 
-    data = subprocessors_pdf(get_session(), _org_id(slug), lang)
+    data = subprocessors_pdf(get_session(), org_or_fail(slug).id, lang)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
 
@@ -106,7 +96,7 @@ def breaches_command(slug: str, output: Path, lang: str) -> None:
     """The Art. 33(5) breach register: every breach of the organisation, notified or not."""
     from registry.pdf.breaches import breach_register_pdf
 
-    data = breach_register_pdf(get_session(), _org(slug), lang)
+    data = breach_register_pdf(get_session(), org_or_fail(slug), lang)
     _write(output, data)
     click.echo(f"{output} ({len(data) // 1024} KiB)")
 
@@ -123,7 +113,7 @@ def breach_command(slug: str, reference: str, output: Path, lang: str) -> None:
     from registry.pdf import breaches as pdf
     from registry.services.breaches import get_breach
 
-    breach = get_breach(get_session(), _org_id(slug), reference)
+    breach = get_breach(get_session(), org_or_fail(slug).id, reference)
     if breach is None:
         raise click.BadParameter(f"no breach {reference!r} in {slug} (see `flask --app app breaches list`)",
                                  param_hint="--breach")
@@ -134,3 +124,6 @@ def breach_command(slug: str, reference: str, output: Path, lang: str) -> None:
     for name, data in files.items():
         _write(output / name, data)
     click.echo(f"{len(files)} documents in {output}")
+
+
+COMMANDS = (export_pdf,)

@@ -6,17 +6,16 @@ from datetime import datetime
 import click
 from flask.cli import AppGroup
 
-from registry.cli_common import org_or_fail, terminal_safe
+from registry.cli.common import org_or_fail, terminal_safe
 from registry.db import get_session
 from registry.domain import breaches as rules
 from registry.models.base import utcnow
+from registry.pdf.breach_documents import breach_register
 from registry.services import breaches as svc
-from registry.services.breach_documents import breach_register
 
 breaches_cli = AppGroup("breaches", help="Breach register (Arts. 33-34): clocks, deadlines due, impact of an incident.")
 
 _safe = terminal_safe
-_org = org_or_fail
 
 
 def _now(value: str | None) -> datetime:
@@ -53,7 +52,7 @@ lang_option = click.option("--lang", type=click.Choice(["en", "fr"]), default="e
 @lang_option
 def list_command(slug: str, at: str | None, lang: str) -> None:
     """Every breach of the organisation with the clock of each notice owed (Arts. 33(1), 33(2), 34(1))."""
-    org, now = _org(slug), _now(at)
+    org, now = org_or_fail(slug), _now(at)
     rows = svc.list_breaches(get_session(), org.id)
     if not rows:
         click.echo(f"No breach recorded for {org.slug}.")
@@ -77,7 +76,7 @@ def list_command(slug: str, at: str | None, lang: str) -> None:
 @lang_option
 def due_command(slug: str | None, at: str | None, lang: str) -> None:
     """Notices overdue, due within 24 hours, or owed without undue delay, for breaches not closed."""
-    org_ids = [_org(slug).id] if slug else None
+    org_ids = [org_or_fail(slug).id] if slug else None
     rows = svc.urgent_deadlines(get_session(), org_ids, _now(at))
     if not rows:
         click.echo("No breach deadline passed or due within 24 hours.")
@@ -92,7 +91,7 @@ def due_command(slug: str | None, at: str | None, lang: str) -> None:
 @click.option("--subprocessor", "name", required=True, help="Part of the sub-processor's legal or trade name.")
 def impact_command(slug: str, name: str) -> None:
     """What an incident at a sub-processor reaches: activities using it, and client controllers to tell."""
-    org = _org(slug)
+    org = org_or_fail(slug)
     session = get_session()
     subs = svc.find_subprocessors(session, org.id, name)
     if not subs:
@@ -118,4 +117,7 @@ def impact_command(slug: str, name: str) -> None:
 def register_command(slug: str, lang: str) -> None:
     """The Art. 33(5) breach register of the organisation as JSON: every breach, notified or not."""
     # JSON escapes control characters itself, so user text goes out as data, not as terminal commands.
-    click.echo(json.dumps(breach_register(get_session(), _org(slug), lang), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(breach_register(get_session(), org_or_fail(slug), lang), ensure_ascii=False, indent=2))
+
+
+COMMANDS = (breaches_cli,)

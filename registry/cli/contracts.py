@@ -6,10 +6,15 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from registry.contracts.extract import ContractFileError, extract
-from registry.domain.clauses.check import ContractCheck, check_lines
-from registry.domain.clauses.rules import ITEM_BY_CODE
+from registry.cli.common import terminal_safe
+from registry.db import get_session
+from registry.domain.contracts.check import ContractCheck, check_lines
+from registry.domain.contracts.rules import ITEM_BY_CODE
+from registry.domain.refusals import Refused
+from registry.services.contract_files import ContractFileError, extract
 
+# The register's fields named by this command's options, for its refusals.
+OPTIONS = {"organisation": "--org", "client_id": "--client", "subprocessor_id": "--subprocessor"}
 _VERDICT = {"fr": {"present": "présent", "weak": "faible", "missing": "absent"},
             "en": {"present": "present", "weak": "weak", "missing": "missing"}}
 _TEXT = {
@@ -84,7 +89,7 @@ def check_contract_command(file: Path, lang: str, as_json: bool, org_slug: str |
     try:
         result = read_contract(file, lang)
     except ContractFileError as exc:
-        raise click.ClickException(f"{file.name}: {exc}") from exc
+        raise click.ClickException(f"{terminal_safe(file.name)}: {exc}") from exc
     data = result.to_json()
     findings = None
     if org_slug:
@@ -102,11 +107,13 @@ def check_contract_command(file: Path, lang: str, as_json: bool, org_slug: str |
 
 def _cross_check(result: ContractCheck, org_slug: str, client_id: int | None, subprocessor_id: int | None,
                  lang: str) -> list[dict]:
-    from registry.db import get_session
-    from registry.services.contracts import RegisterNotFound, cross_check_register
+    from registry.services.contracts import cross_check_register
 
     try:
         return cross_check_register(get_session(), result, org_slug, client_id=client_id,
                                     subprocessor_id=subprocessor_id, lang=lang)
-    except RegisterNotFound as exc:
-        raise click.ClickException(str(exc)) from exc
+    except Refused as exc:  # a read: nothing to roll back, the refusal names the option at fault
+        raise click.ClickException(terminal_safe(exc.summary("en", OPTIONS))) from None
+
+
+COMMANDS = (check_contract_command,)

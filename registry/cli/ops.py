@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from registry import backup as backups
 from registry import migrations
-from registry.config import is_production
 from registry.db import engine
 
 db_group = AppGroup("db", help="Schema migrations (Alembic): upgrade the database, show or check its revision.")
@@ -96,14 +95,4 @@ def restore_command(file: Path, force: bool) -> None:
         click.echo(f"This code needs revision {migrations.head()}: run `{migrations.UPGRADE_COMMAND}` before starting.")
 
 
-def refuse_demo_in_production() -> None:
-    """The demo organisations are made-up registers: they must never mix with a real one."""
-    if is_production(current_app.config):
-        raise click.ClickException(
-            "REGISTRY_ENV=production: the demo organisations are never loaded into a production database"
-        )
-
-
-def init_ops_cli(app: Flask) -> None:
-    for command in (db_group, backup_command, restore_command):
-        app.cli.add_command(command)
+COMMANDS = (db_group, backup_command, restore_command)

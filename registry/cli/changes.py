@@ -5,10 +5,9 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
-from pydantic import ValidationError
 from sqlalchemy import select
 
-from registry.cli_common import org_or_fail, terminal_safe
+from registry.cli.common import org_or_fail, run_action, terminal_safe
 from registry.db import get_session
 from registry.models import (
     Activity,
@@ -22,14 +21,13 @@ from registry.models import (
 )
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
-from registry.services.crud import StaleRecord
+from registry.services.crud import validate
 from registry.services.subprocessor_history import compare
 
 subprocessors_cli = AppGroup("subprocessors", help="The sub-processor list as of any date, its exports and diffs.")
 changes_cli = AppGroup("changes", help="Plan sub-processor changes, notify clients, record objections, apply them (Art 28(2)).")
 
 _safe = terminal_safe
-_org = org_or_fail
 
 
 def _date(value: str | None, name: str) -> date:
@@ -60,23 +58,16 @@ def _change(org: Organisation, change_id: int) -> SubProcessorChange:
     return change
 
 
+# The fields of a change named by the options of these commands, for the refusals.
+OPTIONS = {"subprocessor_id": "--subprocessor", "replaces_id": "--replaces", "activity_ids": "--activity",
+           "notice_date": "--notice-date", "new_locations": "--location", "default_objection_days": "--default-days",
+           "sent_on": "--sent-on", "consent_on": "--consent-on", "received_on": "--received-on",
+           "client_id": "--client", "effective_on": "--on", "legal_name": "--new", "country": "--country"}
+
+
 def _commit(action):
     """Run one user action as one transaction: all of it, or nothing with the reason."""
-    session = get_session()
-    try:
-        result = action()
-        session.commit()
-        return result
-    except svc.ChangeRefused as exc:
-        session.rollback()
-        raise click.ClickException(f"refused, nothing written: {exc}") from None
-    except StaleRecord:  # another user saved a record of this action while it ran
-        session.rollback()
-        raise click.ClickException("refused, nothing written: a record changed meanwhile; run the command again") from None
-    except ValidationError as exc:
-        session.rollback()
-        why = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
-        raise click.ClickException(f"refused, nothing written: {why}") from None
+    return run_action(action, OPTIONS)
 
 
 @subprocessors_cli.command("list")
@@ -91,7 +82,7 @@ def _commit(action):
 @click.option("--flagged/--not-flagged", default=None, help="Only sub-processors with (or without) a flag.")
 def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged) -> None:
     """The sub-processor list as the register recorded it on a date, rebuilt from the audit trail."""
-    org, day = _org(slug), _date(as_of, "--as-of")
+    org, day = org_or_fail(slug), _date(as_of, "--as-of")
     data = exports.export_data(get_session(), org, day, exports.Filters(country, location, mechanism, status, flagged))
     if fmt == "csv":
         click.echo(exports.to_csv(data), nl=False)
@@ -112,7 +103,7 @@ def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged
 @click.argument("end")
 def diff_command(slug: str, start: str, end: str) -> None:
     """What changed in the list between the end of START and the end of END (dates YYYY-MM-DD)."""
-    org = _org(slug)
+    org = org_or_fail(slug)
     diff = compare(get_session(), org, _date(start, "FROM"), _date(end, "TO"))
     names = diff["names"]
     click.echo(f"{org.slug}: from {diff['from']} to {diff['to']}")
@@ -144,7 +135,7 @@ def diff_command(slug: str, start: str, end: str) -> None:
 def plan_command(slug, kind, ref, new_name, country, replaces, activities, locations, notice_date, default_days,
                  actor) -> None:
     """Plan a change: the clients to tell, each one's window and the earliest effective date."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     refs = {a.reference: a.id for a in session.execute(select(Activity).where(Activity.organisation_id == org.id))
             .scalars()}
     unknown = [r for r in activities if r not in refs]
@@ -155,13 +146,13 @@ def plan_command(slug, kind, ref, new_name, country, replaces, activities, locat
 
     def action():
         if new_name:
-            sp = svc.propose_subprocessor(session, org, SubProcessorCreate.model_validate(
-                {"legal_name": new_name, "country": country, "locations": locs}), actor)
+            sp = svc.propose_subprocessor(session, org, validate(SubProcessorCreate, {
+                "legal_name": new_name, "country": country, "locations": locs}), actor)
         elif ref:
             sp = _sub(org, ref, "--subprocessor")
         else:
             raise click.UsageError("give --subprocessor or --new")
-        data = SubProcessorChangeCreate.model_validate({
+        data = validate(SubProcessorChangeCreate, {
             "kind": kind, "subprocessor_id": sp.id, "replaces_id": _sub(org, replaces, "--replaces").id if replaces else None,
             "activity_ids": [refs[r] for r in activities], "notice_date": _date(notice_date, "--notice-date"),
             "new_locations": locs if kind == "change_locations" else [], "default_objection_days": default_days})
@@ -197,7 +188,7 @@ def _show(change: SubProcessorChange) -> None:
 @click.option("--org", "slug", required=True, help="Organisation slug.")
 def changes_list_command(slug: str) -> None:
     """Every planned or past change with its notices, objections and what still blocks it."""
-    org = _org(slug)
+    org = org_or_fail(slug)
     rows = svc.list_changes(get_session(), org.id)
     if not rows:
         click.echo(f"No sub-processor change recorded for {org.slug}.")
@@ -218,7 +209,7 @@ actor_option = click.option("--actor", default="cli", show_default=True)
 @actor_option
 def notify_command(slug, change_id, client, sent_on, consent_on, actor) -> None:
     """Record that the notice was sent (its window starts then) and, where needed, the client's consent."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
     ids = [n.client_id for n in change.notices] if client == "all" else [int(client)]
 
@@ -241,10 +232,10 @@ def notify_command(slug, change_id, client, sent_on, consent_on, actor) -> None:
 @actor_option
 def object_command(slug, change_id, client_id, received_on, grounds, actor) -> None:
     """Record a client's objection: the change stays blocked until the DPO decides."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
-    _commit(lambda: svc.record_objection(session, change, ChangeObjectionCreate(
-        client_id=client_id, received_on=_date(received_on, "--received-on"), grounds=grounds), actor))
+    _commit(lambda: svc.record_objection(session, change, validate(ChangeObjectionCreate, dict(
+        client_id=client_id, received_on=_date(received_on, "--received-on"), grounds=grounds)), actor))
     _show(change)
 
 
@@ -257,7 +248,7 @@ def object_command(slug, change_id, client_id, received_on, grounds, actor) -> N
 @actor_option
 def decide_command(slug, change_id, objection_id, outcome, decision, actor) -> None:
     """Record the DPO's decision on an objection (with its outcome) or on the change as a whole."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
     if objection_id is not None and outcome is None:
         raise click.BadParameter("give the outcome of the objection", param_hint="--outcome")
@@ -275,7 +266,7 @@ def decide_command(slug, change_id, objection_id, outcome, decision, actor) -> N
 @actor_option
 def apply_command(slug, change_id, on, actor) -> None:
     """Make the change effective: refused, with the reasons, while anything blocks it."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
     _commit(lambda: svc.make_effective(session, change, actor, _date(on, "--on")))
     _show(change)
@@ -287,7 +278,7 @@ def apply_command(slug, change_id, on, actor) -> None:
 @actor_option
 def cancel_command(slug, change_id, actor) -> None:
     """Cancel a change that has not taken effect."""
-    org, session = _org(slug), get_session()
+    org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
     _commit(lambda: svc.cancel_change(session, change, actor))
     _show(change)

@@ -1,1 +1,0 @@
-"""Contract documents: reading files and checking their data-protection clauses."""
