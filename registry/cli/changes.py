@@ -80,12 +80,14 @@ def _commit(action):
 @click.option("--mechanism", default=None, help="Transfer mechanism (e.g. scc, adequacy).")
 @click.option("--status", default=None, type=click.Choice(["planned", "active", "retired"]))
 @click.option("--flagged/--not-flagged", default=None, help="Only sub-processors with (or without) a flag.")
-def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged) -> None:
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the CSV's headings and labels (fr: `;`-separated, as French spreadsheets expect).")
+def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged, lang) -> None:
     """The sub-processor list as the register recorded it on a date, rebuilt from the audit trail."""
     org, day = org_or_fail(slug), _date(as_of, "--as-of")
     data = exports.export_data(get_session(), org, day, exports.Filters(country, location, mechanism, status, flagged))
     if fmt == "csv":
-        click.echo(exports.to_csv(data), nl=False)
+        click.echo(exports.to_csv(data, lang), nl=False)
         return
     if fmt == "json":
         click.echo(exports.to_json(data), nl=False)

@@ -194,7 +194,7 @@ def as_of_doc(org: Organisation, data: dict, lang: str, generated_at: datetime |
                            "mechanism": _mechanism(t.get("mechanism"), t.get("scc_module"), lang)}
                           for t in e.get("transfers", [])],
             "activities": e.get("activities", []),
-            "flags": [_flag_text(code, lang) for code in e.get("flags", [])],
+            "flags": [reference.flag_text(code, lang) for code in e.get("flags", [])],
         })
     return {
         "lang": lang, "L": L, "org": org.legal_name, "as_of": texts.day(_iso(data["as_of"]), lang),
@@ -203,17 +203,6 @@ def as_of_doc(org: Organisation, data: dict, lang: str, generated_at: datetime |
         "generated_at": texts.moment(generated_at, org.timezone, lang), "generated_at_iso": generated_at.isoformat(),
         "rows": rows,
     }
-
-
-class _Elided(dict):
-    def __missing__(self, key):
-        return "…"
-
-
-def _flag_text(code: str, lang: str) -> str:
-    """A flag's message; the list on a date keeps codes only, so its details (a country, a count) are elided."""
-    template = reference.flag_messages().get(code, {}).get(lang)
-    return template.format_map(_Elided()) if template else code
 
 
 def _iso(value):

@@ -157,3 +157,14 @@ def special_category_codes() -> frozenset[str]:
 def flag_messages() -> dict[str, dict[str, str]]:
     """Message templates of the domain flags, by code, in French and English."""
     return _load("flags.json")["flags"]
+
+
+class _Elided(dict):
+    def __missing__(self, key):
+        return "…"
+
+
+def flag_text(code: str, lang: str) -> str:
+    """A flag's message from its code alone: details the code does not carry (a country, a count) are elided."""
+    template = flag_messages().get(code, {}).get(lang)
+    return template.format_map(_Elided()) if template else code

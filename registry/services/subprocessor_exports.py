@@ -1,21 +1,16 @@
-"""Auditor exports of the sub-processor list as of a date: filtered, CSV safe against formula injection, JSON, fingerprinted."""
+"""Auditor exports of the sub-processor list as of a date: filtered, JSON, CSV with the interface's labels, fingerprinted."""
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
 
+from registry import reference
 from registry.models import Organisation
+from registry.services.csv_files import write_csv
 from registry.services.subprocessor_history import list_as_of
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = ("id", "legal_name", "trade_name", "country", "service", "status", "active_from", "retired_on",
-               "dpa_signed_on", "dpa_reference", "certifications", "locations", "mechanisms", "activities", "flags")
 
 
 @dataclass(frozen=True)
@@ -65,30 +60,68 @@ def to_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def neutralise(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character gets a quote before it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_LEADS) else text
+# Columns of the CSV: the key of each entry and its heading in both languages; the codes follow in their own
+# columns so a script can still read them.
+CSV_COLUMNS = (
+    ("id", "N°", "No."),
+    ("legal_name", "Dénomination", "Legal name"),
+    ("trade_name", "Nom commercial", "Trade name"),
+    ("country", "Établi en", "Established in"),
+    ("service", "Service", "Service"),
+    ("status", "Statut", "Status"),
+    ("active_from", "En service depuis", "In use from"),
+    ("retired_on", "Retiré le", "Retired on"),
+    ("dpa_signed_on", "Contrat (art. 28) signé le", "DPA (Art. 28) signed on"),
+    ("dpa_reference", "Référence du contrat", "DPA reference"),
+    ("certifications", "Certifications", "Certifications"),
+    ("locations", "Lieux de traitement", "Processing locations"),
+    ("mechanisms", "Garanties des transferts", "Transfer safeguards"),
+    ("activities", "Traitements", "Activities"),
+    ("flags", "Points de conformité", "Compliance points"),
+    ("country_code", "Code pays", "Country code"),
+    ("status_code", "Code statut", "Status code"),
+    ("location_codes", "Codes des lieux", "Location codes"),
+    ("mechanism_codes", "Codes des garanties", "Safeguard codes"),
+    ("flag_codes", "Codes des points", "Flag codes"),
+)
 
 
-def _cells(e: dict) -> list[str]:
-    joined = {
+def _country(code: str | None, lang: str) -> str:
+    found = reference.country(code)
+    return found.name(lang) if found else (code or "")
+
+
+def _cells(e: dict, lang: str) -> dict[str, object]:
+    locations = e.get("locations", [])
+    mechanisms = sorted({t["mechanism"] for t in e.get("transfers", []) if t.get("mechanism")})
+    flags = e.get("flags", [])
+    return {
+        **e,
+        "country": _country(e.get("country"), lang),
+        "status": reference.label("subprocessor_statuses", e.get("status"), lang),
         "certifications": "; ".join(e.get("certifications") or []),
-        "locations": "; ".join(f"{loc['country']} ({loc['kind']})" + (f" {loc['site']}" if loc.get("site") else "")
-                               for loc in e.get("locations", [])),
-        "mechanisms": "; ".join(sorted({t["mechanism"] for t in e.get("transfers", []) if t.get("mechanism")})),
+        "locations": "; ".join(
+            f"{_country(loc['country'], lang)} ({reference.label('location_kinds', loc['kind'], lang)})"
+            + (f" {loc['site']}" if loc.get("site") else "") for loc in locations),
+        "mechanisms": "; ".join(reference.label("transfer_mechanisms", m, lang) for m in mechanisms),
         "activities": "; ".join(e.get("activities", [])),
-        "flags": "; ".join(e.get("flags", [])),
+        "flags": "; ".join(reference.flag_text(f, lang) for f in flags),
+        "country_code": e.get("country"),
+        "status_code": e.get("status"),
+        "location_codes": "; ".join(f"{loc['country']}:{loc['kind']}" for loc in locations),
+        "mechanism_codes": "; ".join(mechanisms),
+        "flag_codes": "; ".join(flags),
     }
-    return [neutralise(joined[c] if c in joined else e.get(c)) for c in CSV_COLUMNS]
 
 
-def to_csv(data: dict) -> str:
-    """CSV with a stamp line (organisation, as-of date, fingerprint) then one row per sub-processor."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(f"# {data['organisation']}"), f"as_of {data['as_of']}", f"sha256 {data['sha256']}"])
-    writer.writerow(CSV_COLUMNS)
-    for e in data["subprocessors"]:
-        writer.writerow(_cells(e))
-    return out.getvalue()
+def to_csv(data: dict, lang: str = "fr") -> str:
+    """CSV for a spreadsheet in `lang`: a stamp line (organisation, as-of date, fingerprint), headings, one row each.
+
+    Headings and values are the labels of the interface; the fingerprint is that of the JSON entries, so
+    `fingerprint(to_json(...)["subprocessors"])` verifies a CSV file's stamp.
+    """
+    heading = 1 if lang == "fr" else 2
+    stamp = [f"# {data['organisation']}", f"as_of {data['as_of']}", f"sha256 {data['sha256']}"]
+    rows = [stamp, [c[heading] for c in CSV_COLUMNS]]
+    rows += [[_cells(e, lang).get(c[0]) for c in CSV_COLUMNS] for e in data["subprocessors"]]
+    return write_csv(rows, lang)

@@ -112,7 +112,7 @@ def _attachment(body: str, mimetype: str, name: str) -> Response:
 @requires(READ)
 def as_of_csv():
     data, _shown, _errors = _data()
-    return _attachment(exports.to_csv(data), "text/csv", _name(data, "csv"))
+    return _attachment(exports.to_csv(data, current_lang()), "text/csv; charset=utf-8", _name(data, "csv"))
 
 
 @requires(READ)

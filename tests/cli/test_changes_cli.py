@@ -65,7 +65,7 @@ def test_plan_notify_object_decide_apply_from_the_shell(runner, demo, clock):
 
 def test_csv_list_is_stamped_and_filtered(runner, demo):
     out = ok(runner, "subprocessors", "list", "--org", "pilotim", "--csv", "--location", "US")
-    table = list(csv.reader(io.StringIO(out)))
+    table = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert table[0][0] == "# pilotim" and table[0][2].startswith("sha256 ")
     assert [r[1] for r in table[2:]] == ["OpenAI, L.L.C.", "Google Ireland Limited"]
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from registry.models import SubProcessorCreate
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
+from registry.services.csv_files import FORMULA_LEADS, neutralise, write_csv
 from registry.services.organisations import get_by_slug
 
 DPO = "dpo@pilotim.example.com"
@@ -21,8 +22,9 @@ HOSTILE = {
 }
 
 
-def rows(text):
-    return list(csv.reader(io.StringIO(text)))
+def rows(text, lang="en"):
+    assert text.startswith("\ufeff"), "a CSV starts with the byte-order mark Excel needs to read UTF-8"
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";" if lang == "fr" else ","))
 
 
 def test_csv_neutralises_formula_cells_and_keeps_their_text(demo):
@@ -31,16 +33,43 @@ def test_csv_neutralises_formula_cells_and_keeps_their_text(demo):
     svc.propose_subprocessor(session, org, SubProcessorCreate.model_validate(HOSTILE), DPO)
     session.commit()
     data = exports.export_data(session, org, svc.today(), exports.Filters(status="planned"))
-    table = rows(exports.to_csv(data))
+    table = rows(exports.to_csv(data, "en"))
     header, row = table[1], table[2]
     cell = dict(zip(header, row, strict=True))
-    assert cell["legal_name"] == "'" + HOSTILE["legal_name"]
-    assert cell["trade_name"] == "'+33 1 23 45 67 89"
-    assert cell["service"] == "'-2+3"
-    assert cell["dpa_reference"] == "'@SUM(A1:A9)"
-    assert cell["certifications"].startswith("'\tISO 27001")
+    assert cell["Legal name"] == "'" + HOSTILE["legal_name"]
+    assert cell["Trade name"] == "'+33 1 23 45 67 89"
+    assert cell["Service"] == "'-2+3"
+    assert cell["DPA reference"] == "'@SUM(A1:A9)"
+    assert cell["Certifications"].startswith("'\tISO 27001")
     for value in (v for r in table for v in r):
-        assert not value.startswith(exports.FORMULA_LEADS), value
+        assert not value.startswith(FORMULA_LEADS), value
+
+
+def test_csv_is_in_the_interface_language_with_the_codes_beside_the_labels(demo):
+    """French spreadsheets: `;`-separated, French headings and labels; the codes stay readable in their own columns."""
+    session = demo
+    org = get_by_slug(session, "pilotim")
+    data = exports.export_data(session, org, svc.today(), exports.Filters(location="US"))
+    table = rows(exports.to_csv(data, "fr"), "fr")
+    by_name = {r[1]: dict(zip(table[1], r, strict=True)) for r in table[2:]}
+    openai = by_name["OpenAI, L.L.C."]
+    assert openai["Établi en"] == "États-Unis" and openai["Code pays"] == "US"
+    assert openai["Statut"] == "en service" and openai["Code statut"] == "active"
+    assert "États-Unis (" in openai["Lieux de traitement"] and "US:" in openai["Codes des lieux"]
+    assert "no_dpa" in openai["Codes des points"] and "no_dpa" not in openai["Points de conformité"]
+    assert "Clauses contractuelles types" in by_name["Google Ireland Limited"]["Garanties des transferts"]
+    assert "scc" in by_name["Google Ireland Limited"]["Codes des garanties"]
+
+
+def test_a_formula_cell_is_neutralised_whatever_its_lead_and_the_reader_s_separator():
+    """Fullwidth leads are read by Excel as formulas too; a `;` inside a cell must not start a new cell."""
+    for value in ("＝1+1", "＋1", "－1", "＠SUM(A1)", "=1", "\n=1"):
+        assert neutralise(value).startswith("'"), value
+    assert neutralise("Société ＝ test") == "Société ＝ test"
+    text = write_csv([["a;=1+1", "b,=2"]], "en")
+    for delimiter in (",", ";"):
+        for cell in next(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter)):
+            assert not cell.lstrip('"').startswith(FORMULA_LEADS), (delimiter, cell)
 
 
 def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(demo):
@@ -51,7 +80,7 @@ def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(d
     assert (data["as_of"], data["count"]) == (today.isoformat(), 17)
     assert data["sha256"] == exports.fingerprint(data["subprocessors"]) and len(data["sha256"]) == 64
     assert json.loads(exports.to_json(data)) == data
-    assert rows(exports.to_csv(data))[0] == ["# pilotim", f"as_of {today}", f"sha256 {data['sha256']}"]
+    assert rows(exports.to_csv(data, "en"))[0] == ["# pilotim", f"as_of {today}", f"sha256 {data['sha256']}"]
     # Same content on a later date: same fingerprint; new content: a new one.
     assert exports.export_data(session, org, today + timedelta(days=3))["sha256"] == data["sha256"]
     svc.propose_subprocessor(session, org, SubProcessorCreate(legal_name="Nouveau Démo (fictif)"), DPO)

@@ -47,8 +47,15 @@ def test_exports_carry_the_as_of_date_and_the_fingerprint(auditor, demo):
     response = auditor.get(f"{URL}/as-of.csv?as_of={day}&status=planned")
     assert response.mimetype == "text/csv"
     assert f"subprocessors-pilotim-{day}-{data['sha256'][:12]}.csv" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))  # the auditor reads in English
     assert rows[0] == ["# pilotim", f"as_of {day}", f"sha256 {data['sha256']}"]
+    assert rows[1][:2] == ["No.", "Legal name"] and rows[2][5] == "planned"
+    auditor.get("/lang/fr")
+    french = auditor.get(f"{URL}/as-of.csv?as_of={day}&status=planned").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(french.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[1][:2] == ["N°", "Dénomination"] and rows[2][5] == "prévu" and rows[0][2] == f"sha256 {data['sha256']}"
     assert rows[2][1] == '\'=HYPERLINK("http://x.example","y")'
     pdf = auditor.get(f"{URL}/as-of.pdf?as_of={day}&status=planned&lang=en")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
