@@ -1,8 +1,6 @@
 """A real browser (Debian's chromium driven by Playwright) against the app served on 127.0.0.1 by a thread."""
 
 import os
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -23,13 +21,9 @@ def _unavailable(reason: str):
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """Debian's chromium, installed here when missing and we may install packages (root)."""
+    """Debian's chromium; installed by scripts/system-packages, never from a test."""
     if not Path(CHROMIUM).exists():
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            _unavailable(f"{CHROMIUM} is missing and packages cannot be installed (not root)")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run("apt-get update -q && apt-get install -y -q chromium", shell=True, check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        _unavailable(f"{CHROMIUM} is missing: install the Debian package chromium (as root: scripts/system-packages)")
     return CHROMIUM
 
 
