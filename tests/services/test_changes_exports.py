@@ -5,6 +5,7 @@ import io
 import json
 from datetime import timedelta
 
+from registry import clock
 from registry.models import SubProcessorCreate
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
@@ -30,7 +31,7 @@ def test_csv_neutralises_formula_cells_and_keeps_their_text(demo):
     org = get_by_slug(session, "pilotim")
     svc.propose_subprocessor(session, org, SubProcessorCreate.model_validate(HOSTILE), DPO)
     session.commit()
-    data = exports.export_data(session, org, svc.today(), exports.Filters(status="planned"))
+    data = exports.export_data(session, org, clock.today(org.timezone), exports.Filters(status="planned"))
     table = rows(exports.to_csv(data))
     header, row = table[1], table[2]
     cell = dict(zip(header, row, strict=True))
@@ -46,7 +47,7 @@ def test_csv_neutralises_formula_cells_and_keeps_their_text(demo):
 def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(demo):
     session = demo
     org = get_by_slug(session, "pilotim")
-    today = svc.today()
+    today = clock.today(org.timezone)
     data = exports.export_data(session, org, today)
     assert (data["as_of"], data["count"]) == (today.isoformat(), 17)
     assert data["sha256"] == exports.fingerprint(data["subprocessors"]) and len(data["sha256"]) == 64
@@ -60,7 +61,7 @@ def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(d
 
 
 def names(session, org, **filters):
-    data = exports.export_data(session, org, svc.today(), exports.Filters(**filters))
+    data = exports.export_data(session, org, clock.today(org.timezone), exports.Filters(**filters))
     return [e["legal_name"] for e in data["subprocessors"]]
 
 
