@@ -193,30 +193,60 @@ def demo(app, database_url, demo_templates, session):
 
 
 class Clock:
-    """The time the audit trail and the change services read, moved forward by the test."""
+    """The application's one clock (registry.clock) as a test moves it: `now` reads or sets it, ticking."""
 
-    def __init__(self):
-        from registry.models.base import utcnow
+    @property
+    def now(self):
+        from registry import clock
 
-        self.now = utcnow()
+        return clock.now()
 
-    def __call__(self):
-        return self.now
+    @now.setter
+    def now(self, at) -> None:
+        from registry import clock
 
-    def at_noon(self, day):
-        from datetime import UTC, datetime, time
+        clock.set_now(at)
 
-        self.now = datetime.combine(day, time(12), UTC)
+    def at_noon(self, day) -> None:
+        """Noon in Paris, the demo organisations' time zone: the same date there and in UTC."""
+        from datetime import datetime, time
+        from zoneinfo import ZoneInfo
+
+        self.now = datetime.combine(day, time(12), ZoneInfo("Europe/Paris"))
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A clock set to today's noon (no test straddles midnight), read by the audit trail and the change services."""
-    from registry import audit
-    from registry.services import changes
+def clock():
+    """The clock set to noon today in Paris (no test straddles midnight), then moved by the test; `_test_clock`
+    puts it back afterwards."""
+    from registry import clock as app_clock
 
     c = Clock()
-    c.at_noon(c.now.date())
-    monkeypatch.setattr(audit, "utcnow", c)
-    monkeypatch.setattr(changes, "utcnow", c)
+    c.at_noon(app_clock.today("Europe/Paris"))
     return c
+
+
+def _test_now():
+    """REGISTRY_TEST_NOW, an ISO datetime with its offset (e.g. 2026-03-31T23:30:00+00:00), or None."""
+    from datetime import datetime
+
+    raw = os.environ.get("REGISTRY_TEST_NOW", "").strip()
+    if not raw:
+        return None
+    at = datetime.fromisoformat(raw)
+    if at.utcoffset() is None:
+        raise pytest.UsageError(f"REGISTRY_TEST_NOW={raw!r}: give the UTC offset, e.g. 2026-03-31T23:30:00+00:00")
+    return at
+
+
+@pytest.fixture(autouse=True)
+def _test_clock():
+    """Every test starts at REGISTRY_TEST_NOW (ticking from there) when it is set, else on real time; the demo
+    register, seeded inside the first test that asks for it, is thus made at that instant too."""
+    from registry import clock
+
+    at = _test_now()
+    if at is not None:
+        clock.set_now(at)
+    yield
+    clock.reset()

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from registry import clock
 from registry.cli.common import org_or_fail, run_action, terminal_safe
 from registry.db import get_session
 from registry.models import (
@@ -24,15 +25,18 @@ from registry.services import subprocessor_exports as exports
 from registry.services.crud import validate
 from registry.services.subprocessor_history import compare
 
-subprocessors_cli = AppGroup("subprocessors", help="The sub-processor list as of any date, its exports and diffs.")
-changes_cli = AppGroup("changes", help="Plan sub-processor changes, notify clients, record objections, apply them (Art 28(2)).")
+subprocessors_cli = AppGroup("subprocessors", help="The sub-processor list as of any date, its exports and diffs. "
+                             "Dates default to today in the organisation's time zone.")
+changes_cli = AppGroup("changes", help="Plan sub-processor changes, notify clients, record objections, apply them "
+                       "(Art 28(2)). Dates default to today in the organisation's time zone.")
 
 _safe = terminal_safe
 
 
-def _date(value: str | None, name: str) -> date:
+def _date(value: str | None, name: str, org: Organisation) -> date:
+    """The date given, or by default today in the organisation's time zone."""
     if value is None:
-        return svc.today()
+        return clock.today(org.timezone)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -84,7 +88,8 @@ def _commit(action):
               help="Language of the CSV's headings and labels (fr: `;`-separated, as French spreadsheets expect).")
 def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged, lang) -> None:
     """The sub-processor list as the register recorded it on a date, rebuilt from the audit trail."""
-    org, day = org_or_fail(slug), _date(as_of, "--as-of")
+    org = org_or_fail(slug)
+    day = _date(as_of, "--as-of", org)
     data = exports.export_data(get_session(), org, day, exports.Filters(country, location, mechanism, status, flagged))
     if fmt == "csv":
         click.echo(exports.to_csv(data, lang), nl=False)
@@ -106,7 +111,7 @@ def list_command(slug, as_of, fmt, country, location, mechanism, status, flagged
 def diff_command(slug: str, start: str, end: str) -> None:
     """What changed in the list between the end of START and the end of END (dates YYYY-MM-DD)."""
     org = org_or_fail(slug)
-    diff = compare(get_session(), org, _date(start, "FROM"), _date(end, "TO"))
+    diff = compare(get_session(), org, _date(start, "FROM", org), _date(end, "TO", org))
     names = diff["names"]
     click.echo(f"{org.slug}: from {diff['from']} to {diff['to']}")
     for sp_id in diff["added"]:
@@ -156,7 +161,7 @@ def plan_command(slug, kind, ref, new_name, country, replaces, activities, locat
             raise click.UsageError("give --subprocessor or --new")
         data = validate(SubProcessorChangeCreate, {
             "kind": kind, "subprocessor_id": sp.id, "replaces_id": _sub(org, replaces, "--replaces").id if replaces else None,
-            "activity_ids": [refs[r] for r in activities], "notice_date": _date(notice_date, "--notice-date"),
+            "activity_ids": [refs[r] for r in activities], "notice_date": _date(notice_date, "--notice-date", org),
             "new_locations": locs if kind == "change_locations" else [], "default_objection_days": default_days})
         return svc.plan_change(session, org, data, actor)
 
@@ -182,7 +187,8 @@ def _show(change: SubProcessorChange) -> None:
         click.echo(f"    objection {o.id} client {o.client_id} received {o.received_on} {o.outcome}"
                    + (f": {_safe(o.decision)}" if o.decision else ""))
     if change.status in ("planned", "notified"):
-        for b in svc.effect_blockers(session, change, svc.today()):
+        today = svc.org_today(session, change.organisation_id)
+        for b in svc.effect_blockers(session, change, today):
             click.echo(f"    blocks today: {b.code}" + (f" (client {b.client_id})" if b.client_id else "") + f": {b.detail}")
 
 
@@ -217,9 +223,9 @@ def notify_command(slug, change_id, client, sent_on, consent_on, actor) -> None:
 
     def action():
         for cid in ids:
-            svc.record_notice_sent(session, change, cid, _date(sent_on, "--sent-on"), actor)
+            svc.record_notice_sent(session, change, cid, _date(sent_on, "--sent-on", org), actor)
             if consent_on:
-                svc.record_consent(session, change, cid, _date(consent_on, "--consent-on"), actor)
+                svc.record_consent(session, change, cid, _date(consent_on, "--consent-on", org), actor)
 
     _commit(action)
     _show(change)
@@ -237,7 +243,7 @@ def object_command(slug, change_id, client_id, received_on, grounds, actor) -> N
     org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
     _commit(lambda: svc.record_objection(session, change, validate(ChangeObjectionCreate, dict(
-        client_id=client_id, received_on=_date(received_on, "--received-on"), grounds=grounds)), actor))
+        client_id=client_id, received_on=_date(received_on, "--received-on", org), grounds=grounds)), actor))
     _show(change)
 
 
@@ -270,7 +276,7 @@ def apply_command(slug, change_id, on, actor) -> None:
     """Make the change effective: refused, with the reasons, while anything blocks it."""
     org, session = org_or_fail(slug), get_session()
     change = _change(org, change_id)
-    _commit(lambda: svc.make_effective(session, change, actor, _date(on, "--on")))
+    _commit(lambda: svc.make_effective(session, change, actor, _date(on, "--on", org)))
     _show(change)
 
 

@@ -6,9 +6,12 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from registry import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    """The present instant from the application's one clock (registry.clock), aware UTC to the second."""
+    return clock.now()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

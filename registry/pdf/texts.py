@@ -9,11 +9,12 @@ from registry import reference
 from registry.pdf.labels import END_ACTIONS, LOCATION_KINDS, UNITS, labels, word
 
 
-def day(d: date | datetime | None, lang: str) -> str | None:
+def day(d: date | datetime | None, lang: str, tz: str = "UTC") -> str | None:
+    """A date in words; an instant is dated in the time zone `tz` (the organisation's)."""
     if d is None:
         return None
     if isinstance(d, datetime):
-        d = d.date()
+        d = d.astimezone(ZoneInfo(tz)).date()
     return format_date(d, format="long", locale=lang)
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from registry import audit
+from registry import audit, clock
 from registry.domain import changes as rules
 from registry.domain.flags import Flag
 from registry.domain.refusals import Refused
@@ -23,7 +23,6 @@ from registry.models import (
     SubProcessorChangeCreate,
     SubProcessorCreate,
 )
-from registry.models.base import utcnow
 from registry.services.crud import claim_version
 
 
@@ -35,8 +34,9 @@ class ChangeRefused(Refused):
         self.message = message
 
 
-def today() -> date:
-    return utcnow().date()
+def org_today(session: Session, org_id: int) -> date:
+    """Today in the organisation's time zone: the day its DPO means by "today" (notices, decisions, effect)."""
+    return clock.today(session.get(Organisation, org_id).timezone)
 
 
 def _subprocessor(session: Session, org_id: int, sp_id: int | None, field: str) -> SubProcessor:
@@ -205,7 +205,7 @@ def decide_objection(session: Session, change: SubProcessorChange, objection_id:
         raise ChangeRefused(f"objection_id: no objection {objection_id} on this change")
     checked = ChangeObjectionCreate.model_validate(
         {**objection.model_dump(include=set(ChangeObjectionCreate.model_fields)), "outcome": outcome,
-         "decision": decision, "decided_on": on or today()})
+         "decision": decision, "decided_on": on or org_today(session, change.organisation_id)})
 
     def mutate():
         for name in ("outcome", "decision", "decided_on"):
@@ -271,10 +271,11 @@ def _set_status(session: Session, actor: str, sp: SubProcessor, status: str, on:
 
 def make_effective(session: Session, change: SubProcessorChange, actor: str, on: date | None = None) -> SubProcessorChange:
     """Art. 28(2): apply the change to the register once nothing blocks it: one transaction, every record audited."""
-    on = on or today()
+    today = org_today(session, change.organisation_id)
+    on = on or today
     if change.status not in ("planned", "notified"):
         raise ChangeRefused(f"status: the change is {change.status}")
-    if on > today():
+    if on > today:
         raise ChangeRefused("on: a change is made effective on the day it takes effect, not in advance")
     blockers = effect_blockers(session, change, on)
     if blockers:

@@ -1,7 +1,7 @@
 """Generic writes of register records: validate through the non-table model, apply, report {field: (old, new)}."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -144,10 +144,6 @@ def delete_record(session: Session, org: Organisation, obj: SQLModel, actor: str
     session.delete(obj)
     session.flush()
     return {name: (value, None) for name, value in before.items()}
-
-
-def today() -> date:
-    return utcnow().date()
 
 
 def check_owned(session: Session, org: Organisation, model: type[SQLModel], record_id: int | None, field: str) -> None:

@@ -4,11 +4,12 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import false, func, select
 from sqlmodel import Session
 
+from registry import clock
 from registry.domain.activities import activity_flags
 from registry.domain.clients import contract_flags
 from registry.domain.flags import Flag
@@ -30,11 +31,6 @@ from registry.models import (
     Transfer,
 )
 from registry.services import facts
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
-
 
 TRANSFER_COLUMNS = (
     Transfer.activity_id, Transfer.subprocessor_id, Transfer.recipient, Transfer.destination_country,
@@ -96,7 +92,7 @@ def flags_for_activities(
     Loading the linked records as ORM objects cost several times the page itself; the rules only need a few
     columns of each, so they are read as rows.
     """
-    on = on or today()
+    on = on or clock.today(org.timezone)
     ids = [a.id for a in activities]
     if not ids:
         return {}
@@ -152,7 +148,7 @@ def flags_for_subprocessors(
     session: Session, org: Organisation, subprocessors: list[SubProcessor], on: date | None = None
 ) -> dict[int, list[Flag]]:
     """DPA, location and usage flags of a page of sub-processors."""
-    on = on or today()
+    on = on or clock.today(org.timezone)
     ids = [sp.id for sp in subprocessors]
     by_sp = _transfers_by_subprocessor(session, ids, on)
     users = _active_users(session, ids)
@@ -167,7 +163,7 @@ def flags_for_subprocessors(
 def flags_for_transfers(
     session: Session, org: Organisation, transfers: list[Transfer], on: date | None = None
 ) -> dict[int, list[Flag]]:
-    on = on or today()
+    on = on or clock.today(org.timezone)
     return {t.id: transfer_flags(facts.transfer_facts(t), on) for t in transfers}
 
 
@@ -220,7 +216,7 @@ class FlagCache:
         return self._lookup(session, org, compute, list(ids), load, on)
 
     def _lookup(self, session, org, compute, ids: list[int], load, on: date | None) -> dict[int, list[Flag]]:
-        on = on or today()
+        on = on or clock.today(org.timezone)
         key = (session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0, on)
         with self._lock:
             state = self._orgs.get(org.id)
@@ -327,7 +323,7 @@ def dashboard(session: Session, org: Organisation, on: date | None = None, cache
     Every record's flags are needed to know which are flagged, but through the cache only the ids are read
     once the flags are known: a register of 10,000 activities is not loaded to show 25 of them.
     """
-    on = on or today()
+    on = on or clock.today(org.timezone)
     cache = cache or FlagCache()
     board = Dashboard(counts={})
     areas = (

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlmodel import Session
 
-from registry import audit
+from registry import audit, clock
 from registry.models import (
     Activity,
     ActivitySubProcessorLink,
@@ -13,7 +13,7 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.crud import Changes, apply, check_version, delete_record, record_update, today, validate
+from registry.services.crud import Changes, apply, check_version, delete_record, record_update, validate
 
 
 def _locations(valid: SubProcessorCreate) -> list[tuple]:
@@ -58,7 +58,7 @@ def update_subprocessor(session: Session, org: Organisation, obj: SubProcessor, 
 
 def retire_subprocessor(session: Session, org: Organisation, obj: SubProcessor, actor: str) -> Changes:
     """Stop using a sub-processor while keeping its history (Art. 28(2): replacements are reported)."""
-    values = {"status": "retired", "retired_on": obj.retired_on or today()}
+    values = {"status": "retired", "retired_on": obj.retired_on or clock.today(org.timezone)}
     if obj.active_from and values["retired_on"] < obj.active_from:
         values["retired_on"] = obj.active_from
     before = audit.snapshot(obj)

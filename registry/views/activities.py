@@ -1,6 +1,8 @@
 """Processing activities: the generic list/new/detail/edit/delete, plus retire."""
 
-from flask import url_for
+from zoneinfo import ZoneInfo
+
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -70,6 +72,11 @@ def detail_context(session, org, obj) -> dict:
     return service.activity_users(session, org, obj)
 
 
+def updated_day(a: Activity, ctx: dict) -> str:
+    """The day of the last change in the organisation's time zone (an evening edit in Paris is not dated tomorrow)."""
+    return date_text(a.updated_at.astimezone(ZoneInfo(g.org.timezone)).date())
+
+
 ENTITY = Entity(
     area="activities",
     model=Activity,
@@ -82,7 +89,7 @@ ENTITY = Entity(
         Column("name", _l("Name"), Activity.name),
         Column("role", _l("Role"), Activity.role, lambda a, ctx: badge(a.role)),
         Column("status", _l("Status"), Activity.status, lambda a, ctx: badge(a.status)),
-        Column("updated", _l("Updated"), Activity.updated_at, lambda a, ctx: date_text(a.updated_at.date())),
+        Column("updated", _l("Updated"), Activity.updated_at, updated_day),
     ],
     search=(Activity.reference, Activity.name, Activity.description),
     filters=[

@@ -1,15 +1,14 @@
 """Planned sub-processor changes (Art. 28(2)): plan one, tell each affected client (PDF notice in its language),
 record objections and the DPO's decisions, and make the change effective once nothing blocks it."""
 
-from datetime import datetime
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from registry import clock
 from registry.db import get_session
 from registry.domain import changes as rules
 from registry.forms import grow_rows, spare_rows
@@ -55,10 +54,6 @@ BLOCKERS = {
 # Fields the service names in a refusal ("field: why"), shown next to that field of the form.
 REFUSAL_FIELDS = {"subprocessor_id", "replaces_id", "activity_ids", "client_id", "sent_on", "received_on",
                   "objection_id", "dpo_decision", "on", "status"}
-
-
-def org_today():
-    return datetime.now(ZoneInfo(g.org.timezone)).date()
 
 
 def _change(record_id: int):
@@ -152,7 +147,7 @@ def plan(session, org, data: dict, who: str):
 @requires(WRITE)
 def new():
     session = get_session()
-    form = PlanChangeForm(data=None if request.method == "POST" else {"notice_date": org_today()})
+    form = PlanChangeForm(data=None if request.method == "POST" else {"notice_date": clock.today(g.org.timezone)})
     prepare_plan_form(form)
     if request.method == "GET":
         spare_rows(form)
@@ -172,7 +167,8 @@ def _detail(change, status: int = 200, posted: dict | None = None, refused: list
     names = _names(session, change)
     clients = {c.id: c for c in svc.affected_clients(session, change)}
     is_open = change.status in ("planned", "notified")
-    blockers = svc.effect_blockers(session, change, svc.today()) if is_open else []
+    today = clock.today(g.org.timezone)
+    blockers = svc.effect_blockers(session, change, today) if is_open else []
     earliest = change.earliest_effective
     return render_template(
         "changes/detail.html", org=g.org, change=change, names=names, kinds=KIND_LABELS, statuses=CHANGE_STATUSES,
@@ -182,7 +178,7 @@ def _detail(change, status: int = 200, posted: dict | None = None, refused: list
         consent_needed={cid for cid, c in clients.items() if rules.needs_consent(change.kind, svc.client_terms(c))},
         blockers=[blocker_text(b, names, earliest) for b in blockers],
         refused=[blocker_text(b, names, earliest) for b in refused or []],
-        posted=posted or {}, today=svc.today(), history=record_history(session, change),
+        posted=posted or {}, today=today, history=record_history(session, change),
         forms={"objection": _objection_form(change, posted)},
     ), status
 
@@ -279,7 +275,7 @@ def decide(record_id: int):
         if target is None:
             raise svc.ChangeRefused("objection_id: " + _("No such objection on this change."))
         svc.decide_objection(get_session(), change, target, f.outcome.data, f.decision.data.strip(), actor(),
-                             org_today())
+                             clock.today(g.org.timezone))
 
     return _act(change, "decide", form, run, _("Decision recorded."), target)
 

@@ -1,17 +1,18 @@
 """The public sub-processor page of an organisation (Art. 28(2)): HTML, JSON and an Atom feed; 404 while it is off."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from registry import clock
 from registry.db import get_session
 from registry.i18n import current_lang
 from registry.services import subprocessor_public as public
-from registry.services.changes import today
 from registry.views.formatting import country_text, date_text, vocab_text
 
 bp = Blueprint("public", __name__, url_prefix="/public/<slug>")
@@ -40,7 +41,7 @@ def mechanism_text(code: str | None) -> str:
 def subprocessors(slug: str):
     org = _org(slug)
     entries = public.public_entries(get_session(), org)
-    changes = public.public_changes(get_session(), org, today())
+    changes = public.public_changes(get_session(), org, clock.today(org.timezone))
     return render_template("public/subprocessors.html", public_org={"name": org.legal_name, "slug": slug},
                            entries=entries, changes=changes, mechanism_text=mechanism_text, kind_title=kind_title)
 
@@ -48,7 +49,7 @@ def subprocessors(slug: str):
 @bp.get("/subprocessors.json")
 def subprocessors_json(slug: str):
     org = _org(slug)
-    return jsonify({"organisation": org.legal_name, "as_of": today().isoformat(),
+    return jsonify({"organisation": org.legal_name, "as_of": clock.today(org.timezone).isoformat(),
                     "subprocessors": public.public_entries(get_session(), org)})
 
 
@@ -56,11 +57,12 @@ def kind_title(change: dict) -> str:
     return str(KIND_TITLES[change["kind"]] % {"name": change["name"], "replaced": change["replaces"] or ""})
 
 
-def _stamp(value) -> str:
-    if isinstance(value, datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return datetime.combine(value, datetime.min.time(), UTC).isoformat().replace("+00:00", "Z")
+def _stamp(value, tz: str = "UTC") -> str:
+    """An Atom time in UTC; a date stands for its first instant in the time zone `tz` (the organisation's)."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0), ZoneInfo(tz))
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _entry_id(org_id: int, change_id: int) -> str:
@@ -97,7 +99,7 @@ def atom_feed(org, changes: list[dict]) -> bytes:
     sub(feed, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"gdpr-register:org:{org.id}:changes")))
     sub(feed, "title", _("Sub-processor changes of %(name)s", name=org.legal_name))
     updated = max([c["updated"] for c in changes], default=None)
-    sub(feed, "updated", _stamp(updated) if updated else _stamp(today()))
+    sub(feed, "updated", _stamp(updated or clock.now()))
     sub(feed, "link", rel="self", href=url_for("public.feed", slug=org.slug, _external=True))
     sub(feed, "link", rel="alternate", type="text/html", href=page)
     author = sub(feed, "author")
@@ -107,7 +109,7 @@ def atom_feed(org, changes: list[dict]) -> bytes:
         sub(entry, "id", _entry_id(org.id, change["id"]))
         sub(entry, "title", kind_title(change))
         sub(entry, "updated", _stamp(change["updated"]))
-        sub(entry, "published", _stamp(change["notice_date"]))
+        sub(entry, "published", _stamp(change["notice_date"], org.timezone))
         sub(entry, "link", rel="alternate", type="text/html", href=page)
         sub(entry, "summary", _summary(change))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
@@ -116,5 +118,5 @@ def atom_feed(org, changes: list[dict]) -> bytes:
 @bp.get("/changes.atom")
 def feed(slug: str):
     org = _org(slug)
-    body = atom_feed(org, public.public_changes(get_session(), org, today()))
+    body = atom_feed(org, public.public_changes(get_session(), org, clock.today(org.timezone)))
     return Response(body, mimetype="application/atom+xml")

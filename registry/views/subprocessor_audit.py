@@ -1,15 +1,15 @@
 """The auditors' sub-processor list (Art. 28(2), 30(4)): as of any date, filtered, compared between two dates,
 exported as CSV, JSON and PDF stamped with the date and the content fingerprint. Read-only, for every member."""
 
-from datetime import date, datetime
+from datetime import date
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, g, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from registry import clock
 from registry.db import get_session
 from registry.forms import country_choices, vocab_choices
 from registry.forms.subprocessors import STATUSES
@@ -34,7 +34,7 @@ FLAGGED = [("", _l("Any")), ("1", _l("Flagged only")), ("0", _l("Without flags")
 
 def org_today() -> date:
     """Today in the organisation's time zone: "as of" a day means the end of that day there."""
-    return datetime.now(ZoneInfo(g.org.timezone)).date()
+    return clock.today(g.org.timezone)
 
 
 def _day(name: str, errors: dict) -> date:

@@ -5,28 +5,6 @@ import io
 import json
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
-
-from registry import audit
-from registry.models.base import utcnow
-from registry.services import changes as svc
-
-
-class Clock:
-    def __init__(self):
-        self.now = utcnow()
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    c = Clock()
-    monkeypatch.setattr(audit, "utcnow", c)
-    monkeypatch.setattr(svc, "utcnow", c)
-    return c
-
 
 def ok(runner, *args):
     result = runner.invoke(args=list(args))

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pdftext import flat, pages_text
 from sqlalchemy import select
 
+from registry import clock
 from registry.models import Activity, SubProcessorChangeCreate, SubProcessorCreate
 from registry.pdf.changes import as_of_doc, notice_doc, notice_pdf, subprocessors_as_of_pdf
 from registry.pdf.render import STATIC_DIR, ProjectFetcher
@@ -62,7 +63,7 @@ def test_the_notice_pdf_keeps_hostile_text_as_text_and_fetches_nothing(session, 
 
 def test_the_list_as_of_a_date_is_stamped_with_its_date_filters_and_fingerprint(session, demo):
     org = demo("pilotim")
-    day = svc.today()
+    day = clock.today(org.timezone)
     data = exports.export_data(session, org, day, exports.Filters(location="US"))
     doc = as_of_doc(org, data, "en")
     assert [r["name"] for r in doc["rows"]] == ["OpenAI, L.L.C.", "Google Ireland Limited"]

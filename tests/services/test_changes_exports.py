@@ -5,6 +5,7 @@ import io
 import json
 from datetime import timedelta
 
+from registry import clock
 from registry.models import SubProcessorCreate
 from registry.services import changes as svc
 from registry.services import subprocessor_exports as exports
@@ -32,7 +33,7 @@ def test_csv_neutralises_formula_cells_and_keeps_their_text(demo):
     org = get_by_slug(session, "pilotim")
     svc.propose_subprocessor(session, org, SubProcessorCreate.model_validate(HOSTILE), DPO)
     session.commit()
-    data = exports.export_data(session, org, svc.today(), exports.Filters(status="planned"))
+    data = exports.export_data(session, org, clock.today(org.timezone), exports.Filters(status="planned"))
     table = rows(exports.to_csv(data, "en"))
     header, row = table[1], table[2]
     cell = dict(zip(header, row, strict=True))
@@ -49,7 +50,7 @@ def test_csv_is_in_the_interface_language_with_the_codes_beside_the_labels(demo)
     """French spreadsheets: `;`-separated, French headings and labels; the codes stay readable in their own columns."""
     session = demo
     org = get_by_slug(session, "pilotim")
-    data = exports.export_data(session, org, svc.today(), exports.Filters(location="US"))
+    data = exports.export_data(session, org, clock.today(org.timezone), exports.Filters(location="US"))
     table = rows(exports.to_csv(data, "fr"), "fr")
     by_name = {r[1]: dict(zip(table[1], r, strict=True)) for r in table[2:]}
     openai = by_name["OpenAI, L.L.C."]
@@ -75,7 +76,7 @@ def test_a_formula_cell_is_neutralised_whatever_its_lead_and_the_reader_s_separa
 def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(demo):
     session = demo
     org = get_by_slug(session, "pilotim")
-    today = svc.today()
+    today = clock.today(org.timezone)
     data = exports.export_data(session, org, today)
     assert (data["as_of"], data["count"]) == (today.isoformat(), 17)
     assert data["sha256"] == exports.fingerprint(data["subprocessors"]) and len(data["sha256"]) == 64
@@ -89,7 +90,7 @@ def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(d
 
 
 def names(session, org, **filters):
-    data = exports.export_data(session, org, svc.today(), exports.Filters(**filters))
+    data = exports.export_data(session, org, clock.today(org.timezone), exports.Filters(**filters))
     return [e["legal_name"] for e in data["subprocessors"]]
 
 

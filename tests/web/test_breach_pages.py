@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from registry import clock
 from registry.domain import breaches as rules
 from registry.models import Activity, AuditEntry, Breach, BreachCreate, BreachNotice, ClientController
 from registry.services import breaches as svc
@@ -24,7 +25,7 @@ def local(moment: datetime) -> str:
 
 
 def now() -> datetime:
-    return datetime.now(UTC).replace(second=0, microsecond=0)
+    return clock.now().replace(second=0)
 
 
 def text(response) -> str:

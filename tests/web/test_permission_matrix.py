@@ -106,12 +106,13 @@ ROUTES.update({
 
 def prepare_changes(session, org: Organisation) -> None:
     """A planned change to walk the change pages with, and the public page turned on (it is 404 while off)."""
+    from registry import clock
     from registry.services import changes
 
     new = changes.propose_subprocessor(session, org, SubProcessorCreate(legal_name="Matrix Demo (fictional)"), "test")
     activity = session.scalar(select(Activity).where(Activity.organisation_id == org.id, Activity.reference == "PIL-S-02"))
     changes.plan_change(session, org, SubProcessorChangeCreate(kind="add", subprocessor_id=new.id,
-                                                               activity_ids=[activity.id], notice_date=changes.today()),
+                                                               activity_ids=[activity.id], notice_date=clock.today(org.timezone)),
                         "test")
     org.public_subprocessors = True
     session.commit()

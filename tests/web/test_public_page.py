@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from registry import clock
 from registry.models import ChangeObjectionCreate, SubProcessorChangeCreate
 from registry.services import changes as svc
 from registry.services import subprocessor_public as public
@@ -33,7 +34,7 @@ def register(session, org, make_subprocessor, make_transfer, make_client, make_a
     client = make_client(legal_name="LEAK-client", contact_email="leak-client@example.com")
     make_activity(reference="LEAK-ACT", name="LEAK-activity", role="processor", client_ids=[client.id],
                   subprocessor_ids=[sp.id])
-    today = svc.today()
+    today = clock.today(org.timezone)
     change = svc.plan_change(session, org, SubProcessorChangeCreate(
         kind="remove", subprocessor_id=sp.id, notice_date=today, reason="LEAK-reason"), "test")
     svc.record_objection(session, change, ChangeObjectionCreate(client_id=client.id, received_on=today,
@@ -96,7 +97,7 @@ def test_a_cancelled_change_and_a_future_notice_stay_out_of_the_feed(client, ses
     sp, change = register
     svc.cancel_change(session, change, "test")
     svc.plan_change(session, org, SubProcessorChangeCreate(
-        kind="change_locations", subprocessor_id=sp.id, notice_date=svc.today() + timedelta(days=5),
+        kind="change_locations", subprocessor_id=sp.id, notice_date=clock.today(org.timezone) + timedelta(days=5),
         new_locations=[{"country": "CA"}]), "test")
     session.commit()
     assert ET.fromstring(client.get(URLS[2]).data).findall(f"{ATOM}entry") == []

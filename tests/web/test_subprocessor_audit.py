@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from registry import clock
 from registry.models import SubProcessorCreate
 from registry.services import changes as svc
 from registry.services.organisations import get_by_slug
@@ -41,7 +42,7 @@ def test_exports_carry_the_as_of_date_and_the_fingerprint(auditor, demo):
     org = get_by_slug(demo, "pilotim")
     svc.propose_subprocessor(demo, org, SubProcessorCreate(legal_name='=HYPERLINK("http://x.example","y")'), "t")
     demo.commit()
-    day = svc.today().isoformat()
+    day = clock.today(org.timezone).isoformat()
     data = json.loads(auditor.get(f"{URL}/as-of.json?as_of={day}&status=planned").data)
     assert data["as_of"] == day and data["filters"] == {"status": "planned"} and len(data["sha256"]) == 64
     response = auditor.get(f"{URL}/as-of.csv?as_of={day}&status=planned")
