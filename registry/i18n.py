@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import Babel
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -65,10 +65,16 @@ def current_lang() -> str:
     return lang if lang in ("fr", "en") else "fr"
 
 
+def current_timezone() -> str:
+    """Times on a page are read in the organisation's time zone (Paris outside any organisation)."""
+    org = g.get("org") if request else None
+    return getattr(org, "timezone", None) or "Europe/Paris"
+
+
 def init_i18n(app: Flask) -> None:
     compiled = compile_catalogs(Path(app.instance_path) / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
-    Babel(app, locale_selector=current_lang, timezone_selector=lambda: "Europe/Paris")
+    Babel(app, locale_selector=current_lang, timezone_selector=current_timezone)
 
     @app.get("/lang/<code>")
     def set_language(code: str):

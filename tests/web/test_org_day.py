@@ -98,3 +98,12 @@ def test_the_cnil_clock_runs_72_hours_from_awareness_and_is_shown_in_paris_time(
     assert deadline in row and left in row
     listed = html.unescape(en.get("/orgs/acme/breaches/").get_data(as_text=True))
     assert deadline in listed
+
+
+def test_the_history_of_a_record_is_dated_in_the_organisations_time_zone(en, session, org, make_subprocessor):
+    org.timezone = "America/New_York"
+    session.commit()
+    with app_clock.frozen(instant("2026-06-15T03:00:00+00:00")):  # 23:00 the evening before in New York
+        sp = make_subprocessor(legal_name=NAME)
+    page = en.get(f"/orgs/acme/subprocessors/{sp.id}").get_data(as_text=True)
+    assert re.search(r'<time datetime="2026-06-15T03:00:00\+00:00">Jun 14, 2026, 11:00:00\W*PM</time>', page), page
