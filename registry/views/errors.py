@@ -1,4 +1,5 @@
-"""Error pages: in the base layout and the interface language, with what happened and a way back; JSON under /api/."""
+"""What went wrong, told the person: error pages in the base layout and the interface language with a way back
+(JSON under /api/), and the problems of a refused form listed for its error summary."""
 
 import logging
 import re
@@ -6,6 +7,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, g, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -110,7 +112,32 @@ def error_page(exc: HTTPException):
     return response
 
 
+def form_problems(form) -> list[tuple[str | None, str | None, list[str]]]:
+    """Each refused answer of a form: the id of the field to link to (None for a hidden one), its name, its messages.
+
+    A list of rows names the row and the column, so that "Country" in the third location is found.
+    """
+    out: list[tuple[str | None, str | None, list[str]]] = []
+    for field in form:
+        if field.type == "FieldList":
+            own = [e for e in field.errors if isinstance(e, str)]
+            if own:
+                out.append((field.id, str(field.label.text), own))
+            for n, entry in enumerate(field.entries, 1):
+                for sub in entry.form if hasattr(entry, "form") else [entry]:
+                    messages = [e for e in sub.errors if isinstance(e, str)] if sub.errors else []
+                    if messages and sub.type != "CSRFTokenField":
+                        name = f"{field.label.text} ({_('row %(n)s', n=n)}) — {sub.label.text}"
+                        out.append((sub.id, name, messages))
+        elif field.errors:
+            hidden = field.type in ("CSRFTokenField", "HiddenField")
+            out.append((None if hidden else field.id, None if hidden else str(field.label.text), list(field.errors)))
+    return out
+
+
 def init_errors(app: Flask) -> None:
-    """One handler for every error the web interface shows; the API blueprint keeps its own JSON messages."""
+    """One handler for every error the web interface shows (the API blueprint keeps its own JSON messages), and
+    `form_problems` for the error summary of every form."""
     for code in PAGES:
         app.register_error_handler(code, error_page)
+    app.jinja_env.globals["form_problems"] = form_problems
