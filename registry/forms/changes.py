@@ -67,7 +67,7 @@ class NoticeForm(FlaskForm):
 
 
 class ObjectionForm(FlaskForm):
-    client_id = Select(_l("Client"), choices=[], coerce=str)
+    client_id = Select(_l("Client"), [InputRequired(_l("Pick the client who objected."))], choices=[], coerce=str)
     received_on = RequiredDate(_l("Received on"), _l("Give the date the objection was received."))
     grounds = TextAreaField(_l("Grounds"), [Length(max=4000)])
 

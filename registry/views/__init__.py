@@ -16,9 +16,11 @@ def init_views(app: Flask) -> None:
         subprocessors,
         transfers,
     )
+    from registry.views.errors import init_errors
     from registry.views.formatting import init_formatting
 
     init_formatting(app)
+    init_errors(app)
 
     @app.context_processor
     def _role():

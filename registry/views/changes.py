@@ -1,6 +1,8 @@
 """Planned sub-processor changes (Art. 28(2)): plan one, tell each affected client (PDF notice in its language),
 record objections and the DPO's decisions, and make the change effective once nothing blocks it."""
 
+import re
+from datetime import date
 from io import BytesIO
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -63,13 +65,49 @@ def _change(record_id: int):
     return change
 
 
+# The service's refusals that carry values, as patterns and their words in the interface language; the others
+# are fixed sentences translated as they are.
+REFUSAL_TEXTS = (
+    (r"no sub-processor (?P<id>\d+) in this organisation", _l("no sub-processor %(id)s in this organisation")),
+    (r"no activity (?P<ids>[\d, ]+) in this organisation", _l("no activity %(ids)s in this organisation")),
+    (r"(?P<name>.+) is (?P<sp_status>\w+); a new sub-processor is recorded as planned",
+     _l("%(name)s is recorded as “%(sp_status)s”; a new sub-processor is recorded as planned")),
+    (r"(?P<name>.+) is (?P<sp_status>\w+), not active", _l("%(name)s is recorded as “%(sp_status)s”, not as active")),
+    (r"the change is (?P<change_status>\w+); it can no longer be modified",
+     _l("the change is “%(change_status)s”: it can no longer be modified")),
+    (r"the change is (?P<change_status>\w+)", _l("the change is “%(change_status)s”")),
+    (r"client (?P<id>\d+) is not affected by this change", _l("client %(id)s is not affected by this change")),
+    (r"the notice cannot be sent before the notice date (?P<day>[\d-]+)",
+     _l("the notice cannot be sent before the notice date (%(day)s)")),
+    (r"no objection (?P<id>\d+) on this change", _l("no objection %(id)s on this change")),
+)
+
+
+def refusal_text(why: str) -> str:
+    """One refusal of the change services in the interface language, its codes and dates shown as words."""
+    from registry.views.formatting import date_text
+
+    for pattern, text in REFUSAL_TEXTS:
+        found = re.fullmatch(pattern, why)
+        if found:
+            values = found.groupdict()
+            if "sp_status" in values:
+                values["sp_status"] = str(STATUS_LABELS.get(values["sp_status"], values["sp_status"]))
+            if "change_status" in values:
+                values["change_status"] = str(CHANGE_STATUSES.get(values["change_status"], values["change_status"]))
+            if "day" in values:
+                values["day"] = date_text(date.fromisoformat(values["day"]))
+            return str(text) % values
+    return _(why)
+
+
 def refusal_errors(exc: svc.ChangeRefused) -> dict[str, list[str]]:
-    """A service refusal "field: why" as form errors at that field (the why is translated when it is known)."""
+    """A service refusal "field: why" as form errors at that field, in the interface language."""
     text = str(exc)
     field, _sep, why = text.partition(": ")
     if field in REFUSAL_FIELDS and why:
-        return {field: [_(why)]}
-    return {"": [_(text)]}
+        return {field: [refusal_text(why)]}
+    return {"": [refusal_text(text)]}
 
 
 def blocker_text(b: rules.Blocker, names: dict[int, str], earliest) -> str:

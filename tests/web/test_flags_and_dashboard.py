@@ -90,3 +90,20 @@ def test_every_page_of_every_demo_organisation_renders(demo_dpo):
             for record_id in ids[:1]:
                 for suffix in ("/edit", "/delete"):
                     assert en.get(f"/orgs/{slug}/{area}/{record_id}{suffix}").status_code == 200, (slug, area, suffix)
+
+
+def test_the_organisations_identity_is_fixed_in_the_settings_or_says_that_an_administrator_fixes_it(as_role, org,
+                                                                                                  make_activity):
+    """The controller's identity and its DPO are recorded in the settings: only admins get a link; others are told who."""
+    act = make_activity()
+    dpo, identity = "Data protection officer not recorded", "Name and contact details of the controller incomplete."
+    who = "To be fixed by an administrator of the organisation (Settings)"
+    for role, link, note in (("admin", True, False), ("dpo", False, False), ("auditor", False, True)):
+        client = as_role(role)
+        for url, messages in ((f"/orgs/acme/activities/{act.id}", (dpo, identity)), ("/orgs/acme/", (identity,))):
+            page = client.get(url).get_data(as_text=True)
+            for message in messages:
+                flag = re.search(rf"<li[^>]*>(?:(?!</li>).)*{re.escape(message)}.*?</li>", page, re.S).group(0)
+                assert ('href="/orgs/acme/settings"' in flag) is link, (role, url, message)
+                assert (who in flag) is not link, (role, url, message)
+            assert ("Your role is read-only" in page) is note, (role, url)
