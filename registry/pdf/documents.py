@@ -1,4 +1,4 @@
-"""Database -> plain dicts for the printed documents: the Art. 30 register, DPA annexes, the sub-processor list."""
+"""Database -> plain dicts for the printed documents: the Art. 30 register and the sub-processor list (annexes: annex_documents)."""
 
 import hashlib
 import json
@@ -12,7 +12,7 @@ from registry import reference
 from registry.models import Activity, ClientController, Organisation, SecurityMeasure, SubProcessor, Transfer
 from registry.models.base import utcnow
 from registry.pdf import texts
-from registry.pdf.labels import AUTHORISATIONS, DPIA, STATUS, labels, word
+from registry.pdf.labels import DPIA, STATUS, labels, word
 
 # An activity sheet lists its clients by name up to this many; beyond, it gives the count (the client
 # blocks of the processor record carry the full mapping), so a sheet stays one readable page.
@@ -37,6 +37,15 @@ class Snapshot:
 
 def _key(text: str | None) -> str:
     return (text or "").casefold()
+
+
+def by_status(subs) -> dict[str, list]:
+    """Sub-processors by status, each list in the given order: only `active` ones are engaged now (Art. 28(2));
+    `planned` ones await their change and `retired` ones no longer process, so neither counts as current."""
+    out: dict[str, list] = {"active": [], "planned": [], "retired": []}
+    for s in subs:
+        out.setdefault(s.status, []).append(s)
+    return out
 
 
 def load(session: Session, org_id: int) -> Snapshot:
@@ -172,6 +181,7 @@ def _party(o, lang: str) -> dict:
                                      getattr(o, "contact_phone", None)) if x)
     dpo = " — ".join(x for x in (o.dpo_name, getattr(o, "dpo_company", None), o.dpo_email,
                                  getattr(o, "dpo_phone", None)) if x)
+    details = " — ".join(x for x in (o.contact_email, getattr(o, "contact_phone", None)) if x)
     return {
         "name": o.legal_name,
         "trade_name": getattr(o, "trade_name", None),
@@ -179,6 +189,7 @@ def _party(o, lang: str) -> dict:
         "address": ", ".join(x for x in (o.address, texts.country_name(o.country, lang)) if x) or None,
         "contact": contact or None,
         "contact_name": getattr(o, "contact_name", None),
+        "contact_details": details or None,
         "dpo": dpo or None,
         "representative": o.representative,
     }
@@ -228,7 +239,8 @@ def activity_sheet(snap: Snapshot, a: Activity, lang: str) -> dict:
         "data_categories": [texts.category(x, "data_categories", lang) for x in a.data_categories],
         "recipients": [texts.category(x, "recipients", lang) for x in a.recipients],
         "subprocessors": [
-            {"name": s.legal_name, "country": texts.country_name(s.country, lang), "service": s.service}
+            {"name": s.legal_name, "country": texts.country_name(s.country, lang), "service": s.service,
+             "status": None if s.status == "active" else word(STATUS, s.status, lang)}
             for s in sorted(a.subprocessors, key=lambda s: (_key(s.legal_name), s.id))
         ],
         "transfers": [texts.transfer_row(t, lang) for t in _activity_transfers(snap, a)],
@@ -259,15 +271,18 @@ def client_block(snap: Snapshot, c: ClientController, lang: str) -> dict:
         x for x in (c.contract_reference, texts.day(c.contract_start, lang) and f"{texts.day(c.contract_start, lang)}"
                     + (f" → {texts.day(c.contract_end, lang)}" if c.contract_end else "")) if x
     )
+    status = by_status(sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)))
+
+    def names(group):
+        return [f"{s.legal_name} ({texts.country_name(s.country, lang)})" if s.country else s.legal_name for s in group]
+
     return {
         "anchor": f"client-{c.id}",
         **_party(c, lang),
         "contract": contract or None,
         "activities": [{"reference": a.reference, "name": a.name, "anchor": f"activity-{a.id}"} for a in acts],
-        "subprocessors": [
-            f"{s.legal_name} ({texts.country_name(s.country, lang)})" if s.country else s.legal_name
-            for s in sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id))
-        ],
+        "subprocessors": names(status["active"]),
+        "planned_subprocessors": names(status["planned"]),
         "transfers": [texts.transfer_row(transfers[k], lang) for k in sorted(transfers)],
         "measures": _measures(measures, lang),
     }
@@ -280,9 +295,12 @@ def subprocessor_row(snap: Snapshot, s: SubProcessor, lang: str, flags=None) -> 
         "name": s.legal_name,
         "trade_name": s.trade_name,
         "address": ", ".join(x for x in (s.address, texts.country_name(s.country, lang)) if x) or None,
-        "contact": " — ".join(x for x in (s.contact_email, s.dpo_contact) if x) or None,
+        "contact_details": s.contact_email,
+        "dpo": s.dpo_contact,
         "service": s.service,
         "status": word(STATUS, s.status, lang),
+        "active_from": texts.day(s.active_from, lang),
+        "retired_on": texts.day(s.retired_on, lang),
         "locations": [texts.location(loc, lang) for loc in s.locations],
         "dpa": (f"{labels(lang)['dpa_signed']} {texts.day(s.dpa_signed_on, lang)}" if s.dpa_signed_on else None),
         "dpa_reference": s.dpa_reference,
@@ -299,6 +317,7 @@ def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) ->
     org = snap.org
     controller = [a for a in snap.activities if a.role == "controller"]
     processor = [a for a in snap.activities if a.role == "processor"]
+    subs = by_status(snap.subprocessors)
     return {
         "lang": lang,
         "L": labels(lang),
@@ -307,63 +326,14 @@ def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) ->
         "generated_at_iso": generated_at.isoformat(),
         "fingerprint": fingerprint(snap),
         "counts": {"activities": len(snap.activities), "clients": len(snap.clients),
-                   "subprocessors": len(snap.subprocessors)},
+                   "subprocessors": len(subs["active"]), "planned_subprocessors": len(subs["planned"])},
         "controller_sheets": [activity_sheet(snap, a, lang) for a in controller],
         "processor_sheets": [activity_sheet(snap, a, lang) for a in processor],
         "processor_party": _party(org, lang),
         "clients": [client_block(snap, c, lang) for c in snap.clients],
-        "subprocessors": [subprocessor_row(snap, s, lang) for s in snap.subprocessors],
-    }
-
-
-def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> dict:
-    """The 2021/915 annexes I-IV for one client controller, in the client's language unless `lang` is given."""
-    lang = lang or client.language
-    lang = lang if lang in ("fr", "en") else "fr"
-    acts = [a for a in snap.activities_by_client.get(client.id, []) if a.status != "retired"]
-    subs: dict[int, SubProcessor] = {}
-    for a in acts:
-        for s in a.subprocessors:
-            if s.status != "retired":
-                subs[s.id] = s
-    subjects, categories, sensitive, conditions = {}, {}, {}, []
-    for a in acts:
-        for x in a.data_subjects:
-            item = texts.category(x, "data_subjects", lang)
-            subjects.setdefault((item["label"], item["detail"]), item)
-        for x in a.data_categories:
-            item = texts.category(x, "data_categories", lang)
-            (sensitive if item["sensitive"] else categories).setdefault((item["label"], item["detail"]), item)
-        for p in a.purposes:
-            cond = texts.purpose(p, lang)["art9_condition"]
-            if cond and cond not in conditions:
-                conditions.append(cond)
-    changed = [client.updated_at, snap.org.updated_at, *(a.updated_at for a in acts), *(s.updated_at for s in subs.values())]
-    return {
-        "lang": lang,
-        "L": labels(lang),
-        "client_id": client.id,
-        "as_of": texts.day(max(changed), lang),
-        "as_of_iso": max(changed).isoformat(),
-        "contract_reference": client.contract_reference,
-        "controller": {**_party(client, lang)},
-        "processor": {**_party(snap.org, lang)},
-        "data_subjects": list(subjects.values()),
-        "data_categories": list(categories.values()),
-        "sensitive": list(sensitive.values()),
-        "art9_conditions": conditions,
-        "processing": [{"reference": a.reference, "name": a.name, "description": a.description} for a in acts],
-        "purposes": list(dict.fromkeys(p.get("purpose") for a in acts for p in a.purposes if p.get("purpose"))),
-        "duration": {"start": texts.day(client.contract_start, lang), "end": texts.day(client.contract_end, lang)},
-        "retention": [
-            {"activity": a.reference, "scope": texts.retention_scope(r, lang), "text": texts.retention(r, lang)}
-            for a in acts for r in a.retention_rules
-        ],
-        "measures": _measures([m for a in acts for m in a.measures], lang),
-        "authorisation": word(AUTHORISATIONS, client.subprocessor_authorisation, lang),
-        "subprocessors": [
-            subprocessor_row(snap, s, lang) for s in sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id))
-        ],
+        "subprocessors": [subprocessor_row(snap, s, lang) for s in subs["active"]],
+        "planned_subprocessors": [subprocessor_row(snap, s, lang) for s in subs["planned"]],
+        "retired_subprocessors": [subprocessor_row(snap, s, lang) for s in subs["retired"]],
     }
 
 
@@ -372,11 +342,17 @@ def subprocessor_list(snap: Snapshot, lang: str, flags: dict[int, list] | None =
     """The sub-processor list for auditors (Art. 28(2), 28(4)) with each one's compliance flags."""
     generated_at = generated_at or utcnow()
     flags = flags or {}
+    L = labels(lang)
     return {
         "lang": lang,
-        "L": labels(lang),
+        "L": L,
         "org": _party(snap.org, lang),
         "generated_at": texts.moment(generated_at, snap.org.timezone, lang),
         "generated_at_iso": generated_at.isoformat(),
-        "subprocessors": [subprocessor_row(snap, s, lang, flags.get(s.id)) for s in snap.subprocessors],
+        # In force first and without a heading of its own: planned and retired ones are not the current list.
+        "groups": [
+            {"status": status, "heading": None if status == "active" else L.get(f"{status}_subprocessors", status),
+             "rows": [subprocessor_row(snap, s, lang, flags.get(s.id)) for s in subs]}
+            for status, subs in by_status(snap.subprocessors).items()
+        ],
     }

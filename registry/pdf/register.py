@@ -16,7 +16,7 @@ import pikepdf
 from markupsafe import Markup
 from sqlmodel import Session
 
-from registry.pdf import documents, parallel
+from registry.pdf import annex_documents, documents, parallel
 from registry.pdf.render import ProjectFetcher, html_to_pdf, layout, render_template, templates_version
 from registry.services.flags import flags_for_subprocessors
 
@@ -74,8 +74,15 @@ def register_body(doc: dict) -> tuple[list[dict], list[dict]]:
         # contents would make the contents longer than the sheets they index.
         toc.extend({"level": 3, "label": c["name"], "anchor": c["anchor"], "outline_only": True} for c in group)
         units.append({"kind": "clients", "clients": group, "section": L["processor_record"], **head})
+    # Only sub-processors in force are the current list; planned and retired ones follow under their own headings.
+    groups = [{"heading": None, "anchor": None, "rows": doc["subprocessors"]}]
+    for key, anchor in (("planned_subprocessors", "sec-subprocessors-planned"),
+                        ("retired_subprocessors", "sec-subprocessors-retired")):
+        if doc[key]:
+            groups.append({"heading": f"3.{len(groups)} {L[key]}", "anchor": anchor, "rows": doc[key]})
     section(3, L["subprocessor_list"], L["subprocessor_list_ref"], "sec-subprocessors", kind="subprocessors",
-            rows=doc["subprocessors"])
+            groups=groups)
+    toc.extend({"level": 2, "label": g["heading"], "anchor": g["anchor"]} for g in groups[1:])
     return units, toc
 
 
@@ -132,7 +139,7 @@ def annex_pdf(session: Session, org_id: int, client_id: int, lang: str | None = 
               fetcher: ProjectFetcher | None = None) -> bytes:
     """The 2021/915 annexes for one client controller, in the client's language (for a web download)."""
     snap, client = documents.load_for_client(session, org_id, client_id)
-    return html_to_pdf(annex_html(documents.annex(snap, client, lang)), fetcher)
+    return html_to_pdf(annex_html(annex_documents.annex(snap, client, lang)), fetcher)
 
 
 def subprocessors_html(doc: dict) -> str:
@@ -265,7 +272,7 @@ def _annex_job(index: int) -> tuple[str, str]:
     """One client: build its annex data, reuse the cached PDF for the same content or render it, copy it out."""
     batch = _BATCH
     client = batch.snap.clients[index]
-    doc = documents.annex(batch.snap, client, batch.lang)
+    doc = annex_documents.annex(batch.snap, client, batch.lang)
     cached = batch.cache_dir / f"annex-{annex_key(doc)}.pdf"
     target = batch.out_dir / annex_filename(client.id, client.legal_name)
     if not cached.exists():
