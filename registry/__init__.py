@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     _config.check(app.config)
 
     from registry import auth, cli, db, i18n
-    from registry.services.flags import FlagCache
+    from registry.services.flag_cache import FlagCache
     from registry.views import init_views
 
     db.init_db(app)

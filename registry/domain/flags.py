@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from registry import reference
 
 SEVERITIES = ("missing", "risk", "warning")
+# Which severity a record shows when it has several: a legal exposure first, then what the law requires.
+WORST_FIRST = ("risk", "missing", "warning")
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,9 @@ def _readable(key: str, value: str, lang: str) -> str:
 
 def flag(code: str, article: str, field: str | None = None, severity: str = "missing", **params: object) -> Flag:
     return Flag(code, article, field, severity, tuple(sorted((k, str(v)) for k, v in params.items())))
+
+
+def worst_severity(flags) -> str | None:
+    """The severity a record is counted and coloured by (WORST_FIRST), or None without any flag."""
+    present = {f.severity for f in flags}
+    return next((s for s in WORST_FIRST if s in present), None)

@@ -50,7 +50,9 @@ def subprocessor_flags(sp: SubProcessorFacts, on: date) -> list[Flag]:
         # It may report a breach to us no sooner than we must report it to the client: nothing left to pass it on.
         out.append(flag("breach_delay_exceeds_promise", "Art. 28(4); Art. 33(2)", "breach_notice_hours", "risk",
                         hours=sp.breach_notice_hours, promised=sp.promised_breach_hours, client=sp.promised_to or ""))
-    if reference.is_eea(sp.seat_country) and non_eea_locations(sp.location_countries):
-        out.append(flag("eea_seat_non_eea_processing", "Art. 44", "locations", "warning",
-                        countries=", ".join(non_eea_locations(sp.location_countries))))
+    # An EEA seat does not keep data in the EEA (Google Ireland, data reaching the US): the warning names each
+    # location outside it until a transfer that satisfies Chapter V is recorded for it, then has nothing to add.
+    uncovered = [c for c in non_eea_locations(sp.location_countries) if c not in sp.covered_destinations]
+    if reference.is_eea(sp.seat_country) and uncovered:
+        out.append(flag("eea_seat_non_eea_processing", "Art. 44", "locations", "warning", countries=", ".join(uncovered)))
     return out

@@ -1,9 +1,7 @@
 """The domain rules' flags for many records at once: a fixed number of queries per page, never one per row."""
 
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import false, func, select
@@ -21,7 +19,6 @@ from registry.models import (
     ActivityClientLink,
     ActivityMeasureLink,
     ActivitySubProcessorLink,
-    AuditHead,
     ClientController,
     ContractDocument,
     Organisation,
@@ -179,92 +176,6 @@ def flags_for_retention(
     return {r.id: retention_flags(facts.retention_facts(r)) for r in rules}
 
 
-FlagsFunction = Callable[..., dict[int, list[Flag]]]
-
-
-class FlagCache:
-    """Flags kept between requests while the register does not change, so a list page costs a lookup.
-
-    The rules are pure functions of the database's rows and of the day. Every write to the register appends to
-    the audit chain inside its own transaction (registry.audit.record), so the chain head's position numbers the
-    states of the database: flags computed at one position, on one day, hold until the next write anywhere.
-    The position is read before the records, so a write committed in between can only make an entry newer than
-    its key (dropped one request early), never older. One cache per application (one database); at most
-    `max_orgs` organisations and, per organisation, about `max_records` records are kept.
-    """
-
-    def __init__(self, max_orgs: int = 64, max_records: int = 100_000):
-        self.max_orgs, self.max_records = max_orgs, max_records
-        self._orgs: OrderedDict[int, tuple[tuple, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.computed = 0  # records whose flags were computed rather than found: for tests and the benchmark
-
-    def flags(self, session: Session, org: Organisation, compute: FlagsFunction, records: Sequence,
-              on: date | None = None) -> dict[int, list[Flag]]:
-        """`compute(session, org, records, on)` for the records not already known in this state of the register."""
-        by_id = {r.id: r for r in records}
-        return self._lookup(session, org, compute, list(by_id), lambda ids: [by_id[i] for i in ids], on)
-
-    def flags_by_id(self, session: Session, org: Organisation, compute: FlagsFunction, model, ids: Sequence[int],
-                    on: date | None = None) -> dict[int, list[Flag]]:
-        """The same for records named by id: only those not already known are loaded, a batch at a time."""
-
-        def load(missing: list[int]):
-            for start in range(0, len(missing), LOAD_BATCH):
-                yield from session.scalars(select(model).where(model.id.in_(missing[start:start + LOAD_BATCH]))).all()
-
-        return self._lookup(session, org, compute, list(ids), load, on)
-
-    def _lookup(self, session, org, compute, ids: list[int], load, on: date | None) -> dict[int, list[Flag]]:
-        on = on or clock.today(org.timezone)
-        key = (session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0, on)
-        with self._lock:
-            state = self._orgs.get(org.id)
-            if state is None or state[0] != key:
-                state = (key, {})
-                self._orgs[org.id] = state
-            self._orgs.move_to_end(org.id)
-            while len(self._orgs) > self.max_orgs:
-                self._orgs.popitem(last=False)
-            known = state[1].setdefault(compute, {})
-            hits = {i: known[i] for i in ids if i in known}
-        missing = [i for i in ids if i not in hits]
-        fresh: dict[int, list[Flag]] = {}
-        if missing:
-            records = list(load(missing))
-            for start in range(0, len(records), LOAD_BATCH):
-                batch = records[start:start + LOAD_BATCH]
-                found = compute(session, org, batch, on)
-                fresh.update({r.id: found.get(r.id, []) for r in batch})
-        with self._lock:
-            self.computed += len(fresh)
-            if sum(len(k) for k in state[1].values()) + len(fresh) > self.max_records:
-                state[1].clear()
-            state[1].setdefault(compute, {}).update(fresh)
-        return hits | fresh
-
-
-# Records whose flags are computed together: the rules' queries take their ids in one IN list each.
-LOAD_BATCH = 500
-
-
-@dataclass
-class Dashboard:
-    """What a DPO sees first: counts, then the first flagged records of each area with what is wrong.
-
-    Each area's list holds at most the dashboard's `limit` records; `flagged` counts them all.
-    """
-
-    counts: dict[str, int]
-    flagged: dict[str, int] = field(default_factory=dict)
-    activities: list[tuple[Activity, list[Flag]]] = field(default_factory=list)
-    transfers: list[tuple[Transfer, list[Flag]]] = field(default_factory=list)
-    subprocessors: list[tuple[SubProcessor, list[Flag]]] = field(default_factory=list)
-    clients: list[tuple[ClientController, list[Flag]]] = field(default_factory=list)
-    retention: list[tuple[RetentionRule, list[Flag]]] = field(default_factory=list)
-    contracts: list["ContractGap"] = field(default_factory=list)
-
-
 @dataclass
 class ContractGap:
     """The latest contract of a client or sub-processor, with the Art. 28 items its check found missing."""
@@ -310,40 +221,3 @@ def contract_gaps(session: Session, org: Organisation, clients: list[ClientContr
         if missing and key in records:
             gaps.append(ContractGap(key[0], records[key], name, revision, missing))
     return gaps
-
-
-SP_DASHBOARD_CODES = ("no_dpa", "location_needs_safeguards", "retired_still_used", "eea_seat_non_eea_processing",
-                      "breach_delay_exceeds_promise")
-
-
-def dashboard(session: Session, org: Organisation, on: date | None = None, cache: FlagCache | None = None,
-              limit: int = 25) -> Dashboard:
-    """The organisation's compliance dashboard: the records with a missing item or a risk, `limit` per area.
-
-    Every record's flags are needed to know which are flagged, but through the cache only the ids are read
-    once the flags are known: a register of 10,000 activities is not loaded to show 25 of them.
-    """
-    on = on or clock.today(org.timezone)
-    cache = cache or FlagCache()
-    board = Dashboard(counts={})
-    areas = (
-        ("activities", Activity, flags_for_activities, ("missing", "risk"), None),
-        ("transfers", Transfer, flags_for_transfers, ("missing", "risk"), None),
-        ("subprocessors", SubProcessor, flags_for_subprocessors, ("missing", "risk", "warning"), SP_DASHBOARD_CODES),
-        ("clients", ClientController, flags_for_clients, ("missing", "risk"), None),
-        ("retention", RetentionRule, flags_for_retention, ("missing", "risk"), ("retention_event_missing",)),
-    )
-    for area, model, compute, severities, codes in areas:
-        ids = list(session.scalars(select(model.id).where(model.organisation_id == org.id).order_by(model.id)))
-        flags = cache.flags_by_id(session, org, compute, model, ids, on)
-        flagged = []
-        for i in ids:
-            serious = [f for f in flags.get(i, []) if f.severity in severities and (codes is None or f.code in codes)]
-            if serious:
-                flagged.append((i, serious))
-        shown = {r.id: r for r in session.scalars(select(model).where(model.id.in_([i for i, _f in flagged[:limit]])))}
-        board.counts[area] = len(ids)
-        board.flagged[area] = len(flagged)
-        setattr(board, area, [(shown[i], serious) for i, serious in flagged[:limit] if i in shown])
-    board.contracts = contract_gaps(session, org)
-    return board

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from registry import reference
+from registry.domain.flags import worst_severity
 from registry.i18n import current_lang
 
 STATUS_LABELS = {
@@ -72,9 +73,7 @@ def flag_summary(flags: list) -> dict | None:
     if not flags:
         return None
     lang = current_lang()
-    severities = {f.severity for f in flags}
-    worst = next((s for s in ("risk", "missing", "warning") if s in severities), "warning")
-    return {"count": len(flags), "worst": worst, "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
+    return {"count": len(flags), "worst": worst_severity(flags), "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
 
 
 def flag_cell(flags: list) -> Markup:

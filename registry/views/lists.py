@@ -6,15 +6,16 @@ from flask import current_app, request
 from sqlalchemy import func, or_, select
 
 from registry.db import get_session
+from registry.domain.flags import WORST_FIRST, worst_severity
 from registry.models import Organisation
-from registry.services.flags import FlagCache
+from registry.services.flag_cache import FlagCache
 from registry.views.entity import Entity
 
 PAGE_SIZE = 50
 
 
 def list_state(entity: Entity) -> dict:
-    """The list's query string read once: search text, filters, sort, direction, page, flagged only."""
+    """The list's query string read once: search text, filters, sort, direction, page, which flagged rows."""
     args = request.args
     sortable = {c.key: c.sort for c in entity.columns if c.sort is not None}
     sort = args.get("sort") if args.get("sort") in sortable else entity.default_sort
@@ -28,8 +29,18 @@ def list_state(entity: Entity) -> dict:
         "sort": sort,
         "dir": "desc" if args.get("dir") == "desc" else "asc",
         "page": page,
-        "flagged": args.get("flagged") == "1",
+        "flagged": args.get("flagged") if args.get("flagged") in FLAGGED else "",
     }
+
+
+# "Flagged only" values: any flag, or the rows whose worst flag (domain.flags.worst_severity) has that severity,
+# the split the dashboard counts by.
+FLAGGED = ("1", *WORST_FIRST)
+
+
+def keeps(flagged: str, flags: list) -> bool:
+    """Whether a row with these flags is shown under the "flagged only" choice `flagged`."""
+    return bool(flags) and (flagged == "1" or worst_severity(flags) == flagged)
 
 
 def list_select(entity: Entity, org: Organisation, state: dict):
@@ -85,7 +96,7 @@ def list_page(entity: Entity, org: Organisation, state: dict) -> Page:
     stmt = _ordered(entity, list_select(entity, org, state), state).options(*entity.list_options)
     offset = (state["page"] - 1) * PAGE_SIZE
     if state["flagged"] and entity.flags:
-        return _flagged_page(entity, org, stmt, offset)
+        return _flagged_page(entity, org, stmt, offset, state["flagged"])
     rows = session.scalars(stmt.limit(PAGE_SIZE + 1).offset(offset)).all()
     has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
     matching = list_select(entity, org, state).with_only_columns(entity.model.id)
@@ -100,10 +111,11 @@ def list_page(entity: Entity, org: Organisation, state: dict) -> Page:
     return Page(rows, flags, total, SEARCH_COUNT_CAP, has_next)
 
 
-def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int) -> Page:
-    """Flagged rows only. Flags are not columns, so the rules run on batches of matching rows, and only until
-    this page is full and one more flagged row shows there is a next page: the total stays unknown (None)
-    unless every row was examined, which keeps page 1 fast in a register of thousands of records.
+def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int, flagged: str) -> Page:
+    """Flagged rows only (all of them, or those whose worst flag is `flagged`). Flags are not columns, so the rules
+    run on batches of matching rows, and only until this page is full and one more flagged row shows there is a
+    next page: the total stays unknown (None) unless every row was examined, which keeps page 1 fast in a register
+    of thousands of records.
     """
     session = get_session()
     kept, kept_flags, seen, wanted = [], {}, 0, offset + PAGE_SIZE + 1
@@ -117,7 +129,7 @@ def _flagged_page(entity: Entity, org: Organisation, stmt, offset: int) -> Page:
         seen += len(batch)
         found = page_flags(entity, org, batch)
         for obj in batch:
-            if found.get(obj.id):
+            if keeps(flagged, found.get(obj.id, [])):
                 kept.append(obj)
                 kept_flags[obj.id] = found[obj.id]
     page = kept[offset : offset + PAGE_SIZE]

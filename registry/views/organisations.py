@@ -1,21 +1,24 @@
-"""An organisation's dashboard (what is missing or risky, each item linked to its fix) and its settings."""
+"""An organisation's dashboard (the list pages' flags counted and grouped, each record linked to its fix, and the
+deadlines that run) and its settings."""
 
-from dataclasses import dataclass
 from zoneinfo import available_timezones
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from registry import audit
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
-from registry.services.breaches import urgent_deadlines
-from registry.services.flags import dashboard
+from registry.models.base import utcnow
+from registry.services.dashboard import dashboard
 from registry.services.organisations import update_organisation
+from registry.views.changes import KIND_LABELS
 from registry.views.contract_display import item_label
 from registry.views.crud import actor, fix_url, org_blueprint, save
 from registry.views.entity import ADMIN, READ, requires
+from registry.views.formatting import number
 from registry.views.lists import flag_cache
 
 bp = org_blueprint("organisations", __name__)
@@ -24,33 +27,34 @@ bp = org_blueprint("organisations", __name__)
 @bp.get("/")
 @requires(READ)
 def detail():
-    session = get_session()
-    board = dashboard(session, g.org, cache=flag_cache(), limit=SHOWN)
-    sections = [
-        Section(area, title, getattr(board, area), board.flagged[area]) for area, title in (
-            ("activities", _l("Activities incomplete against Art. 30")),
-            ("transfers", _l("Transfers lacking safeguards")),
-            ("subprocessors", _l("Sub-processors without a DPA or processing outside the EEA")),
-            ("clients", _l("Client contracts missing Art. 28 terms")),
-            ("retention", _l("Retention rules without a starting event")),
-        )
-    ]
-    # Arts. 33-34: notices overdue or due within 24 hours come before everything else on the page.
-    deadlines = urgent_deadlines(session, [g.org.id])
-    return render_template("organisations/detail.html", org=g.org, board=board, sections=sections,
-                           fix=_fix, name_of=_name_of,
-                           item_label=item_label, deadlines=deadlines)
+    now = utcnow()
+    board = dashboard(get_session(), g.org, cache=flag_cache(), shown=SHOWN, now=now)
+    sections = [(area, title, board.areas[area]) for area, title in AREA_TITLES]
+    return render_template("organisations/detail.html", org=g.org, board=board, sections=sections, fix=_fix,
+                           name_of=_name_of, item_label=item_label, counted=_counted, now=now,
+                           change_kind=lambda kind: KIND_LABELS.get(kind, kind))
 
 
-SHOWN = 25  # items listed per dashboard section; the rest are one click away in the list, flagged only
+SHOWN = 25  # records named per group of identical flags; the rest are one click away in the flagged list
+AREA_TITLES = (
+    ("activities", _l("Activities (Art. 30)")),
+    ("transfers", _l("Transfers outside the EEA (Arts. 44-49)")),
+    ("subprocessors", _l("Sub-processors (Art. 28)")),
+    ("clients", _l("Client contracts (Art. 28)")),
+    ("retention", _l("Retention rules (Art. 5(1)(e))")),
+)
 
 
-@dataclass
-class Section:
-    area: str
-    title: object
-    items: list  # the first SHOWN flagged records, with their flags
-    total: int  # how many records of the area are flagged
+def _counted(area: str, n: int) -> str:
+    """"17 sub-processors": how many records of an area carry a flag."""
+    nouns = {
+        "activities": lambda: ngettext("%(count)s activity", "%(count)s activities", n, count=number(n)),
+        "transfers": lambda: ngettext("%(count)s transfer", "%(count)s transfers", n, count=number(n)),
+        "subprocessors": lambda: ngettext("%(count)s sub-processor", "%(count)s sub-processors", n, count=number(n)),
+        "clients": lambda: ngettext("%(count)s client", "%(count)s clients", n, count=number(n)),
+        "retention": lambda: ngettext("%(count)s retention rule", "%(count)s retention rules", n, count=number(n)),
+    }
+    return nouns[area]()
 
 
 def _entity(area: str):

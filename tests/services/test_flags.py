@@ -7,6 +7,8 @@ from sqlalchemy import event, select
 
 from registry.models import Activity, ClientController, SubProcessor, Transfer
 from registry.services import flags as flag_service
+from registry.services.dashboard import dashboard
+from registry.services.flag_cache import FlagCache
 from registry.services.organisations import get_by_slug
 
 ON = date(2026, 11, 23)
@@ -30,7 +32,7 @@ def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(ses
     sps = rows(session, SubProcessor, org)
     flags = by_name(sps, flag_service.flags_for_subprocessors(session, org, sps, ON))
     assert flags["OpenAI, L.L.C."] == {"no_dpa"}
-    assert flags["Google Ireland Limited"] == {"no_dpa", "eea_seat_non_eea_processing"}
+    assert flags["Google Ireland Limited"] == {"no_dpa"}  # its US location is covered by the recorded SCC transfer
     assert flags["OVH"] == {"no_dpa", "no_processing_location"}
     transfers = rows(session, Transfer, org)
     assert {f.code for fl in flag_service.flags_for_transfers(session, org, transfers, ON).values() for f in fl} == {
@@ -56,32 +58,38 @@ def test_pilotim_contract_terms_lack_change_information_and_objection(session, d
     assert codes == {"change_information_missing", "objection_right_missing", "infringing_instruction_notice_missing"}
 
 
-def test_dashboard_lists_what_is_missing_per_organisation(session, demo_org):
-    board = flag_service.dashboard(session, demo_org("pilotim"), ON)
+def test_dashboard_groups_what_is_flagged_per_organisation(session, demo_org):
+    board = dashboard(session, demo_org("pilotim"), ON)
     assert board.counts == {"activities": 10, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
-    assert len(board.subprocessors) == 17  # none has a DPA on record
-    assert board.transfers == []
-    incomplete = {a.reference: {f.code for f in fl} for a, fl in board.activities}
-    assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= incomplete["PIL-R-01"]
-    assert "data_subjects_missing" not in incomplete["PIL-R-01"]  # the contract names agents, staff, managers
-    art_zone = flag_service.dashboard(session, demo_org("art-zone"), ON)
-    (client, client_flags) = art_zone.clients[0]
-    assert "subprocessor_authorisation_missing" in {f.code for f in client_flags}
+    subs = board.areas["subprocessors"]
+    assert subs.flagged == subs.by_worst["missing"] == 17  # none has a DPA on record
+    no_dpa = subs.groups[0]
+    assert (no_dpa.flag.code, no_dpa.count) == ("no_dpa", 17)  # one line for the 17, not 17 lines
+    assert board.areas["transfers"].by_worst == {"risk": 0, "missing": 0, "warning": 2}  # no TIA recorded
+    assert board.unrecorded_transfers == []  # both US locations are covered by the SCC transfers
+    own = {s.record.reference: {f.code for f in s.flags} for s in board.areas["activities"].singles}
+    assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= own["PIL-R-01"]
+    assert "data_subjects_missing" not in own["PIL-R-01"]  # the contract names agents, staff, managers
+    art_zone = dashboard(session, demo_org("art-zone"), ON)
+    codes_of_clients = {g.flag.code for g in art_zone.areas["clients"].groups} | {
+        f.code for s in art_zone.areas["clients"].singles for f in s.flags}
+    assert "subprocessor_authorisation_missing" in codes_of_clients
 
 
-def test_dashboard_shows_the_first_flagged_records_and_counts_them_all(session, demo_org):
-    full = flag_service.dashboard(session, demo_org("pilotim"), ON)
-    short = flag_service.dashboard(session, demo_org("pilotim"), ON, limit=3)
+def test_dashboard_names_the_first_records_of_a_group_and_counts_them_all(session, demo_org):
+    full = dashboard(session, demo_org("pilotim"), ON)
+    short = dashboard(session, demo_org("pilotim"), ON, shown=3)
     assert short.flagged == full.flagged and short.flagged["subprocessors"] == 17
-    assert [sp.id for sp, _f in short.subprocessors] == [sp.id for sp, _f in full.subprocessors[:3]]
-    assert short.subprocessors[0][1] == full.subprocessors[0][1]
+    full_dpa, short_dpa = full.areas["subprocessors"].groups[0], short.areas["subprocessors"].groups[0]
+    assert short_dpa.count == full_dpa.count == 17
+    assert [sp.id for sp in short_dpa.records] == [sp.id for sp in full_dpa.records[:3]]
 
 
 def test_a_warm_dashboard_reads_no_record_it_does_not_show(app, session, demo_org):
-    """Once the flags are known, the dashboard reads ids, plus the few records it lists."""
+    """Once the flags are known, the dashboard reads ids, plus the few records it names."""
     org = demo_org("pilotim")
-    cache = flag_service.FlagCache()
-    flag_service.dashboard(session, org, ON, cache=cache)
+    cache = FlagCache()
+    dashboard(session, org, ON, cache=cache)
     computed = cache.computed
     session.expunge_all()
     loaded = []
@@ -91,12 +99,13 @@ def test_a_warm_dashboard_reads_no_record_it_does_not_show(app, session, demo_or
 
     event.listen(SubProcessor, "load", on_load)
     try:
-        board = flag_service.dashboard(session, org, ON, cache=cache, limit=2)
+        board = dashboard(session, org, ON, cache=cache, shown=2)
     finally:
         event.remove(SubProcessor, "load", on_load)
     assert cache.computed == computed  # nothing computed again
-    assert board.flagged["subprocessors"] == 17  # all 17 lack a DPA: counted, and only the 2 shown are read
-    assert sorted(loaded) == sorted(sp.id for sp, _f in board.subprocessors) and len(loaded) == 2
+    assert board.flagged["subprocessors"] == 17  # all 17 lack a DPA: counted, and only the 2 named are read
+    named = {sp.id for g in board.areas["subprocessors"].groups for sp in g.records}
+    assert sorted(loaded) == sorted(named) and len(named) == 2
 
 
 def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo_org):
@@ -129,7 +138,7 @@ def test_cached_flags_are_reused_until_a_write_then_computed_again(session, demo
     from registry.services.subprocessors import retire_subprocessor
 
     org = demo_org("pilotim")
-    cache = flag_service.FlagCache()
+    cache = FlagCache()
     compute = flag_service.flags_for_subprocessors
     sps = rows(session, SubProcessor, org)
     first = cache.flags(session, org, compute, sps, ON)
@@ -149,7 +158,7 @@ def test_cached_flags_are_reused_until_a_write_then_computed_again(session, demo
 
 
 def test_the_cache_keeps_organisations_apart_and_bounded(session, demo_org):
-    cache = flag_service.FlagCache(max_orgs=1)
+    cache = FlagCache(max_orgs=1)
     compute = flag_service.flags_for_clients
     pilotim, apex = demo_org("pilotim"), demo_org("apex-timing")
     p_clients, a_clients = rows(session, ClientController, pilotim), rows(session, ClientController, apex)

@@ -11,10 +11,19 @@ def codes(sp):
     return [f.code for f in subprocessor_flags(sp, TODAY)]
 
 
-def test_google_ireland_with_us_access_covered_by_scc_keeps_only_the_seat_warning():
+def test_google_ireland_with_us_access_covered_by_scc_raises_nothing():
+    """The seat warning is there to get the US transfer recorded; once an SCC transfer covers it, nothing is left."""
     sp = SubProcessorFacts("IE", "active", date(2025, 1, 1), ("US",), covered_destinations=frozenset({"US"}),
                            recorded_destinations=frozenset({"US"}))
-    assert codes(sp) == ["eea_seat_non_eea_processing"]
+    assert codes(sp) == []
+
+
+def test_google_ireland_with_us_access_and_no_covering_transfer_is_flagged_twice():
+    sp = SubProcessorFacts("IE", "active", date(2025, 1, 1), ("US", "IN"), covered_destinations=frozenset({"IN"}),
+                           recorded_destinations=frozenset({"US", "IN"}))
+    flags = subprocessor_flags(sp, TODAY)
+    assert [f.code for f in flags] == ["location_needs_safeguards", "eea_seat_non_eea_processing"]
+    assert dict(flags[1].params) == {"countries": "US"}  # India is covered: only the uncovered location is named
 
 
 def test_us_location_without_covering_transfer_is_flagged():

@@ -212,9 +212,9 @@ def test_list_shows_status_risk_phase_and_clock_and_the_dashboard_the_urgent_one
     assert "overdue by 8 h" in listing and "Overdue" in listing
     assert "No notice owed" in listing  # unlikely to result in a risk: no CNIL clock
     board = text(dpo.get("/orgs/pilotim/"))
-    assert "Breach deadlines passed or due within 24 hours" in board
-    urgent = board[board.index("board-breaches"):board.index('<div class="board">')]
-    assert "2026-OVH-1" in urgent and "2026-LAPTOP" not in urgent
+    assert "Deadlines, soonest first" in board
+    urgent = board[board.index("board-deadlines"):board.index('<div class="board">')]
+    assert "2026-OVH-1" in urgent and "2026-LAPTOP" not in urgent  # unlikely to result in a risk: nothing owed
 
 
 def test_edit_records_a_follow_up_phase_and_refuses_a_stale_version(dpo, demo, pilotim, ovh):

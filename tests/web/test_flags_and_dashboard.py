@@ -69,8 +69,8 @@ def test_activity_flags_link_to_the_field_or_to_the_missing_record(en, org, make
 def test_dashboard_of_the_pilotim_demo_lists_what_is_missing_with_links(demo_dpo):
     en = demo_dpo
     page = en.get("/orgs/pilotim/").get_data(as_text=True)
-    assert "Activities incomplete against Art. 30" in page and "Client contracts missing Art. 28 terms" in page
-    assert "Seat in the EEA but processing outside it (United States)." in page  # Google Ireland
+    assert "Activities (Art. 30)" in page and "Client contracts (Art. 28)" in page
+    assert "No legal basis recorded for the purpose" in page and "PIL-R-01" in page
     assert "No signed data processing agreement (DPA) recorded." in page
     assert 'href="/orgs/pilotim/subprocessors/' in page
 
