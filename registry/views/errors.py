@@ -132,7 +132,8 @@ def form_problems(form) -> list[tuple[str | None, str | None, list[str]]]:
                         out.append((sub.id, name, messages))
         elif field.errors:
             hidden = field.type in ("CSRFTokenField", "HiddenField")
-            out.append((None if hidden else field.id, None if hidden else str(field.label.text), list(field.errors)))
+            # Some forms name their fields in plain English and translate them in the template: so does the summary.
+            out.append((None if hidden else field.id, None if hidden else _(str(field.label.text)), list(field.errors)))
     return out
 
 

@@ -164,3 +164,13 @@ def test_each_form_of_the_breach_pages_shows_its_refusal_at_the_top_and_at_the_f
     in_both_languages(dpo, lambda: dpo.post(f"{url}/edit", data={**edit, "csrf_token": token(dpo)}),
                       lambda lang, response: refused(response, f"{url}/edit", "closed_at", {
                           "fr": "indiquez la date de clôture", "en": "give the date the breach was closed"}[lang]))
+
+
+def test_the_account_forms_name_their_refused_fields_in_the_interface_language(dpo):
+    sent = {"current": "not the password", "new": "short", "confirm": "short"}
+    for lang, label, message in (("fr", "Nouveau mot de passe", "au moins 12 caractères"),
+                                 ("en", "New password", "at least 12 characters")):
+        dpo.get(f"/lang/{lang}")
+        response = dpo.post("/account/password", data={**sent, "csrf_token": token(dpo)})
+        box = html.unescape(SUMMARY.search(response.get_data(as_text=True)).group(1))
+        assert f'<a href="#new">{label}</a>' in box and message in box, box
