@@ -1,4 +1,4 @@
-"""Database -> plain dicts for the printed documents: the Art. 30 register and the sub-processor list (annexes: annex_documents)."""
+"""Database -> plain dicts for the printed documents: the Art. 30 register, the sub-processor list (annexes: annex_documents)."""
 
 import hashlib
 import json
