@@ -56,7 +56,7 @@ def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
 @with_appcontext
 def annexes_command(slug: str, output: Path, lang: str | None, workers: int) -> None:
-    """One 2021/915 annex per client controller, rendered in parallel."""
+    """One DPA annex (laid out after 2021/915) per client controller, rendered in parallel."""
     from sqlalchemy import func, select
 
     from registry.models import ClientController

@@ -137,7 +137,7 @@ def annex_html(doc: dict) -> str:
 
 def annex_pdf(session: Session, org_id: int, client_id: int, lang: str | None = None,
               fetcher: ProjectFetcher | None = None) -> bytes:
-    """The 2021/915 annexes for one client controller, in the client's language (for a web download)."""
+    """The DPA annexes (laid out after 2021/915) for one client controller, in the client's language (for a web download)."""
     snap, client = documents.load_for_client(session, org_id, client_id)
     return html_to_pdf(annex_html(annex_documents.annex(snap, client, lang)), fetcher)
 

@@ -48,7 +48,7 @@ def index():
 
 @bp.get("/annex/<int:client_id>.pdf")
 def annex(client_id: int):
-    """The 2021/915 annexes for one client, in the client's language unless another is asked for."""
+    """The DPA annexes (laid out after 2021/915) for one client, in the client's language unless another is asked for."""
     from registry.pdf.register import annex_pdf
 
     client = get_session().get(ClientController, client_id)
