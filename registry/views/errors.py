@@ -36,8 +36,7 @@ PAGES = {
              "recorded before trying again; if the problem persists, tell the administrator of the installation "
              "and give them the reference below.")),
 }
-CSRF_TEXT = _l("The form's security token (CSRF) is missing or expired: the form expired or was opened in another "
-               "session. Go back, reload the page and send it again.")
+CSRF_TEXT = _l("The form expired or was opened in another session. Go back, reload the page and send it again.")
 ROLE_NAMES = {"admin": _l("administrator"), "dpo": _l("DPO"), "auditor": _l("auditor (read-only)")}
 
 
