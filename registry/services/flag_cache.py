@@ -10,7 +10,18 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from registry.domain.flags import Flag
-from registry.models import ActivityClientLink, ActivitySubProcessorLink, AuditEntry, AuditHead, Organisation
+from registry.models import (
+    Activity,
+    ActivityClientLink,
+    ActivitySubProcessorLink,
+    AuditEntry,
+    AuditHead,
+    ClientController,
+    Organisation,
+    RetentionRule,
+    SubProcessor,
+    Transfer,
+)
 from registry.models.audit import GENESIS
 from registry.services import flags as rules
 
@@ -23,6 +34,13 @@ RECORD_TYPE = {
     rules.flags_for_transfers: "transfer",
     rules.flags_for_clients: "client_controller",
     rules.flags_for_retention: "retention_rule",
+}
+MODEL = {
+    rules.flags_for_activities: Activity,
+    rules.flags_for_subprocessors: SubProcessor,
+    rules.flags_for_transfers: Transfer,
+    rules.flags_for_clients: ClientController,
+    rules.flags_for_retention: RetentionRule,
 }
 # Audited records no flag reads: writing them keeps every cached flag.
 NO_FLAG_READS = frozenset({
@@ -112,6 +130,7 @@ class _State:
     seq: int
     hash: str
     known: dict = field(default_factory=dict)  # compute -> {record id: (record version, flags)}
+    dropped: dict = field(default_factory=dict)  # compute -> ids whose known flags a write dropped, for `refresh`
 
 
 class FlagCache:
@@ -216,13 +235,29 @@ class FlagCache:
         for compute, known in state.known.items():
             record_type = RECORD_TYPE.get(compute)
             ids = touched.ids.get(record_type, set()) if record_type else EVERY
+            gone = set(known) if ids is EVERY else {i for i in ids if known.pop(i, None) is not None}
             if ids is EVERY:
                 known.clear()
-            else:
-                for i in ids:
-                    known.pop(i, None)
+            if gone and record_type:
+                state.dropped.setdefault(compute, set()).update(gone)
         return True
+
+    def refresh(self, session: Session, org: Organisation, on: date | None = None) -> int:
+        """After a write: compute again the flags it dropped (a few records, unless it changed every one), so that
+        the next page finds them instead of computing them while its reader waits. Returns how many were computed."""
+        on = on or rules.today()
+        with self._lock:
+            state = self._current(session, org, on)
+            dropped, state.dropped = state.dropped, {}
+        before = self.computed
+        for compute, ids in dropped.items():
+            if len(ids) <= REFRESH_LIMIT:
+                self.flags_by_id(session, org, compute, MODEL[compute], sorted(ids), on)
+        return self.computed - before
 
 
 # Records whose flags are computed together: the rules' queries take their ids in one IN list each.
 LOAD_BATCH = 500
+# A write that changed more records' flags than this (the organisation's identity reaches every activity) leaves
+# them to be computed by the pages that show them.
+REFRESH_LIMIT = 500

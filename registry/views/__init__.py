@@ -17,8 +17,10 @@ def init_views(app: Flask) -> None:
         transfers,
     )
     from registry.views.formatting import init_formatting
+    from registry.views.lists import refresh_flags_after_write
 
     init_formatting(app)
+    app.after_request(refresh_flags_after_write)
 
     @app.context_processor
     def _role():
