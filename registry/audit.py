@@ -27,6 +27,7 @@ def plain(value):
 
 
 LINKS = ("activities", "clients", "subprocessors", "measures")
+WRITTEN_ORGANISATIONS = "registry.written_organisations"  # key of `session.info`: organisations given an entry
 
 
 def snapshot(record: SQLModel) -> dict:
@@ -115,6 +116,9 @@ def record(
         hash="",
     )
     entry.hash = entry_hash(entry)
+    if organisation_id is not None:
+        # Read after the commit by the web layer, which then brings the organisation's cached flags up to date.
+        session.info.setdefault(WRITTEN_ORGANISATIONS, set()).add(organisation_id)
     session.add(entry)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
     session.flush()

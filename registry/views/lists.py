@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from registry import audit
 from registry.db import get_session
 from registry.domain.flags import WORST_FIRST, worst_severity
 from registry.models import Organisation
@@ -83,6 +85,24 @@ class Page:
 
 def flag_cache() -> FlagCache:
     return current_app.extensions["registry.flag_cache"]
+
+
+def refresh_flags_after_write(response):
+    """After a request that wrote to an organisation's register (and committed), compute again the flags its
+    write changed, so that the page the user is sent to next shows them without computing them."""
+    session = g.get("db_session")
+    written = session.info.pop(audit.WRITTEN_ORGANISATIONS, None) if session is not None else None
+    for org_id in sorted(written or ()):
+        org = session.get(Organisation, org_id)
+        if org is None:
+            continue
+        try:
+            flag_cache().refresh(session, org)
+        except SQLAlchemyError:
+            # The write is committed and the next page computes what this could not: it must not fail the save.
+            current_app.logger.warning("flags of organisation %s not refreshed after a write", org_id, exc_info=True)
+            session.rollback()
+    return response
 
 
 def page_flags(entity: Entity, org: Organisation, rows) -> dict:

@@ -58,6 +58,22 @@ def test_list_and_dashboard_flags_follow_each_saved_change(forms, org, make_subp
     assert forms.client.get("/orgs/acme/subprocessors/?flagged=1").get_data(as_text=True).count("Cloud Inc.") == 0
 
 
+def test_a_save_computes_the_flags_it_changed_so_the_next_list_finds_them(app, forms, org, make_subprocessor):
+    sp = make_subprocessor(legal_name="Cloud Inc.", country="US", locations=[{"country": "US"}], dpa_signed_on="2024-01-01")
+    make_subprocessor(legal_name="Other EU", dpa_signed_on="2024-01-01")
+    assert "no covering transfer" in forms.client.get("/orgs/acme/subprocessors/").get_data(as_text=True)
+    cache = app.extensions["registry.flag_cache"]
+    data = {"subprocessor_id": str(sp.id), "recipient": "Cloud Inc.", "destination_country": "US", "exporter_role": "processor",
+            "importer_role": "processor", "mechanism": "scc", "scc_module": "3", "tia_date": "2025-01-10"}
+    computed = cache.computed
+    assert forms.submit("/orgs/acme/transfers/new", data).status_code == 302
+    assert cache.computed == computed + 1  # the sub-processor the transfer covers; "Other EU" is untouched
+    computed = cache.computed
+    page = forms.client.get("/orgs/acme/subprocessors/").get_data(as_text=True)
+    assert "no covering transfer" not in page and "Cloud Inc." in page
+    assert cache.computed == computed  # found, not computed, by the first view after the save
+
+
 def test_activity_flags_link_to_the_field_or_to_the_missing_record(en, org, make_activity):
     act = make_activity(purposes=[{"purpose": "Pay staff"}])
     page = en.get(f"/orgs/acme/activities/{act.id}").get_data(as_text=True)
