@@ -113,7 +113,8 @@ def diff_command(slug: str, start: str, end: str) -> None:
     org = org_or_fail(slug)
     diff = compare(get_session(), org, _date(start, "FROM", org), _date(end, "TO", org))
     names = diff["names"]
-    click.echo(f"{org.slug}: from {diff['from']} to {diff['to']}")
+    click.echo(f"{org.slug}: from {diff['from']} to {diff['to']}"
+               + (" (the two dates were given in reverse order)" if diff["swapped"] else ""))
     for sp_id in diff["added"]:
         click.echo(f"+ {sp_id} {_safe(names[sp_id])}")
     for sp_id in diff["removed"]:

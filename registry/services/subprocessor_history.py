@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from registry.domain.changes import diff_lists
+from registry.domain.dates import ordered_range
 from registry.domain.subprocessors import SubProcessorFacts, subprocessor_flags
 from registry.domain.transfers import is_covered
 from registry.models import AuditEntry, Organisation
@@ -101,8 +102,14 @@ def list_as_of(session: Session, org: Organisation, day: date) -> AsOf:
 
 
 def compare(session: Session, org: Organisation, start: date, end: date) -> dict:
-    """The sub-processors added, removed and changed (field by field) between the end of `start` and of `end`."""
+    """The sub-processors added, removed and changed (field by field) between the end of `start` and of `end`.
+
+    The range always runs forward in time: dates given in reverse order are swapped (`swapped` says so), so
+    what was added is never reported as removed.
+    """
+    start, end, swapped = ordered_range(start, end)
     before, after = list_as_of(session, org, start).by_id(), list_as_of(session, org, end).by_id()
     diff = diff_lists(before, after)
     names = {**{k: v["legal_name"] for k, v in before.items()}, **{k: v["legal_name"] for k, v in after.items()}}
-    return {"from": start.isoformat(), "to": end.isoformat(), **diff, "names": {k: names[k] for k in sorted(names)}}
+    return {"from": start.isoformat(), "to": end.isoformat(), "swapped": swapped, **diff,
+            "names": {k: names[k] for k in sorted(names)}}

@@ -140,8 +140,9 @@ def compare_view():
                for sp_id, fields in diff["changed"].items()}
     return render_template(
         "subprocessors/compare.html", org=g.org, diff=diff, changed=changed, errors=errors,
-        existing=_existing(list(diff["names"])), start=request.args.get("from") or start.isoformat(),
-        end=request.args.get("to") or end.isoformat(),
+        existing=_existing(list(diff["names"])), first=date.fromisoformat(diff["from"]), last=date.fromisoformat(diff["to"]),
+        start=diff["from"] if diff["swapped"] else request.args.get("from") or start.isoformat(),
+        end=diff["to"] if diff["swapped"] else request.args.get("to") or end.isoformat(),
     ), 422 if errors else 200
 
 

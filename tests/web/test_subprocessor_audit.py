@@ -72,3 +72,21 @@ def test_a_bad_date_is_said_at_the_field(auditor):
 def test_the_sub_processor_list_links_to_the_auditor_view_and_the_changes(auditor):
     page = auditor.get(f"{URL}/").get_data(as_text=True)
     assert f"{URL}/as-of" in page and "/orgs/pilotim/changes/" in page
+
+
+def test_dates_given_in_reverse_order_are_compared_forward_and_the_page_says_so(auditor, demo):
+    """Opened from the as-of page with today first, an addition was reported as "removed"."""
+    org = get_by_slug(demo, "pilotim")
+    svc.propose_subprocessor(demo, org, SubProcessorCreate(legal_name="Ajout Démo (fictif)"), "t")
+    demo.commit()
+    today = clock.today(org.timezone)
+    yesterday = today.fromordinal(today.toordinal() - 1)
+    as_of = auditor.get(f"{URL}/as-of?as_of={yesterday}").get_data(as_text=True)
+    assert f"compare?from={yesterday}" in as_of
+    page = auditor.get(f"{URL}/compare?from={today}&to={yesterday}").get_data(as_text=True)
+    assert "The two dates were given in reverse order" in page
+    added, removed = page.split("<h2>Added</h2>")[1].split("<h2>Removed</h2>")
+    assert "Ajout Démo (fictif)" in added and "Ajout Démo (fictif)" not in removed.split("<h2>Changed</h2>")[0]
+    assert f'value="{yesterday}"' in page.split('name="to"')[0].rsplit("<input", 1)[1] or f'id="from" name="from" value="{yesterday}"' in page
+    auditor.get("/lang/fr")
+    assert "dans l'ordre inverse : la comparaison va du" in auditor.get(f"{URL}/compare?from={today}&to={yesterday}").get_data(as_text=True)
