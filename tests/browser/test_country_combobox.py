@@ -100,6 +100,9 @@ def test_open_combobox_lists_countries_in_the_languages_order(page, server, arti
         assert texts.index("Égypte (EG)") < texts.index("Équateur (EC)") < texts.index("Estonie (EE)") < texts.index("Fidji (FJ)")
     page.keyboard.type("ger" if lang == "en" else "all", delay=20)
     page.screenshot(path=str(artifacts / f"combobox-open-{lang}.png"))
+    page.keyboard.type("qqq")
+    none = {"fr": "Aucun choix ne correspond à ce texte.", "en": "No option matches this text."}[lang]
+    page.locator(".ts-dropdown .no-results", has_text=none).wait_for()
 
 
 def test_enter_right_after_the_last_key_picks_from_the_whole_text(page, server):
