@@ -1,8 +1,9 @@
 """Shared pieces of the register's forms: the base form, choice lists from the reference data, tri-state answers."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache
+from typing import TypeVar
 
 from flask import request
 from flask_babel import get_locale
@@ -13,6 +14,9 @@ from wtforms.validators import Email, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry import reference
+from registry.collation import collated
+
+V = TypeVar("V")
 
 # Field names that carry no record data.
 _NOT_DATA = {"csrf_token", "version", "add_row"}
@@ -23,14 +27,19 @@ def lang() -> str:
     return locale.language if locale else "fr"
 
 
+def by_label(choices: Iterable[tuple[V, str]]) -> list[tuple[V, str]]:
+    """Choices ordered by their label in the interface language's collation: "Égypte" among the E, "iSendPro" among the I."""
+    return collated(choices, lang(), lambda choice: choice[1])
+
+
 @cache
 def _countries_sorted(lg: str) -> tuple[tuple[str, str], ...]:
-    items = sorted(reference.countries().values(), key=lambda c: c.name(lg))
+    items = collated(reference.countries().values(), lg, lambda c: c.name(lg))
     return tuple((c.code, f"{c.name(lg)} ({c.code})") for c in items)
 
 
 def country_choices(blank: bool = True) -> Callable[[], list[tuple[str, str]]]:
-    """Countries sorted by their name in the interface language, the code shown so it can be typed."""
+    """Countries in the collation of the interface language by their name there, the code shown so it can be typed."""
 
     def build():
         return ([("", "—")] if blank else []) + list(_countries_sorted(lang()))
@@ -39,7 +48,11 @@ def country_choices(blank: bool = True) -> Callable[[], list[tuple[str, str]]]:
 
 
 def vocab_choices(name: str, blank: bool | str = True) -> Callable[[], list[tuple[str, str]]]:
-    """Codes of a reference vocabulary with their label (and article, where the term has one)."""
+    """Codes of a reference vocabulary with their label (and article, where the term has one).
+
+    In the vocabulary's own order, not alphabetical: the Regulation's letters (Art. 6(1)(a) to (f)), the CNIL's
+    grouping of data categories (the sensitive ones together), "Other" last.
+    """
 
     def build():
         lg = lang()
@@ -53,7 +66,8 @@ def vocab_choices(name: str, blank: bool | str = True) -> Callable[[], list[tupl
 
 
 def plain_choices(pairs: list[tuple[str, str]], blank: bool = False) -> Callable[[], list[tuple[str, str]]]:
-    """Fixed codes with translated labels (lazy strings resolved at render time)."""
+    """Fixed codes with translated labels (lazy strings resolved at render time), in the order given: a scale or a
+    life cycle (planned, active, retired) reads in its own order, not alphabetically."""
 
     def build():
         return ([("", "—")] if blank else []) + [(code, str(label)) for code, label in pairs]

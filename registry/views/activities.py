@@ -6,7 +6,7 @@ from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from registry.forms import as_answers, plain_choices
+from registry.forms import as_answers, by_label, plain_choices
 from registry.forms.activities import ROLES, STATUSES, ActivityForm
 from registry.models import Activity, ClientController, SecurityMeasure, SubProcessor
 from registry.services import activities as service
@@ -19,8 +19,8 @@ bp = org_blueprint("activities", __name__)
 
 
 def _choices(session, org, model, label):
-    rows = session.execute(select(model.id, label).where(model.organisation_id == org.id).order_by(label)).all()
-    return [(i, text) for i, text in rows]
+    rows = session.execute(select(model.id, label).where(model.organisation_id == org.id))
+    return by_label((i, text) for i, text in rows)
 
 
 def prepare_form(form, session, org, obj):

@@ -7,9 +7,10 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry.collation import collated
 from registry.db import get_session
 from registry.domain import breaches as rules
-from registry.forms import as_answers
+from registry.forms import as_answers, by_label
 from registry.forms.breaches import (
     CHANNELS,
     CLOCK_STATES,
@@ -107,12 +108,12 @@ def prepare_form(form: BreachForm, session, org, proposal: svc.ImpactProposal | 
     clients = {c.id: c for c in proposal.clients} if proposal else {}
     subs = session.execute(
         select(SubProcessor.id, SubProcessor.legal_name, SubProcessor.trade_name)
-        .where(SubProcessor.organisation_id == org.id).order_by(SubProcessor.legal_name)
+        .where(SubProcessor.organisation_id == org.id)
     ).all()
-    form.subprocessor_ids.choices = [(i, f"{trade} ({legal})" if trade else legal) for i, legal, trade in subs]
+    form.subprocessor_ids.choices = by_label((i, f"{trade} ({legal})" if trade else legal) for i, legal, trade in subs)
     rows = session.execute(
         select(Activity.id, Activity.reference, Activity.name, Activity.role)
-        .where(Activity.organisation_id == org.id).order_by(Activity.reference)
+        .where(Activity.organisation_id == org.id)
     ).all()
     roles = {"controller": _("as controller"), "processor": _("as processor")}
     choices = []
@@ -120,12 +121,12 @@ def prepare_form(form: BreachForm, session, org, proposal: svc.ImpactProposal | 
         text = f"{ref} · {name} ({roles.get(role, role)})"
         if i in acts:
             text += " — " + _("via %(names)s", names=", ".join(acts[i].via))
-        choices.append((i in acts, i, text))
-    form.activity_ids.choices = [(i, text) for _p, i, text in sorted(choices, key=lambda c: not c[0])]
+        choices.append((i, text))
+    form.activity_ids.choices = sorted(by_label(choices), key=lambda c: c[0] not in acts)
     rows = session.execute(
         select(ClientController.id, ClientController.legal_name, ClientController.breach_notice_hours,
                ClientController.language)
-        .where(ClientController.organisation_id == org.id).order_by(ClientController.legal_name)
+        .where(ClientController.organisation_id == org.id)
     ).all()
     choices = []
     for i, name, hours, lang in rows:
@@ -133,8 +134,8 @@ def prepare_form(form: BreachForm, session, org, proposal: svc.ImpactProposal | 
         text = f"{name} — {delay} [{_lang_of(lang)}]"
         if i in clients:
             text += " — " + _("via %(refs)s", refs=", ".join(clients[i].via))
-        choices.append((i in clients, i, text))
-    form.client_ids.choices = [(i, text) for _p, i, text in sorted(choices, key=lambda c: not c[0])]
+        choices.append((i, text))
+    form.client_ids.choices = sorted(by_label(choices), key=lambda c: c[0] not in clients)
 
 
 TIMES = ("occurred_at", "aware_at", "contained_at", "closed_at")
@@ -188,9 +189,8 @@ def new():
     """Step 1 picks the sub-processors involved; step 2 shows what they reach, ticked, in the full form."""
     session = get_session()
     if request.method == "GET" and "impact" not in request.args:
-        subs = session.execute(
-            select(SubProcessor).where(SubProcessor.organisation_id == g.org.id).order_by(SubProcessor.legal_name)
-        ).scalars().all()
+        subs = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == g.org.id)).scalars()
+        subs = collated(subs, current_lang(), lambda s: s.trade_name or s.legal_name)  # the name each box shows first
         return render_template("breaches/pick.html", org=g.org, subprocessors=subs)
     picked = _ids(request.args.getlist("subprocessor_ids") if request.method == "GET"
                   else request.form.getlist("subprocessor_ids"))
@@ -235,7 +235,7 @@ def edit(record_id: int):
 
 def prepare_notice(form: NoticeForm, breach: Breach) -> None:
     form.set_zone(breach.organisation.timezone)
-    form.client_id.choices = [("", "—")] + [(c.id, c.legal_name) for c in breach.clients]
+    form.client_id.choices = [("", "—")] + by_label((c.id, c.legal_name) for c in breach.clients)
 
 
 def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int = 200):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from registry import clock
 from registry.db import get_session
 from registry.domain import changes as rules
-from registry.forms import grow_rows, spare_rows
+from registry.forms import by_label, grow_rows, spare_rows
 from registry.forms.changes import (
     KINDS,
     CancelForm,
@@ -138,12 +138,12 @@ def prepare_plan_form(form: PlanChangeForm) -> None:
     session = get_session()
     subs = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == g.org.id)
                            .order_by(SubProcessor.legal_name, SubProcessor.id)).scalars().all()
-    form.subprocessor_id.choices = [("", _("— a new sub-processor, named below —"))] + [
-        (str(s.id), f"{s.legal_name} ({STATUS_LABELS.get(s.status, s.status)})") for s in subs if s.status != "retired"]
-    form.replaces_id.choices = [("", "—")] + [(str(s.id), s.legal_name) for s in subs if s.status == "active"]
+    form.subprocessor_id.choices = [("", _("— a new sub-processor, named below —"))] + by_label(
+        (str(s.id), f"{s.legal_name} ({STATUS_LABELS.get(s.status, s.status)})") for s in subs if s.status != "retired")
+    form.replaces_id.choices = [("", "—")] + by_label((str(s.id), s.legal_name) for s in subs if s.status == "active")
     activities = session.execute(select(Activity).where(Activity.organisation_id == g.org.id)
-                                 .order_by(Activity.reference, Activity.id)).scalars().all()
-    form.activity_ids.choices = [(a.id, f"{a.reference} · {a.name}") for a in activities]
+                                 .order_by(Activity.id)).scalars().all()
+    form.activity_ids.choices = by_label((a.id, f"{a.reference} · {a.name}") for a in activities)
 
 
 def plan(session, org, data: dict, who: str):
@@ -231,7 +231,7 @@ def _objection_form(change, posted):
 
 def _client_choices(form: ObjectionForm, change) -> None:
     names = _names(get_session(), change)
-    form.client_id.choices = [("", "—")] + [(str(n.client_id), names.get(n.client_id, "")) for n in change.notices]
+    form.client_id.choices = [("", "—")] + by_label((str(n.client_id), names.get(n.client_id, "")) for n in change.notices)
 
 
 @bp.get("/<int:record_id>")

@@ -13,7 +13,9 @@ from pathlib import Path
 from flask import abort, current_app, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from registry.collation import collated
 from registry.db import get_session
+from registry.i18n import current_lang
 from registry.models import ClientController
 from registry.views.crud import org_blueprint
 
@@ -40,9 +42,8 @@ def _jobs_dir() -> Path:
 
 @bp.get("/")
 def index():
-    clients = get_session().execute(
-        select(ClientController).where(ClientController.organisation_id == g.org.id).order_by(ClientController.legal_name)
-    ).scalars().all()
+    clients = get_session().execute(select(ClientController).where(ClientController.organisation_id == g.org.id)).scalars()
+    clients = collated(clients, current_lang(), lambda c: c.legal_name)
     return render_template("documents/index.html", org=g.org, clients=clients)
 
 

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from registry.forms import plain_choices
+from registry.forms import by_label, plain_choices
 from registry.forms.retention import BOUNDS, END_ACTIONS, KINDS, UNITS, RetentionRuleForm
 from registry.models import Activity, RetentionRule
 from registry.services import retention as service
@@ -35,11 +35,9 @@ def duration_text(r: RetentionRule) -> str:
 
 def prepare_form(form, session, org, obj):
     acts = session.execute(
-        select(Activity.id, Activity.reference, Activity.name)
-        .where(Activity.organisation_id == org.id)
-        .order_by(Activity.reference)
+        select(Activity.id, Activity.reference, Activity.name).where(Activity.organisation_id == org.id)
     ).all()
-    form.activity_id.choices = [("", "—")] + [(i, f"{ref} · {name}") for i, ref, name in acts]
+    form.activity_id.choices = [("", "—")] + by_label((i, f"{ref} · {name}") for i, ref, name in acts)
 
 
 def _what(r, ctx) -> str:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry import reference
-from registry.forms import country_choices, vocab_choices
+from registry.forms import by_label, country_choices, vocab_choices
 from registry.forms.transfers import TransferForm
 from registry.i18n import current_lang
 from registry.models import Activity, SubProcessor, Transfer
@@ -44,17 +44,11 @@ def page_context(session, org, rows) -> dict:
 
 def prepare_form(form, session, org, obj):
     acts = session.execute(
-        select(Activity.id, Activity.reference, Activity.name)
-        .where(Activity.organisation_id == org.id)
-        .order_by(Activity.reference)
+        select(Activity.id, Activity.reference, Activity.name).where(Activity.organisation_id == org.id)
     ).all()
-    subs = session.execute(
-        select(SubProcessor.id, SubProcessor.legal_name)
-        .where(SubProcessor.organisation_id == org.id)
-        .order_by(SubProcessor.legal_name)
-    ).all()
-    form.activity_id.choices = [("", "—")] + [(i, f"{ref} · {name}") for i, ref, name in acts]
-    form.subprocessor_id.choices = [("", "—")] + [(i, name) for i, name in subs]
+    subs = session.execute(select(SubProcessor.id, SubProcessor.legal_name).where(SubProcessor.organisation_id == org.id))
+    form.activity_id.choices = [("", "—")] + by_label((i, f"{ref} · {name}") for i, ref, name in acts)
+    form.subprocessor_id.choices = [("", "—")] + by_label((i, name) for i, name in subs)
 
 
 def _source(t, ctx) -> str:
