@@ -2,7 +2,7 @@
 
 from sqlalchemy import select, text
 
-from registry import audit
+from registry import audit, clock
 from registry.models import AuditEntry, SubProcessor
 
 
@@ -103,7 +103,8 @@ def test_recording_a_breach_writes_an_audit_entry(demo):
     org = get_by_slug(session, "defi-informatique")
     data = BreachCreate(reference="B-1", title="Incident OVH", occurred_at=datetime(2026, 11, 20, 8, tzinfo=UTC),
                         aware_at=datetime(2026, 11, 20, 9, tzinfo=UTC), availability=True)
-    breach = breaches.record_breach(session, org, data, actor="dpo@test.example.com")
+    with clock.frozen(datetime(2026, 11, 20, 10, tzinfo=UTC)):  # after the awareness, whatever the run's instant
+        breach = breaches.record_breach(session, org, data, actor="dpo@test.example.com")
     session.commit()
     (entry,) = audit.history(session, "breach", breach.id)
     assert (entry.actor, entry.action, entry.after["reference"]) == ("dpo@test.example.com", "create", "B-1")
