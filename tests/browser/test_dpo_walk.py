@@ -38,7 +38,8 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     assert "Cloud Analytics Inc." not in page.locator("#board-subprocessors").inner_text()
 
     page.get_by_role("link", name="EN", exact=True).click()
-    assert page.locator("h2#board-subprocessors-title").inner_text().startswith("Sub-processors without a DPA")
+    title = page.locator("h2#board-subprocessors-title").inner_text()
+    assert title.startswith("Sub-processors (Art. 28)") and "\n0\n" in title  # nothing flagged once covered
     assert page.get_by_role("link", name="Dashboard").is_visible()
     page.screenshot(path=str(artifacts / "dashboard-en.png"), full_page=True)
     page.goto(f"{server}/orgs/acme/subprocessors/new")
