@@ -51,9 +51,16 @@ def end_date(r: RetentionFacts, event_date: date | None) -> date | None:
     return None
 
 
+def period_text(value: int, unit: str | None, lang: str) -> str:
+    """A period in words, the unit agreeing with its number: "1 an", "2 ans", "1 month" (French: singular for 0 and 1)."""
+    if unit not in UNITS:
+        return f"{value} {unit or ''}".rstrip()
+    singular, plural = UNITS[unit]["fr" if lang == "fr" else "en"]
+    return f"{value} {singular if (value in (0, 1) if lang == 'fr' else value == 1) else plural}"
+
+
 def _duration(r: RetentionFacts, lang: str) -> str:
-    singular, plural = UNITS[r.unit][lang]
-    text = f"{r.value} {singular if r.value == 1 else plural}"
+    text = period_text(r.value, r.unit, lang)
     prefix = {"minimum": {"fr": "au moins ", "en": "at least "}, "maximum": {"fr": "au plus ", "en": "at most "}}
     return prefix.get(r.bound, {}).get(lang, "") + text
 

@@ -272,10 +272,6 @@ END_ACTIONS = {
     "fr": {"delete": "suppression", "anonymise": "anonymisation", "archive": "archivage"},
     "en": {"delete": "deletion", "anonymise": "anonymisation", "archive": "archiving"},
 }
-UNITS = {
-    "fr": {"days": "jours", "weeks": "semaines", "months": "mois", "years": "ans"},
-    "en": {"days": "days", "weeks": "weeks", "months": "months", "years": "years"},
-}
 AUTHORISATIONS = {
     "fr": {"specific": "autorisation spécifique", "general": "autorisation générale", "none_stated": "non précisée"},
     "en": {"specific": "specific authorisation", "general": "general authorisation", "none_stated": "not stated"},

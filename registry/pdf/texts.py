@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 
 from registry import reference
-from registry.pdf.labels import END_ACTIONS, LOCATION_KINDS, UNITS, labels, word
+from registry.domain.retention import period_text
+from registry.pdf.labels import END_ACTIONS, LOCATION_KINDS, labels, word
 
 
 def day(d: date | datetime | None, lang: str, tz: str = "UTC") -> str | None:
@@ -67,7 +68,7 @@ def transfer_row(transfer, lang: str) -> dict:
 
 
 def _duration(value: int, unit: str, lang: str) -> str:
-    return f"{value} {word(UNITS, unit, lang)}"
+    return period_text(value, unit, lang)
 
 
 def retention(rule, lang: str) -> str:

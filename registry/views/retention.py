@@ -3,8 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from registry.domain.retention import period_text
 from registry.forms import by_label, plain_choices
-from registry.forms.retention import BOUNDS, END_ACTIONS, KINDS, UNITS, RetentionRuleForm
+from registry.forms.retention import BOUNDS, END_ACTIONS, KINDS, RetentionRuleForm
+from registry.i18n import current_lang
 from registry.models import Activity, RetentionRule
 from registry.services import retention as service
 from registry.services.flags import flags_for_retention
@@ -18,11 +20,11 @@ bp = org_blueprint("retention", __name__)
 
 def duration_text(r: RetentionRule) -> str:
     """The rule in words, e.g. "At least 5 years from the end of the contract"."""
-    kinds, bounds, units = dict(KINDS), dict(BOUNDS), dict(UNITS)
+    kinds, bounds = dict(KINDS), dict(BOUNDS)
     from_, versions, until = _l("from"), _l("versions"), _l("Until")
     bound = "" if r.bound == "exact" else f"{bounds.get(r.bound, r.bound)} "
     if r.kind in ("fixed", "from_event") and r.value:
-        text = f"{bound}{r.value} {units.get(r.unit, r.unit or '')}"
+        text = f"{bound}{period_text(r.value, r.unit, current_lang())}"
         if r.kind == "from_event":
             text += f" · {from_} {vocab_text('retention_events', r.event) if r.event else '?'}"
         return text

@@ -59,3 +59,12 @@ def test_duration_from_an_event_without_the_event_is_flagged():
 def test_indeterminate_period_needs_its_criteria():
     codes = [f.code for f in retention_flags(RetentionFacts(kind="indeterminate", end_action="delete"))]
     assert codes == ["retention_criteria_missing"]
+
+
+def test_a_period_s_unit_agrees_with_its_number_in_each_language():
+    """ "1 months" and "1 ans" were printed: one unit is singular (French: 0 and 1 too)."""
+    from registry.domain.retention import period_text
+
+    assert [period_text(n, "years", "fr") for n in (0, 1, 2)] == ["0 an", "1 an", "2 ans"]
+    assert [period_text(n, "months", "en") for n in (0, 1, 2)] == ["0 months", "1 month", "2 months"]
+    assert period_text(1, "days", "en") == "1 day" and period_text(3, "weeks", "fr") == "3 semaines"
