@@ -59,7 +59,8 @@ def vocab_choices(name: str, blank: bool | str = True) -> Callable[[], list[tupl
         out = [("", "—" if blank is True else str(blank))] if blank else []
         for term in reference.vocabulary(name).values():
             text = term.label(lg)
-            out.append((term.code, f"{text} ({term.article})" if term.article and term.article not in text else text))
+            article = term.article_in(lg)
+            out.append((term.code, f"{text} ({article})" if article and article not in text else text))
         return out
 
     return build

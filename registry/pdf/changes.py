@@ -123,7 +123,7 @@ def _mechanism(code: str | None, module: int | None, lang: str) -> str | None:
     if not code:
         return None
     term = reference.vocabulary("transfer_mechanisms").get(code)
-    text = (term.label(lang) + (f" ({term.article})" if term.article else "")) if term else code
+    text = (term.label(lang) + (f" ({term.article_in(lang)})" if term.article else "")) if term else code
     if code == "scc" and module:
         text += " — " + reference.label("scc_modules", str(module), lang)
     return text

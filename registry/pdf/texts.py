@@ -43,14 +43,14 @@ def safeguard(transfer, lang: str) -> str | None:
         return None
     L = labels(lang)
     term = reference.vocabulary("transfer_mechanisms").get(transfer.mechanism)
-    parts = [term.label(lang) + (f" ({term.article})" if term and term.article else "") if term else transfer.mechanism]
+    parts = [term.label(lang) + (f" ({term.article_in(lang)})" if term.article else "") if term else transfer.mechanism]
     if transfer.mechanism == "scc" and transfer.scc_module:
         parts.append(reference.label("scc_modules", str(transfer.scc_module), lang))
     if transfer.mechanism == "dpf" and transfer.dpf_checked_on:
         parts.append(f"{L['dpf_checked']} {day(transfer.dpf_checked_on, lang)}")
     if transfer.mechanism == "derogation" and transfer.derogation_ground:
         ground = reference.vocabulary("art49_grounds").get(transfer.derogation_ground)
-        parts.append(f"{ground.label(lang)} ({ground.article})" if ground else transfer.derogation_ground)
+        parts.append(f"{ground.label(lang)} ({ground.article_in(lang)})" if ground else transfer.derogation_ground)
     if transfer.tia_date:
         parts.append(f"{L['tia']} {day(transfer.tia_date, lang)}")
     return " — ".join(parts)

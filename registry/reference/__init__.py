@@ -51,6 +51,10 @@ class Term:
     def label(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
 
+    def article_in(self, lang: str) -> str | None:
+        """The article as cited in `lang` ("chapitre V", "décision (UE) 2021/914" in French)."""
+        return (self.get("article_fr") if lang == "fr" else None) or self.article
+
     def get(self, key: str) -> str | None:
         return dict(self.extra).get(key)
 

@@ -69,3 +69,15 @@ def test_domain_layer_imports_no_flask_database_or_io():
             for name in names:
                 assert name.split(".")[0] not in {"flask", "sqlmodel", "sqlalchemy", "requests", "os", "subprocess"}, (
                     path.name, name)
+
+
+def test_articles_of_the_vocabularies_are_cited_in_the_interface_language():
+    """French pages showed "(Chapter V)", "Decision (EU) 2021/914", "second subparagraph"."""
+    mechanisms = reference.vocabulary("transfer_mechanisms")
+    assert mechanisms["none"].article_in("fr") == "chapitre V" and mechanisms["none"].article_in("en") == "Chapter V"
+    assert "décision (UE) 2021/914" in mechanisms["scc"].article_in("fr")
+    assert reference.vocabulary("art49_grounds")["art49_1_2"].article_in("fr").endswith("second alinéa")
+    english = ("Chapter", "Decision", "subparagraph")
+    for name in reference.vocabulary_names():
+        for term in reference.vocabulary(name).values():
+            assert not any(w in (term.article_in("fr") or "") for w in english), (name, term.code)
