@@ -307,7 +307,7 @@ def subprocessor_row(snap: Snapshot, s: SubProcessor, lang: str, flags=None) -> 
         "certifications": list(s.certifications or []),
         "transfers": [texts.transfer_row(t, lang) for t in snap.transfers_by_sub.get(s.id, [])],
         "activities": users,
-        "flags": [{"message": f.message(lang), "article": getattr(f, "article", None)} for f in (flags or [])],
+        "flags": [{"message": f.message(lang), "article": f.cite(lang)} for f in (flags or [])],
     }
 
 

@@ -73,7 +73,8 @@ def flag_summary(flags: list) -> dict | None:
     if not flags:
         return None
     lang = current_lang()
-    return {"count": len(flags), "worst": worst_severity(flags), "messages": [f"{f.message(lang)} ({f.article})" for f in flags]}
+    messages = [f"{f.message(lang)} ({f.cite(lang)})" for f in flags]
+    return {"count": len(flags), "worst": worst_severity(flags), "messages": messages}
 
 
 def flag_cell(flags: list) -> Markup:

@@ -66,3 +66,12 @@ def test_processor_activity_flags_clients_without_contact_and_uncovered_transfer
         ("client_contact_missing", "Art. 30(2)(a)"),
         ("transfer_without_safeguards", "Art. 30(2)(c); Art. 46(1)"),
     ]
+
+
+def test_a_flag_cites_its_article_in_the_reader_s_language():
+    """French pages showed "CJEU C-311/18" and "second subparagraph"."""
+    from registry.domain.flags import Flag
+
+    flag = Flag("tia_missing", "Art. 46(1); CJEU C-311/18 (Schrems II)", "tia_date", "warning")
+    assert flag.cite("fr") == "Art. 46(1); CJUE C-311/18 (Schrems II)" and flag.cite("en") == flag.article
+    assert Flag("x", "Art. 28(3), second subparagraph").cite("fr") == "Art. 28(3), second alinéa"
