@@ -1,13 +1,24 @@
-"""Fixtures: one fresh database per test, on SQLite and, when reachable, on PostgreSQL."""
+"""Fixtures: one fresh database per test, on SQLite and, when reachable, on PostgreSQL.
+
+A test's database is a copy of a template built once per run and backend: the schema migrated to head or,
+for a test that asks for `demo`, the demo register seeded on it. The copy is a file copy on SQLite and
+CREATE DATABASE ... TEMPLATE on PostgreSQL, which refuses a template anyone is connected to: whatever
+opens a template disposes its engine before the template is copied. A test marked `empty_database` (the
+migrations tests) gets an empty database instead.
+"""
 
 import os
+import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("REGISTRY_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
 def _pg_available() -> bool:
@@ -21,35 +32,126 @@ def _pg_available() -> bool:
         return False
 
 
+class PgServer:
+    """This run's databases on the PostgreSQL server: named after the run, and all dropped at its end."""
+
+    def __init__(self):
+        self.prefix = f"registry_test_{uuid.uuid4().hex[:12]}"
+        self.admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        self.live: list[str] = []
+        self.made = 0
+
+    def create(self, suffix: str | None = None, template: str | None = None) -> str:
+        """A new database (empty, or a copy of the database `template`); returns its name."""
+        if suffix is None:
+            self.made += 1
+            suffix = str(self.made)
+        name = f"{self.prefix}_{suffix}"
+        self._run(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self.live.append(name)
+        return name
+
+    def drop(self, name: str) -> None:
+        self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.live.remove(name)
+
+    def close(self) -> None:
+        for name in reversed(self.live):
+            self.drop(name)
+        self.admin.dispose()
+
+    def _run(self, sql: str) -> None:
+        with self.admin.connect() as c:
+            c.execute(text(sql))
+
+
 @pytest.fixture(scope="session")
-def pg_database():
-    """A PostgreSQL database for this test run, created here and dropped at the end."""
+def pg_server():
+    """The PostgreSQL server this run makes its databases on, or a skip (a failure in CI) when unreachable."""
     if not _pg_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not reachable at 127.0.0.1:5432: the PostgreSQL half of the suite must run in CI")
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    name = f"registry_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    server = PgServer()
+    yield server
+    server.close()
+
+
+class Templates:
+    """The databases built once per run on one backend, that tests' databases are copied from.
+
+    templates["migrated"] is an empty database brought to head by create_app; templates["demo"] is a copy
+    of it with the demo register seeded. `copy(kind, source_url)` makes the database and returns its URL.
+    """
+
+    def __init__(self, copy):
+        self._copy = copy
+        self._made: dict[str, str] = {}
+
+    def __getitem__(self, kind: str) -> str:
+        if kind not in self._made:
+            from registry import create_app
+
+            url = self._copy(kind, self["migrated"] if kind == "demo" else None)
+            app = create_app({"TESTING": True, "DATABASE_URL": url, "REGISTRY_BOOTSTRAP_ADMIN": False})
+            if kind == "demo":
+                from sqlmodel import Session
+
+                from registry.services.demo import seed_demo
+
+                with Session(app.extensions["registry.engine"]) as session:
+                    seed_demo(session)
+                    session.commit()
+            app.extensions["registry.engine"].dispose()
+            self._made[kind] = url
+        return self._made[kind]
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("templates")
+
+    def copy(kind, source):
+        path = folder / f"{kind}.db"
+        if source:
+            shutil.copyfile(source.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+
+    return Templates(copy)
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server):
+    return Templates(lambda kind, source: _pg_url(pg_server.create(kind, source and source.rsplit("/", 1)[1])))
+
+
+@pytest.fixture
+def demo_wanted():
+    """Asked for by `demo` only: tells `database_url` to copy the seeded demo template rather than the bare one."""
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """The URL of an empty database: an SQLite file in tmp_path, or the run's PostgreSQL database emptied."""
+    """The URL of the test's own database, at head (with the demo seeded if the test asks for `demo`).
+
+    An SQLite file in tmp_path, or a PostgreSQL database of its own dropped after the test. Marked
+    `empty_database`, the test gets an empty database, with no schema at all.
+    """
+    if request.node.get_closest_marker("empty_database"):
+        kind = None
+    else:
+        kind = "demo" if "demo_wanted" in request.fixturenames else "migrated"
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'registry.db'}"
-    url = request.getfixturevalue("pg_database")
-    eng = create_engine(url)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    eng.dispose()
-    return url
+        path = tmp_path / "registry.db"
+        if kind:
+            shutil.copyfile(request.getfixturevalue("sqlite_templates")[kind].removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_templates")[kind].rsplit("/", 1)[1] if kind else None
+    name = server.create(template=template)
+    yield _pg_url(name)
+    server.drop(name)
 
 
 @pytest.fixture
@@ -133,62 +235,9 @@ def auth(client, session):
     return AuthActions(client, session)
 
 
-@pytest.fixture(scope="session")
-def demo_templates(tmp_path_factory):
-    """The demo register seeded once per run and backend, cloned into each test that asks for it."""
-    made: dict[str, str] = {}
-
-    def template(backend: str, url: str) -> str:
-        if backend not in made:
-            from sqlmodel import Session
-
-            from registry import create_app
-            from registry.services.demo import seed_demo
-
-            if backend == "sqlite":
-                target = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-            else:
-                target = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_demo"
-                _pg_admin(f'CREATE DATABASE "{target.rsplit("/", 1)[1]}"')
-            app = create_app({"TESTING": True, "DATABASE_URL": target, "REGISTRY_BOOTSTRAP_ADMIN": False})
-            with Session(app.extensions["registry.engine"]) as session:
-                seed_demo(session)
-                session.commit()
-            app.extensions["registry.engine"].dispose()
-            made[backend] = target
-        return made[backend]
-
-    yield template
-    for backend, target in made.items():
-        if backend == "postgresql":
-            _pg_admin(f'DROP DATABASE IF EXISTS "{target.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
-def _pg_admin(sql: str) -> None:
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(sql))
-    admin.dispose()
-
-
 @pytest.fixture
-def demo(app, database_url, demo_templates, session):
-    """The five demo organisations (and demo accounts) in the test's database, cloned from a seeded template."""
-    import shutil
-
-    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
-    template = demo_templates(backend, database_url)
-    session.close()
-    app.extensions["registry.engine"].dispose()
-    if backend == "sqlite":
-        path = database_url.removeprefix("sqlite:///")
-        for suffix in ("-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
-        shutil.copyfile(template.removeprefix("sqlite:///"), path)
-    else:
-        name, source = database_url.rsplit("/", 1)[1], template.rsplit("/", 1)[1]
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+def demo(demo_wanted, session):
+    """The five demo organisations (and demo accounts): `database_url` copied them in from the seeded template."""
     return session
 
 

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -40,3 +41,11 @@ def make_app():
     yield _make
     for app in made:
         app.extensions["registry.engine"].dispose()
+
+
+def pytest_collection_modifyitems(items):
+    """The migrations tests build, downgrade and stamp schemas themselves: they start from an empty database."""
+    migrations_tests = Path(__file__).parent / "test_migrations.py"
+    for item in items:
+        if item.path == migrations_tests:
+            item.add_marker(pytest.mark.empty_database)
