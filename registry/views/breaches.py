@@ -247,7 +247,7 @@ def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int =
         prepare_notice(notice_form, breach)
     return render_template(
         "breaches/detail.html", org=g.org, obj=breach, clocks=svc.breach_clocks(breach), shown=shown,
-        notice_form=notice_form, history=record_history(session, breach),
+        notice_form=notice_form, history=record_history(session, breach, shown),
     ), status
 
 

@@ -130,7 +130,7 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
         entity.prepare_form(shown, session, g.org, obj)
         return _render(
             entity, "detail", obj=obj, flags=flags, shown=shown, fix=lambda f: fix_url(entity, obj, f),
-            history=record_history(session, obj), **extra
+            history=record_history(session, obj, shown), **extra
         )
 
     @requires(entity.role_write)

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from registry import clock
 from registry.db import get_session
 from registry.forms import country_choices, vocab_choices
-from registry.forms.subprocessors import STATUSES
+from registry.forms.subprocessors import STATUSES, SubProcessorForm
+from registry.forms.transfers import TransferForm
 from registry.i18n import current_lang
 from registry.models import SubProcessor
 from registry.services import subprocessor_exports as exports
 from registry.services.subprocessor_history import compare as compare_dates
 from registry.views.entity import READ, requires
-from registry.views.history import shown_value
+from registry.views.history import field_changes, row_text
 
 # Short labels of the flags the list raises on a date (the record page gives the full message with its data).
 FLAG_LABELS = {
@@ -136,8 +137,14 @@ def compare_view():
     errors: dict = {}
     start, end = _day("from", errors), _day("to", errors)
     diff = compare_dates(get_session(), g.org, start, end)
-    changed = {sp_id: [(name, shown_value(old), shown_value(new)) for name, (old, new) in fields.items()]
-               for sp_id, fields in diff["changed"].items()}
+    # The forms name the fields and show their values; the flags and transfers the list adds are told apart.
+    transfer_form = TransferForm(meta={"csrf": False})
+    others = {
+        "flags": (_l("Flags"), lambda codes: "; ".join(flag_label(c) for c in codes)),
+        "transfers": (_l("Transfers"), lambda rows: "; ".join(row_text(transfer_form, t) for t in rows)),
+    }
+    form = SubProcessorForm(meta={"csrf": False})
+    changed = {sp_id: field_changes(form, fields, others) for sp_id, fields in diff["changed"].items()}
     return render_template(
         "subprocessors/compare.html", org=g.org, diff=diff, changed=changed, errors=errors,
         existing=_existing(list(diff["names"])), first=date.fromisoformat(diff["from"]), last=date.fromisoformat(diff["to"]),

@@ -134,7 +134,8 @@ def test_pilotim_adds_a_us_ai_provider_through_the_pages(dpo, demo, pilotim, clo
     assert before["sha256"] != after["sha256"] and after["as_of"] == (effective + timedelta(days=1)).isoformat()
     diff = dpo.get(f"/orgs/pilotim/subprocessors/compare?from={before['as_of']}&to={after['as_of']}")
     assert diff.status_code == 200 and NEW_AI in diff.get_data(as_text=True)
-    assert "planned" in diff.get_data(as_text=True) and "active_from" in diff.get_data(as_text=True)
+    assert "<td>Planned</td><td>Active</td>" in diff.get_data(as_text=True)
+    assert "<td>Used since</td>" in diff.get_data(as_text=True)
     assert audit.verify(session).ok
 
 
@@ -223,7 +224,7 @@ def test_a_replacement_through_the_pages_shows_in_the_list_before_and_after(dpo,
     assert after["SMS Factor"] == ("retired", []) and after["SMS Démo (fictif)"] == ("active", used)
     diff = dpo.get(f"/orgs/pilotim/subprocessors/compare?from={(effective - timedelta(days=1)).isoformat()}"
                    f"&to={effective.isoformat()}").get_data(as_text=True)
-    assert "SMS Factor" in diff and "retired_on" in diff
+    assert "SMS Factor" in diff and "<td>Retired on</td>" in diff
 
 
 def test_refusals_of_the_detail_forms_keep_the_page_and_say_why(dpo, demo, pilotim, clock):
