@@ -7,9 +7,11 @@ opens a template disposes its engine before the template is copied. A test marke
 migrations tests) gets an empty database instead.
 """
 
+import itertools
 import os
 import shutil
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -33,30 +35,44 @@ def _pg_available() -> bool:
 
 
 class PgServer:
-    """This run's databases on the PostgreSQL server: named after the run, and all dropped at its end."""
+    """This run's databases on the PostgreSQL server: named after the run, and all dropped at its end.
+
+    Copying a template and dropping a database is work for the server, not for this process: a thread keeps
+    one spare copy of each template ready and drops the used databases, while the tests run.
+    """
 
     def __init__(self):
         self.prefix = f"registry_test_{uuid.uuid4().hex[:12]}"
         self.admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        self.live: list[str] = []
-        self.made = 0
+        self.live: set[str] = set()
+        self.numbers = itertools.count(1)
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-databases")
+        self.spares: dict[str | None, Future] = {}
 
     def create(self, suffix: str | None = None, template: str | None = None) -> str:
         """A new database (empty, or a copy of the database `template`); returns its name."""
-        if suffix is None:
-            self.made += 1
-            suffix = str(self.made)
-        name = f"{self.prefix}_{suffix}"
+        name = f"{self.prefix}_{suffix or next(self.numbers)}"
         self._run(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        self.live.append(name)
+        self.live.add(name)
         return name
+
+    def take(self, template: str | None) -> str:
+        """A fresh database for one test: the spare copy of `template`, and another spare is started."""
+        spare = self.spares.pop(template, None)
+        name = spare.result() if spare else self.create(template=template)
+        self.spares[template] = self.worker.submit(self.create, template=template)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self.worker.submit(self.drop, name)
 
     def drop(self, name: str) -> None:
         self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.live.remove(name)
+        self.live.discard(name)
 
     def close(self) -> None:
-        for name in reversed(self.live):
+        self.worker.shutdown(wait=True)
+        for name in list(self.live):
             self.drop(name)
         self.admin.dispose()
 
@@ -149,9 +165,9 @@ def database_url(request, tmp_path):
         return
     server = request.getfixturevalue("pg_server")
     template = request.getfixturevalue("pg_templates")[kind].rsplit("/", 1)[1] if kind else None
-    name = server.create(template=template)
+    name = server.take(template)
     yield _pg_url(name)
-    server.drop(name)
+    server.give_back(name)
 
 
 @pytest.fixture
