@@ -103,6 +103,7 @@ def test_open_combobox_lists_countries_in_the_languages_order(page, server, arti
         assert texts.index("Égypte (EG)") == texts.index("Dominique (DM)") + 1
         assert texts.index("Égypte (EG)") < texts.index("Équateur (EC)") < texts.index("Estonie (EE)") < texts.index("Fidji (FJ)")
     page.keyboard.type("ger" if lang == "en" else "all", delay=20)
+    assert_accessible(page)  # the open list, narrowed
     page.screenshot(path=str(artifacts / f"combobox-open-{lang}.png"))
     page.keyboard.type("qqq")
     none = {"fr": "Aucun choix ne correspond à ce texte.", "en": "No option matches this text."}[lang]
