@@ -14,6 +14,15 @@
     return div;
   }
 
+  // Shown inside the listbox when nothing matches. A listbox holds only options, so the message is an option that
+  // cannot be picked (disabled, and without the data-selectable of Tom Select's options): a screen reader reads it.
+  function noResults(text) {
+    var div = message(text, "no-results");
+    div.setAttribute("role", "option");
+    div.setAttribute("aria-disabled", "true");
+    return div;
+  }
+
   function enhance(select) {
     var noMatch = document.body.getAttribute("data-no-match") || "";
     var combo = new window.TomSelect(select, {
@@ -22,7 +31,7 @@
       selectOnTab: false,  // leaving the field never picks the highlighted option
       refreshThrottle: 0,  // narrow on every key: Enter right after typing picks from the whole text, not a stale list
       create: false,
-      render: { no_results: function () { return message(noMatch, "no-results"); } },
+      render: { no_results: function () { return noResults(noMatch); } },
       // Text typed and not picked is dropped when the field is left: the box shows the value the form will send.
       onBlur: function () { this.setTextboxValue(""); }
     });

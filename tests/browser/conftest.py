@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from a11y import assert_accessible
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -83,14 +84,28 @@ def log_in(server):
     return run
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep the call's outcome on the test item, for fixtures that check more only after a passing test."""
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed
+    return report
+
+
 @pytest.fixture
-def page(browser, log_in):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(browser, log_in, request):
+    """A logged-in page; the page a passing test ends on must pass axe too (walks check pages on their way)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     log_in(pg)
     yield pg
-    context.close()
+    try:
+        if getattr(request.node, "call_passed", False):
+            assert_accessible(pg)
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The filter box above a long checklist: it hides the boxes that do not match, accents aside, and never unticks one."""
 
+from a11y import assert_accessible
 from sqlmodel import Session, create_engine, select
 
 NAMES = ["Amazon Web Services", "Brevo", "Cloudflare", "Datadog", "Élan Hébergement", "Freshworks", "Google Cloud",
@@ -23,6 +24,7 @@ def _engage(tmp_path) -> None:
 def test_checklist_filter_matches_without_accents_and_keeps_ticked_boxes(page, server, tmp_path, artifacts):
     _engage(tmp_path)
     page.goto(f"{server}/orgs/acme/breaches/new")
+    assert_accessible(page)
     page.get_by_label("OVH", exact=True).check()
     box = page.get_by_role("searchbox", name="Filtrer la liste", exact=False)
     box.fill("heberg")  # typed without the accents of "Hébergement"

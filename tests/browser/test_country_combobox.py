@@ -1,6 +1,7 @@
 """The country field of a sub-processor in a real browser: typing narrows the list, only a picked country is saved."""
 
 import pytest
+from a11y import assert_accessible
 
 NEW = "/orgs/acme/subprocessors/new"
 LABELS = {  # per interface language: legal name, country of establishment, create button, save button
@@ -14,6 +15,7 @@ def _open_form(page, server, lang: str) -> None:
     if lang == "en":
         page.locator("nav.lang").get_by_role("link", name="EN", exact=True).click()  # the switch in the page header
     assert page.locator("html").get_attribute("lang") == lang
+    assert_accessible(page)
 
 
 def _type_country(page, lang: str, text: str, by_keyboard: bool = False):
@@ -62,6 +64,7 @@ def test_the_country_typed_and_picked_is_the_country_saved(page, server, artifac
     page.get_by_role("button", name=create, exact=True).click()
 
     assert "/subprocessors/" in page.url and not page.url.endswith("/new")
+    assert_accessible(page)
     assert shown in page.locator("#show-country").inner_text()
 
 
@@ -72,6 +75,7 @@ def test_typing_without_picking_keeps_the_recorded_country(page, server, artifac
     page.get_by_role("option", name="France (FR)", exact=True).click()
     page.get_by_role("button", name="Create", exact=True).click()
     page.get_by_role("link", name="Edit", exact=True).click()
+    assert_accessible(page)
 
     combo = _type_country(page, "en", "Germany")
     assert page.get_by_role("option", name="Germany (DE)", exact=True).is_visible()
@@ -99,6 +103,7 @@ def test_open_combobox_lists_countries_in_the_languages_order(page, server, arti
         assert texts.index("Égypte (EG)") == texts.index("Dominique (DM)") + 1
         assert texts.index("Égypte (EG)") < texts.index("Équateur (EC)") < texts.index("Estonie (EE)") < texts.index("Fidji (FJ)")
     page.keyboard.type("ger" if lang == "en" else "all", delay=20)
+    assert_accessible(page)  # the open list, narrowed
     page.screenshot(path=str(artifacts / f"combobox-open-{lang}.png"))
     page.keyboard.type("qqq")
     none = {"fr": "Aucun choix ne correspond à ce texte.", "en": "No option matches this text."}[lang]

@@ -1,8 +1,11 @@
 """The DPO's main path in a real browser: a US processing location is flagged until an SCC transfer covers it."""
 
+from a11y import assert_accessible
+
 
 def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page, server, artifacts):
     page.goto(f"{server}/orgs/acme/subprocessors/new")
+    assert_accessible(page)
     page.get_by_label("Raison sociale").fill("Cloud Analytics Inc.")
     page.get_by_label("Service fourni").fill("Analyse d'audience")
     page.select_option("#country", "US")
@@ -15,8 +18,10 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     flag = page.locator('[data-code="location_needs_safeguards"]')
     assert "États-Unis" in flag.inner_text() and "Art. 44" in flag.inner_text()
     detail_url = page.url
+    assert_accessible(page)
 
     page.get_by_role("link", name="Tableau de bord").click()
+    assert_accessible(page)
     board = page.locator("#board-subprocessors")
     assert "Cloud Analytics Inc." in board.inner_text()
     assert "Données traitées en États-Unis" in board.inner_text() or "États-Unis" in board.inner_text()
@@ -24,6 +29,7 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
 
     page.goto(detail_url)
     flag.get_by_role("link").click()  # "Corriger": a transfer form prefilled from the flag
+    assert_accessible(page)
     assert page.locator("#destination_country").input_value() == "US"
     page.select_option("#mechanism", "scc")
     page.select_option("#scc_module", "3")
@@ -31,6 +37,7 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     page.fill("#document_reference", "DPA Cloud Analytics, annexe SCC module 3")
     page.get_by_role("button", name="Créer").click()
     assert "/transfers/" in page.url
+    assert_accessible(page)
 
     page.goto(detail_url)
     assert page.locator('[data-code="location_needs_safeguards"]').count() == 0
@@ -38,6 +45,7 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     assert "Cloud Analytics Inc." not in page.locator("#board-subprocessors").inner_text()
 
     page.get_by_role("link", name="EN", exact=True).click()
+    assert_accessible(page)
     title = page.locator("h2#board-subprocessors-title").inner_text()
     assert title.startswith("Sub-processors (Art. 28)") and "\n0\n" in title  # nothing flagged once covered
     assert page.get_by_role("link", name="Dashboard").is_visible()
