@@ -1,7 +1,12 @@
-"""`python -m benchmarks contracts_evaluate`: the checker against the labelled seed contracts, per item and term.
+"""`python -m benchmarks contracts_evaluate`: the checker against labelled contracts (seeds, development corpus).
 
-Prints, per item, how many verdicts match and the present/weak/missing confusion; per contract,
-the verdicts off by one step and by two; and every extracted term that differs from its label.
+Options: --corpus seeds|dev|all (default all), --split tune|heldout|all (default all).
+
+Seeds: per item, how many verdicts match and the present/weak/missing confusion; per contract, the verdicts
+off by one step and by two, and every extracted term that differs from its label; exit 1 unless the target
+holds. Development corpus (../shared/contracts, REGISTRY_CONTRACTS): the tuning and held-out sets scored
+separately (see contracts_corpus.HELD_OUT), per item, document and language: accepted share, false
+"present", main-label confusion; terms exact / missed / wrong, named sub-processors' precision and recall.
 """
 
 import argparse
@@ -10,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from benchmarks import contracts_corpus as cc
 from registry.domain.contracts.check import ContractCheck, check_lines
 from registry.domain.contracts.rules import ITEMS, VERDICT_RANK
 from registry.services.contract_files import extract
@@ -85,13 +91,74 @@ def evaluate(seeds: Path, labels: dict) -> tuple[str, bool]:
     return "\n".join(lines), ok
 
 
+def _pct(n: int, total: int) -> str:
+    return f"{n:>3}/{total:<3} {100 * n / total:5.1f} %" if total else f"{n:>3}/{total:<3}   n/a  "
+
+
+def render_scores(title: str, cases: list[cc.Case], results: dict, s: dict) -> str:
+    """One scored set as text: documents, items, languages, confusion and terms."""
+    out = [f"=== {title}: {len(cases)} documents ===", "", "per document  (accepted verdicts, false present, "
+           "verdicts outside the accepted set: item main label->checker)"]
+    for case in cases:
+        t, result = s["docs"][case.name], results[case.name]
+        off = [f"{v.code} {case.items[v.code][0]}->{v.verdict}" for v in result.items
+               if v.verdict not in case.items[v.code][1]]
+        if case.name in cc.HELD_OUT and off:
+            off = ["(held out: which items are wrong is not shown, so that no one tunes on it)"]
+        out.append(f"  {case.name:<34} {case.lang}  {_pct(t.accepted, t.total)}  false present {t.false_present}"
+                   f"  {', '.join(off) or '-'}")
+    out += ["", f"  {'item':<10} {'accepted':>18}  false present   confusion main label->checker (non-zero)"]
+    for code, t in s["items"].items():
+        detail = ", ".join(f"{m[0]}->{g[0]} {n}" for (m, g), n in sorted(t.confusion.items()) if n)
+        out.append(f"  {code:<10} {_pct(t.accepted, t.total)}  {t.false_present:>13}   {detail}")
+    t = s["all"]
+    out.append(f"  {'all':<10} {_pct(t.accepted, t.total)}  {t.false_present:>13}")
+    out.append("")
+    for lang, t in sorted(s["langs"].items()):
+        out.append(f"  language {lang}: accepted {_pct(t.accepted, t.total)}, false present {t.false_present}")
+    out += ["", "  main label     checker: " + " ".join(f"{g:>8}" for g in VERDICTS)]
+    for m in VERDICTS:
+        out.append(f"  {m:<24}" + " ".join(f"{s['all'].confusion[(m, g)]:>8}" for g in VERDICTS))
+    out.append("")
+    for key, label in (("objection_days", "objection period (days)"), ("breach_hours", "breach notice (hours)")):
+        c = s[key]
+        out.append(f"  {label:<24} stated {c['stated']:>2}: exact {c['exact']}, missed {c['missed']}, "
+                   f"wrong {c['wrong']} (of which {c['spurious']} where the label states none)")
+    n, o = s["names"], s["outdated"]
+    out.append(f"  {'named sub-processors':<24} labelled {n['labelled']}, found {n['got']}, matched {n['matched']}: "
+               f"precision {s['names_precision']:.2f}, recall {s['names_recall']:.2f}")
+    out.append(f"  {'outdated references':<24} labelled {o['labelled']}: exact {o['exact']}, missed {o['missed']}, "
+               f"wrong {o['wrong']}")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=("seeds", "dev", "all"), default="all")
+    parser.add_argument("--split", choices=("tune", "heldout", "all"), default="all",
+                        help="development corpus part: tuning set, held-out set, or both (scored separately)")
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
+    parser.add_argument("--contracts", type=Path, default=cc.CORPUS)
     args = parser.parse_args(argv)
-    report, ok = evaluate(args.seeds, load_labels(args.labels))
-    print(report)
+    ok = True
+    if args.corpus in ("seeds", "all"):
+        report, ok = evaluate(args.seeds, load_labels(args.labels))
+        print(report)
+        cases = cc.seed_cases(args.seeds, args.labels)
+        results = cc.run(cases)
+        print("\n" + render_scores("seed contracts", cases, results, cc.score(cases, results)))
+    if args.corpus in ("dev", "all"):
+        for part in ("tune", "heldout") if args.split == "all" else (args.split,):
+            cases = cc.corpus_cases(args.contracts, part)
+            results = cc.run(cases)
+            title = {"tune": "development corpus, TUNING set", "heldout": "development corpus, HELD-OUT set"}[part]
+            print("\n" + render_scores(title, cases, results, cc.score(cases, results)))
+        if args.split == "all":
+            cases = cc.corpus_cases(args.contracts)
+            results = cc.run(cases)
+            print("\n" + render_scores("development corpus, ALL (tuning + held-out)", cases, results,
+                                        cc.score(cases, results)))
     return 0 if ok else 1
 
 
