@@ -268,8 +268,10 @@ def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) ->
         _field("occurred_at", _when(breach.occurred_at, org, lang), lang),
         _field("aware_at", _when(breach.aware_at, org, lang), lang),
         _field("contained_at", _when(breach.contained_at, org, lang), lang),
-        _field("deadline", _when(rules.cnil_deadline(breach.aware_at), org, lang), lang),
     ]
+    required = rules.needs_cnil_notification(facts)
+    if required:  # no deadline runs for a notification the register says is not owed
+        dates.append(_field("deadline", _when(rules.cnil_deadline(breach.aware_at), org, lang), lang))
     if late:
         dates.append(_field("late_reason", late, lang))
     a = _a_values(breach, lang)
@@ -299,7 +301,11 @@ def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) ->
         "title": t("cnil_title", lang),
         "note": t("cnil_note", lang),
         "articles": "Art. 33(1), 33(3)",
-        "required": rules.needs_cnil_notification(facts),
+        "required": required,
+        # Why none is owed (Arts. 33(1)-(2)): the organisation is only processor, or the risk is unlikely.
+        "not_required_because": [] if required else [
+            r for r, holds in (("processor", not facts.as_controller), ("unlikely", breach.risk == "unlikely")) if holds],
+        "risk_reasoning": _text(breach.risk_reasoning, lang),
         "sections": [{"key": k, "heading": t(k, lang), "fields": f} for k, f in sections],
     }
 
