@@ -29,15 +29,26 @@ CLIENTS = [
      # fifteen days to object by e-mail to dpo@apex-timing.com, acceptance presumed after that.
      "subprocessor_authorisation": "general", "subprocessor_changes_notified": True, "objection_right": True,
      "objection_period_days": 15, "objection_channel": "e-mail à dpo@apex-timing.com",
-     "breach_notice_undue_delay": True,  # "dans les meilleurs délais après en avoir pris connaissance", items (i)-(iv)
+     "breach_notice_undue_delay": True,  # "dans les meilleurs délais après en avoir pris connaissance"
      "instructions_documented": True, "confidentiality": True, "security_measures": True,
-     "flow_down": True,  # "engagements similaires à ceux prévus dans les présentes CGUM"
+     # Annexe 4, "Sous-traitance": "a minima des engagements similaires": similar is not the same obligations
+     # that Art. 28(4) requires, so the term is recorded as not met and the register flags it.
+     "flow_down": False,
      "assistance_rights": "full", "assistance_compliance": True, "information_available": True,
      "infringing_instruction_notice": True,
      "audits_per_year": 1, "audit_cost": "controller", "audit_inspections": True,  # "une (1) fois par an à ses frais"
      "end_fate": "controller_choice", "end_destruction_certified": True,  # "justifie par écrit de la destruction"
      "notes": "Transferts hors UE seulement sous décision d'adéquation, clauses contractuelles types ou autres "
-              "garanties de l'article 46 (Annexe 4, art. 1)."},
+              "garanties de l'article 46 (Annexe 4, art. 1). "
+              "Notification des violations au Client « dans les meilleurs délais après en avoir pris connaissance », "
+              "contenant a minima : (i) la nature de la violation, avec si possible les catégories et le nombre "
+              "approximatif de personnes et d'enregistrements concernés ; (ii) le nom et les coordonnées du délégué à "
+              "la protection des données ou d'un autre point de contact ; (iii) les conséquences probables ; (iv) les "
+              "mesures pour remédier à la violation et, le cas échéant, en atténuer les conséquences négatives "
+              "(Annexe 4, art. 1). "
+              "Sous-traitants ultérieurs : contrat contenant « a minima des engagements similaires à ceux prévus dans "
+              "les présentes CGUM » (Annexe 4, art. 1) : des engagements similaires, non les mêmes obligations "
+              "qu'exige l'art. 28(4) RGPD."},
 ]
 
 ACTIVITIES = [

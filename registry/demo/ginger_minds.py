@@ -1,4 +1,5 @@
-"""GINGER MINDS (seed 002): web agency; informs of sub-processor changes without a right to object; EU-only hosting."""
+"""GINGER MINDS (seed 002): web agency; informs of sub-processor changes without a right to object; EU-only hosting by
+itself or an unnamed host; backups kept 30 days."""
 
 from registry.demo.build import register
 
@@ -46,7 +47,11 @@ ACTIVITIES = [
      "data_subjects": [{"code": "users", "detail": "utilisateurs personnes physiques des sites et applications développés"}],
      "data_categories": [{"code": "identity", "detail": "nom, prénom, email, adresse"}],
      "clients": [1], "measures": [1],
-     "systems": "Serveurs d'hébergement exclusivement situés dans l'Union européenne (Annexe 1.6)"},
+     # CGV 5.3.3.2: hosted "dans les locaux du Prestataire ou dans ceux d'un sous-traitant hébergeur du Prestataire,
+     # librement choisi par lui": no host is named, so no sub-processor is recorded (the register cannot invent one).
+     "systems": "Serveurs d'hébergement exclusivement situés dans l'Union européenne (Annexe 1.6) ; hébergement dans "
+                "les locaux du Prestataire ou chez un sous-traitant hébergeur qu'il choisit librement, non nommé "
+                "(CGV 5.3.3.2)"},
 ]
 
 RETENTION = [
@@ -54,6 +59,11 @@ RETENTION = [
      "event": "contract_end", "legal_reference": "Annexe 1.5 ; sauf durée plus longue imposée par une obligation légale"},
     {"activity": 2, "subject": "Données traitées pour le Client", "kind": "indeterminate",
      "criteria": "Liée à la prestation accomplie et limitée à la durée prévue au Contrat (Annexe 2.1.3)"},
+    {"activity": 2, "covers_backups": True, "subject": "Sauvegardes des données hébergées", "kind": "fixed",
+     "bound": "maximum", "value": 30, "unit": "days", "end_action": "delete",
+     "notes": "CGV 5.3.3.3 : sauvegardes périodiques (complètes et/ou incrémentales) ; « la durée de rétention d'une "
+              "sauvegarde est limitée à trente (30) jours. Passé ce délai, la sauvegarde est supprimée. » Le Client est "
+              "informé si un nouvel hébergeur n'a pas la même durée de rétention."},
 ]
 
 REGISTER = register(

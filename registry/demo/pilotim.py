@@ -1,4 +1,5 @@
-"""PILOTIM (seed 000): real-estate agency software, processor for agencies, 17 named sub-processors, SCC to the US."""
+"""PILOTIM (seed 000): real-estate agency software, processor for agencies, 17 named sub-processors, SCC to the US;
+reuses its clients' data after anonymisation (its own activity); no DPO named."""
 
 from registry.demo.build import register
 
@@ -117,6 +118,18 @@ ACTIVITIES = [
      "data_subjects": [{"code": "business_contacts",
                         "detail": "agents mandataires, salariés, responsables, dirigeants des clients"}],
      "measures": [5]},
+    # Art. 5: "le Client autorise expressément PILOTIM à utiliser ces données après anonymisation [...] à des fins
+    # statistiques ou encore pour améliorer ses services et produits": PILOTIM's own purposes, so its own controller
+    # activity. Data subjects, categories and legal basis are not stated: left empty, so the register flags them.
+    {"reference": "PIL-R-02", "name": "Réutilisation des données des Clients après anonymisation", "role": "controller",
+     "status": "active",
+     "description": "Le Client autorise expressément PILOTIM à utiliser les données qu'il traite au moyen du logiciel et "
+                    "des services hébergés, après anonymisation, notamment à des fins statistiques ou pour améliorer "
+                    "ses services et produits ; PILOTIM garantit une utilisation dans le strict respect de la "
+                    "réglementation (art. 5).",
+     "purposes": [{"purpose": "Statistiques, à partir des données des Clients anonymisées"},
+                  {"purpose": "Amélioration des services et produits de PILOTIM"}],
+     "systems": "Logiciel PILOTIM, services hébergés"},
 ]
 
 RETENTION = [
@@ -136,8 +149,12 @@ TRANSFERS = [
 REGISTER = register(
     {"slug": "pilotim", "legal_name": "PILOTIM", "country": "FR", "acts_as": "both",
      "registration": "SAS au capital de 30 000,00 €, RCS Lille 531 999 837",
-     "address": "121 rue Chanzy, CS 10128, 59260 Lille-Hellemmes", "dpo_email": "dpo@pilotim.com",
-     "notes": "Source : conditions générales PILOTIM (art. 5 Données personnelles, art. 9 Sous-traitance, art. 22 Hébergement)."},
+     # Art. 5 gives dpo@pilotim.com only as the address for questions and for exercising rights: no DPO is
+     # named, so the DPO fields stay empty (the register flags it) and the address is the organisation's contact.
+     "address": "121 rue Chanzy, CS 10128, 59260 Lille-Hellemmes", "contact_email": "dpo@pilotim.com",
+     "notes": "Source : conditions générales PILOTIM (art. 5 Données personnelles, art. 9 Sous-traitance, art. 22 "
+              "Hébergement). Contact pour toute question et l'exercice des droits : dpo@pilotim.com (art. 5) ; le "
+              "contrat ne désigne pas de délégué à la protection des données."},
     measures=MEASURES, clients=CLIENTS, subprocessors=SUBPROCESSORS, activities=ACTIVITIES,
     retention_rules=RETENTION, transfers=TRANSFERS,
 )

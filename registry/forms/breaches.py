@@ -189,7 +189,8 @@ class BreachForm(ZonedForm):
 class NoticeForm(ZonedForm):
     """A notice sent for a breach: to the CNIL, one client controller, or the data subjects (Arts. 33-34)."""
 
-    recipient = Select(_l("Sent to"), choices=plain_choices(RECIPIENTS))
+    recipient = Select(_l("Sent to"), choices=plain_choices(RECIPIENTS, blank=True),
+                       description=_l("Proposed: the first notice still due, by deadline."))
     client_id = Select(_l("Client controller"), coerce=lambda v: int(v) if v not in (None, "") else None)
     recipient_name = StringField(_l("Name of the recipient"), [Length(max=200)],
                                  description=_l("Left empty: the CNIL or the client's name."))
@@ -204,6 +205,8 @@ class NoticeForm(ZonedForm):
     notes = TextAreaField(_l("Notes"))
 
     def requirements(self):
+        if not self.recipient.data:
+            yield "recipient", _l("Say to whom the notice was sent.")
         if self.recipient.data == "client" and self.client_id.data is None and not self.client_id.errors:
             yield "client_id", _l("Pick the client controller that was told.")
         if self.recipient.data != "client" and self.client_id.data is not None:

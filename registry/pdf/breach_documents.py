@@ -60,6 +60,7 @@ T: dict[str, tuple[str, str]] = {
     "risk": ("Évaluation du risque", "Risk assessment"),
     "risk_reasoning": ("Justification", "Reasoning"),
     "dpo": ("Délégué à la protection des données", "Data protection officer"),
+    "contact_point": ("Point de contact (aucun délégué enregistré)", "Contact point (no DPO recorded)"),
     "contact": ("Contact", "Contact"),
     "unknown": ("Non connu à ce stade ; sera complété (art. 33(4))", "Not known yet; will be completed (Art. 33(4))"),
     "none": ("Aucun", "None"),
@@ -160,11 +161,12 @@ def _when(moment: datetime | None, org: Organisation, lang: str) -> str:
     return rules.format_local(moment, org.timezone, lang) if moment else t("unknown", lang)
 
 
-def _dpo(org: Organisation) -> list[str]:
+def _dpo(org: Organisation, lang: str) -> dict:
+    """Art. 33(3)(b): the DPO recorded, else the organisation's own contact point, labelled as what it is."""
     lines = [org.dpo_name, org.dpo_company, org.dpo_email, org.dpo_phone]
-    if not any(lines):  # no DPO designated: the organisation's own contact point (Art. 33(3)(b))
-        lines = [org.legal_name, org.contact_email, org.contact_phone]
-    return [line for line in lines if line]
+    if any(lines):
+        return _field("dpo", [line for line in lines if line], lang)
+    return _field("contact_point", [x for x in (org.legal_name, org.contact_email, org.contact_phone) if x], lang)
 
 
 A_ITEM = ("nature", "data_subjects", "subjects_approx", "data_categories", "special", "records_approx")
@@ -206,7 +208,7 @@ def _items(breach: Breach, org: Organisation, lang: str, scope: list | None = No
     """The four items of Art. 33(3), shared by the client notice and (b)-(d) by the Art. 34(2) letter."""
     return [
         _section("a", "Art. 33(3)(a)", _fields(_a_values(breach, lang, scope), A_ITEM, lang), lang),
-        _section("b", "Art. 33(3)(b)", [_field("dpo", _dpo(org), lang)], lang),
+        _section("b", "Art. 33(3)(b)", [_dpo(org, lang)], lang),
         _section("c", "Art. 33(3)(c)", [_field("consequences", _text(breach.consequences, lang), lang)], lang),
         _section("d", "Art. 33(3)(d)", [
             _field("measures_taken", _text(breach.measures_taken, lang), lang),
@@ -268,15 +270,17 @@ def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) ->
         _field("occurred_at", _when(breach.occurred_at, org, lang), lang),
         _field("aware_at", _when(breach.aware_at, org, lang), lang),
         _field("contained_at", _when(breach.contained_at, org, lang), lang),
-        _field("deadline", _when(rules.cnil_deadline(breach.aware_at), org, lang), lang),
     ]
+    required = rules.needs_cnil_notification(facts)
+    if required:  # no deadline runs for a notification the register says is not owed
+        dates.append(_field("deadline", _when(rules.cnil_deadline(breach.aware_at), org, lang), lang))
     if late:
         dates.append(_field("late_reason", late, lang))
     a = _a_values(breach, lang)
     sections = [
         ("cnil_type", [_field("phase", v(breach.phase, lang), lang), _field("reference", breach.reference, lang)]),
         ("cnil_org", [_field("organisation", [x for x in (org.legal_name, org.registration, org.address) if x], lang)]),
-        ("cnil_contact", [_field("dpo", _dpo(org), lang)]),
+        ("cnil_contact", [_dpo(org, lang)]),
         ("cnil_dates", dates),
         ("cnil_nature", _fields(a, ("nature",), lang)),
         ("cnil_origin", [_field("facts", _text(breach.facts, lang), lang),
@@ -299,7 +303,11 @@ def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) ->
         "title": t("cnil_title", lang),
         "note": t("cnil_note", lang),
         "articles": "Art. 33(1), 33(3)",
-        "required": rules.needs_cnil_notification(facts),
+        "required": required,
+        # Why none is owed (Arts. 33(1)-(2)): the organisation is only processor, or the risk is unlikely.
+        "not_required_because": [] if required else [
+            r for r, holds in (("processor", not facts.as_controller), ("unlikely", breach.risk == "unlikely")) if holds],
+        "risk_reasoning": _text(breach.risk_reasoning, lang),
         "sections": [{"key": k, "heading": t(k, lang), "fields": f} for k, f in sections],
     }
 
@@ -381,7 +389,7 @@ def breach_register(session: Session, org: Organisation, lang: str = "fr", now: 
         "title": t("register_title", lang),
         "note": t("register_note", lang),
         "articles": "Art. 33(5)",
-        "organisation": {"name": org.legal_name, "address": org.address, "dpo": _dpo(org)},
+        "organisation": {"name": org.legal_name, "address": org.address, "contact": _dpo(org, lang)},
         "generated_at": rules.format_local(now, org.timezone, lang),
         "count": len(rows),
         "breaches": rows,

@@ -13,10 +13,20 @@ from registry.pdf.render import ProjectFetcher, html_to_pdf, render_template
 EXTRA: dict[str, tuple[str, str]] = {
     "colon": (" : ", ": "),
     "gdpr": ("Règlement (UE) 2016/679 (RGPD)", "Regulation (EU) 2016/679 (GDPR)"),
-    "not_required": ("Pas de notification à la CNIL par l'organisme à ce stade : risque jugé improbable, ou "
-                     "l'organisme agit comme sous-traitant et les responsables du traitement notifient (art. 33(2)).",
-                     "No notification to the CNIL by the organisation at this stage: the risk is assessed unlikely, "
-                     "or the organisation acts as processor and the controllers notify (Art. 33(2))."),
+    "not_required": ("Aucune notification à l'autorité de contrôle (CNIL) n'est due selon l'évaluation enregistrée "
+                     "au registre.",
+                     "No notification to the supervisory authority (CNIL) is due according to the register's "
+                     "assessment."),
+    "not_required_processor": ("Pour les données concernées, l'organisme agit uniquement comme sous-traitant : il en "
+                               "informe chaque responsable du traitement (art. 33(2)), à qui il revient de notifier la "
+                               "CNIL (art. 33(1)).",
+                               "For the data affected, the organisation acts only as processor: it informs each "
+                               "controller (Art. 33(2)), who notifies the CNIL (Art. 33(1))."),
+    "not_required_unlikely": ("La violation est jugée non susceptible d'engendrer un risque pour les droits et libertés "
+                              "des personnes physiques (art. 33(1)).",
+                              "The breach is assessed as unlikely to result in a risk to the rights and freedoms of "
+                              "natural persons (Art. 33(1))."),
+    "reasoning": ("Motifs de l'évaluation", "Reasoning of the assessment"),
     "address": ("Adresse", "Address"),
     "empty": ("Aucune violation enregistrée.", "No breach recorded."),
 }

@@ -343,7 +343,8 @@ def notice_data(session: Session, change: SubProcessorChange, client_id: int) ->
     return {
         "language": notice.language,
         "kind": change.kind,
-        "processor": {"legal_name": org.legal_name, "address": org.address, "dpo_email": org.dpo_email},
+        "processor": {"legal_name": org.legal_name, "address": org.address, "dpo_email": org.dpo_email,
+                      "contact_email": org.contact_email},
         "client": {"legal_name": client.legal_name, "address": client.address, "contact_name": client.contact_name,
                    "contact_email": client.contact_email, "contract_reference": client.contract_reference,
                    "contract_start": client.contract_start, "objection_channel": client.objection_channel},

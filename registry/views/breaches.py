@@ -94,6 +94,15 @@ def pressing(clocks: list[rules.Clock]) -> rules.Clock | None:
     return min(open_, key=lambda c: (c.state != "overdue", c.deadline or c.now))
 
 
+def next_notice(clocks: list[rules.Clock]) -> rules.Clock | None:
+    """The notice the form proposes: the first still due by deadline (one owed without undue delay is due now);
+    once all are sent, the first one owed (for a follow-up); None when the register says no notice is owed."""
+    open_ = [c for c in clocks if c.state != "done"]
+    if open_:
+        return min(open_, key=lambda c: c.deadline or c.now)
+    return clocks[0] if clocks else None
+
+
 # --- forms ---------------------------------------------------------------------------------------------------
 
 
@@ -238,15 +247,24 @@ def prepare_notice(form: NoticeForm, breach: Breach) -> None:
     form.client_id.choices = [("", "—")] + by_label((c.id, c.legal_name) for c in breach.clients)
 
 
+def propose_recipient(form: NoticeForm, clocks: list[rules.Clock]) -> None:
+    """A new notice form names the recipient of the next notice owed; with none owed, it names nobody."""
+    owed = next_notice(clocks)
+    form.recipient.data = owed.recipient if owed else ""
+    form.client_id.data = owed.client_id if owed else None
+
+
 def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int = 200):
     session = get_session()
     shown = BreachForm(obj=form_from_record(breach, g.org.timezone), meta={"csrf": False})
     prepare_form(shown, session, g.org, None)
+    clocks = svc.breach_clocks(breach)
     if notice_form is None:
         notice_form = NoticeForm()
         prepare_notice(notice_form, breach)
+        propose_recipient(notice_form, clocks)
     return render_template(
-        "breaches/detail.html", org=g.org, obj=breach, clocks=svc.breach_clocks(breach), shown=shown,
+        "breaches/detail.html", org=g.org, obj=breach, clocks=clocks, shown=shown,
         notice_form=notice_form, history=record_history(session, breach, shown),
     ), status
 

@@ -52,6 +52,32 @@ def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(demo):
     assert all(sp.dpa_signed_on is None for sp in of(session, SubProcessor, org))  # the contract names no DPA
 
 
+def test_pilotim_names_no_dpo_and_keeps_its_rights_address_as_contact(demo):
+    org = cloned(demo)("pilotim")
+    assert (org.dpo_name, org.dpo_email) == (None, None)  # art. 5 gives the address for rights, names no DPO
+    assert org.contact_email == "dpo@pilotim.com" and "l'exercice des droits : dpo@pilotim.com (art. 5)" in org.notes
+
+
+def test_pilotim_reuses_client_data_after_anonymisation_as_its_own_controller_activity(demo):
+    org = cloned(demo)("pilotim")
+    reuse = next(a for a in of(demo, Activity, org) if a.reference == "PIL-R-02")
+    assert reuse.role == "controller" and "après anonymisation" in reuse.description and "(art. 5)" in reuse.description
+    assert [p["purpose"] for p in reuse.purposes] == [
+        "Statistiques, à partir des données des Clients anonymisées", "Amélioration des services et produits de PILOTIM"]
+    assert reuse.data_subjects == [] and reuse.data_categories == []  # not stated: flagged, not invented
+    assert all(p.get("legal_basis") is None for p in reuse.purposes)
+
+
+def test_apex_timing_records_its_breach_notice_content_and_similar_not_same_flow_down(demo):
+    (client,) = of(demo, ClientController, cloned(demo)("apex-timing"))
+    assert client.breach_notice_undue_delay is True
+    for item in ("(i) la nature de la violation", "(ii) le nom et les coordonnées du délégué", "(iii) les conséquences "
+                 "probables", "(iv) les mesures pour remédier"):
+        assert item in client.notes
+    assert client.flow_down is False  # "engagements similaires": not the same obligations of Art. 28(4)
+    assert "« a minima des engagements similaires à ceux prévus dans les présentes CGUM »" in client.notes
+
+
 def test_apex_timing_has_its_categories_15_day_objection_and_no_subprocessor(demo):
     session = demo
     org = cloned(demo)("apex-timing")
@@ -75,6 +101,17 @@ def test_ginger_minds_keeps_five_years_after_contract_and_gives_no_right_to_obje
     assert client.subprocessor_changes_notified is True and client.objection_right is False
     assert of(session, Transfer, org) == []
     assert all("Union européenne" in a.systems for a in of(session, Activity, org))
+
+
+def test_ginger_minds_keeps_backups_30_days_and_hosts_itself_or_with_an_unnamed_host(demo):
+    org = cloned(demo)("ginger-minds")
+    (backups,) = [r for r in of(demo, RetentionRule, org) if r.covers_backups]
+    assert (backups.kind, backups.bound, backups.value, backups.unit, backups.end_action) == (
+        "fixed", "maximum", 30, "days", "delete")
+    assert "CGV 5.3.3.3" in backups.notes
+    hosting = next(a for a in of(demo, Activity, org) if a.reference == "GM-S-01")
+    assert "sous-traitant hébergeur qu'il choisit librement, non nommé (CGV 5.3.3.2)" in hosting.systems
+    assert of(demo, SubProcessor, org) == []  # the host is not named: none is invented
 
 
 def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_retention(demo):
@@ -104,7 +141,7 @@ def test_orgs_lists_slug_role_and_counts(runner, session):
     seeded(runner, session)
     out = runner.invoke(args=["orgs"]).output
     line = next(line for line in out.splitlines() if line.startswith("pilotim"))
-    assert line.split()[:5] == ["pilotim", "both", "10", "3", "17"]
+    assert line.split()[:5] == ["pilotim", "both", "11", "3", "17"]
 
 
 def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(app, runner, session, monkeypatch):

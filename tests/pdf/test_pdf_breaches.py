@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pikepdf
 import pytest
 from pdftext import flat, pages_text
+from sqlalchemy import select
 
-from registry.models import BreachCreate, BreachNoticeCreate
+from registry.models import Activity, BreachCreate, BreachNoticeCreate
 from registry.pdf import breaches as pdf
 from registry.pdf.render import STATIC_DIR, ProjectFetcher
 from registry.services import breaches as svc
@@ -143,3 +144,27 @@ def test_export_pdf_writes_the_breach_register_and_one_breachs_documents(runner,
     assert names == sorted(["cnil-fr.pdf", "subjects-fr.pdf"] + [f"client-{c.id}-{c.language}.pdf" for c in breach.clients])
     unknown = runner.invoke(args=["export-pdf", "breach", "--org", "pilotim", "--breach", "NOPE", "-o", str(folder)])
     assert unknown.exit_code != 0 and "no breach 'NOPE' in pilotim" in unknown.output
+
+
+def test_cnil_draft_of_a_processors_breach_says_no_notification_is_due_and_prints_no_deadline(session, demo):
+    breach = ovh_breach(session, demo("pilotim"))  # OVH reaches only PILOTIM's processing for its agencies
+    body = text(pdf.cnil_draft_pdf(breach, "en", now=NOW))
+    assert "No notification to the supervisory authority (CNIL) is due according to the register's assessment." in body
+    assert "the organisation acts only as processor: it informs each controller (Art. 33(2))" in body
+    assert "Deadline" not in body and "unlikely to result in a risk to the rights" not in body
+
+
+def test_cnil_draft_of_an_unlikely_risk_says_why_no_notification_is_due_and_prints_no_deadline(session, demo):
+    org = demo("pilotim")
+    own = list(session.scalars(select(Activity.id).where(Activity.organisation_id == org.id,
+                                                        Activity.role == "controller")))
+    breach = ovh_breach(session, org, subprocessor_ids=[], activity_ids=own, client_ids=[], risk="unlikely",
+                        risk_reasoning="Disque chiffré, clé non compromise")
+    body = text(pdf.cnil_draft_pdf(breach, "fr", now=NOW))
+    assert "Aucune notification à l'autorité de contrôle (CNIL) n'est due selon l'évaluation enregistrée" in body
+    assert "non susceptible d'engendrer un risque pour les droits et libertés des personnes physiques" in body
+    assert "Motifs de l'évaluation : Disque chiffré, clé non compromise" in body
+    assert "Échéance" not in body and "agit uniquement comme sous-traitant" not in body
+    owed = ovh_breach(session, org, reference="2026-OWN-2", subprocessor_ids=[], activity_ids=own, client_ids=[])
+    body = text(pdf.cnil_draft_pdf(owed, "fr", now=NOW))  # the same breach at risk: the 72 hours are printed
+    assert "Échéance" in body and "26/11/2026 05:00" in body and "Aucune notification" not in body

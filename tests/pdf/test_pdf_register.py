@@ -158,7 +158,7 @@ def test_register_dict_marks_missing_items_and_orders_sheets_by_reference(sessio
     assert refs == sorted(refs)
     sheet = doc["processor_sheets"][0]
     assert sheet["data_categories"] == [] and sheet["data_subjects"] == []
-    assert doc["counts"] == {"activities": 10, "clients": 3, "subprocessors": 17, "planned_subprocessors": 0}
+    assert doc["counts"] == {"activities": 11, "clients": 3, "subprocessors": 17, "planned_subprocessors": 0}
 
 
 def test_processor_records_cite_article_30_2_and_never_30_1_c_to_g(session, demo):

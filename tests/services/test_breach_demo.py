@@ -60,7 +60,7 @@ def test_ovh_incident_at_pilotim_yields_a_complete_english_notice_for_the_brusse
     assert items["a"]["Categories of data subjects"] == ["Customers"]
     assert items["a"]["Approximate number of data subjects"] == "approximately 850"
     assert items["a"]["Approximate number of records"] == "approximately 4200"
-    assert items["b"]["Data protection officer"] == ["dpo@pilotim.com"]
+    assert items["b"]["Contact point (no DPO recorded)"] == ["PILOTIM", "dpo@pilotim.com"]  # no DPO named (art. 5)
     assert items["c"]["Likely consequences"] == "Risque d'hameçonnage ciblé des clients des agences."
     assert items["d"]["Measures taken"].startswith("Serveur isolé")
     assert items["d"]["Measures proposed"] == "Chiffrement des sauvegardes au repos."

@@ -188,6 +188,6 @@ def test_each_notice_carries_what_the_cnil_model_clause_asks_in_the_clients_lang
     assert data["safeguards"] == []  # none recorded yet: the sub-processor list flags it (Art. 46(1))
     assert (data["objection_deadline"], data["period_days"], data["period_recorded"]) == (
         today + timedelta(days=30), 30, False)
-    assert data["processor"]["dpo_email"] == "dpo@pilotim.com"
+    assert data["processor"]["dpo_email"] is None and data["processor"]["contact_email"] == "dpo@pilotim.com"
     with pytest.raises(svc.ChangeRefused, match="client_id"):
         svc.notice_data(session, change, 10**6)

@@ -75,14 +75,14 @@ def remove_the_retention_rule(session, org, seen):
     session.commit()
 
 
-def remove_the_dpo(session, org, seen):
+def record_a_dpo(session, org, seen):  # the demo PILOTIM names none (its contract gives only a rights address)
     current = {name: getattr(org, name) for name in OrganisationCreate.model_fields if name != "slug"}
-    update_organisation(session, org, {**current, "dpo_email": None, "dpo_name": None}, ACTOR)
+    update_organisation(session, org, {**current, "dpo_name": "Déléguée Démo (fictive)"}, ACTOR)
     session.commit()
 
 
 @pytest.mark.parametrize("change", [promise_24_hours_to_a_client, drop_the_openai_scc,
-                                    retire_openai_then_the_activity_using_it, remove_the_retention_rule, remove_the_dpo])
+                                    retire_openai_then_the_activity_using_it, remove_the_retention_rule, record_a_dpo])
 def test_after_a_write_the_cached_flags_are_the_rules_flags(session, demo, change):
     org = get_by_slug(session, "pilotim")
     cache = FlagCache()

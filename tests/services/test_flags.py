@@ -58,18 +58,36 @@ def test_pilotim_contract_terms_lack_change_information_and_objection(session, d
     assert codes == {"change_information_missing", "objection_right_missing", "infringing_instruction_notice_missing"}
 
 
+def test_apex_timing_similar_commitments_are_flagged_as_not_the_same_obligations(session, demo_org):
+    org = demo_org("apex-timing")
+    clients = rows(session, ClientController, org)
+    codes = {f.code for f in flag_service.flags_for_clients(session, org, clients)[clients[0].id]}
+    assert "flow_down_missing" in codes  # "engagements similaires" is not Art. 28(4)'s same obligations
+
+
+def test_pilotim_names_no_dpo_and_its_anonymised_reuse_lacks_what_the_contract_does_not_state(session, demo_org):
+    org = demo_org("pilotim")
+    acts = rows(session, Activity, org)
+    flags = by_name(acts, flag_service.flags_for_activities(session, org, acts, ON), "reference")
+    assert all("dpo_not_recorded" in codes for codes in flags.values())
+    assert {"legal_basis_missing", "data_subjects_missing", "data_categories_missing"} <= flags["PIL-R-02"]
+
+
 def test_dashboard_groups_what_is_flagged_per_organisation(session, demo_org):
     board = dashboard(session, demo_org("pilotim"), ON)
-    assert board.counts == {"activities": 10, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
+    assert board.counts == {"activities": 11, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
     subs = board.areas["subprocessors"]
     assert subs.flagged == subs.by_worst["missing"] == 17  # none has a DPA on record
     no_dpa = subs.groups[0]
     assert (no_dpa.flag.code, no_dpa.count) == ("no_dpa", 17)  # one line for the 17, not 17 lines
     assert board.areas["transfers"].by_worst == {"risk": 0, "missing": 0, "warning": 2}  # no TIA recorded
     assert board.unrecorded_transfers == []  # both US locations are covered by the SCC transfers
-    own = {s.record.reference: {f.code for f in s.flags} for s in board.areas["activities"].singles}
-    assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= own["PIL-R-01"]
-    assert "data_subjects_missing" not in own["PIL-R-01"]  # the contract names agents, staff, managers
+    acts = board.areas["activities"]
+    own_id = next(a.id for a in rows(session, Activity, demo_org("pilotim")) if a.reference == "PIL-R-01")
+    own = {g.flag.code for g in acts.groups if own_id in g.ids} | {
+        f.code for s in acts.singles if s.id == own_id for f in s.flags}  # shared with PIL-R-02 or its own
+    assert {"data_categories_missing", "recipients_missing", "legal_basis_missing"} <= own
+    assert "data_subjects_missing" not in own  # the contract names agents, staff, managers
     art_zone = dashboard(session, demo_org("art-zone"), ON)
     codes_of_clients = {g.flag.code for g in art_zone.areas["clients"].groups} | {
         f.code for s in art_zone.areas["clients"].singles for f in s.flags}
