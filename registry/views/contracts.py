@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from registry.db import get_session
+from registry.domain.refusals import Refused
 from registry.forms.contracts import AcceptTermsForm, ContractUploadForm
 from registry.i18n import current_lang
 from registry.services import contract_files as ex
 from registry.services import contracts as service
 from registry.services.contract_files import ContractFileError
-from registry.services.crud import Invalid, StaleRecord
 from registry.views import contract_display as show
 from registry.views.crud import actor, attach_errors, get_or_404
 from registry.views.entity import READ, WRITE, Entity, requires
@@ -137,13 +137,9 @@ def _accept_view(entity: Entity):
             try:
                 changes = service.accept_contract_terms(session, g.org, obj, document_id, form.fields.data or [],
                                                         form.version.data, actor())
-            except Invalid as exc:
+            except Refused as exc:  # a stale version is a refusal too: its message goes to the top of the form
                 session.rollback()
-                attach_errors(form, exc.errors)
-            except StaleRecord:
-                session.rollback()
-                form.form_errors.append(
-                    _("Someone saved this record after you opened it. Reload it and redo your change."))
+                attach_errors(form, exc.by_field(current_lang()))
             else:
                 session.commit()
                 flash(ngettext("%(num)s term copied from the contract into the record.",
