@@ -26,7 +26,7 @@ class Flag:
 
     def cite(self, lang: str = "fr") -> str:
         """The legal reference as cited in `lang` ("second alinéa", "CJUE" in French)."""
-        return cite(self.article, lang)
+        return reference.cite(self.article, lang)
 
     def as_dict(self, lang: str = "fr") -> dict:
         return {
@@ -36,20 +36,6 @@ class Flag:
             "severity": self.severity,
             "message": self.message(lang),
         }
-
-
-# The English words of the references, as a French text cites them.
-_CITED_FR = (("second subparagraph", "second alinéa"), ("first subparagraph", "premier alinéa"), ("CJEU", "CJUE"),
-             ("Chapter", "chapitre"), ("Decision (EU)", "décision (UE)"), ("Recital", "considérant"))
-
-
-def cite(article: str, lang: str) -> str:
-    """A legal reference in the reader's language: article numbers stay, the English words around them change."""
-    if lang != "fr":
-        return article
-    for english, french in _CITED_FR:
-        article = article.replace(english, french)
-    return article
 
 
 def _readable(key: str, value: str, lang: str) -> str:

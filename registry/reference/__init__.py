@@ -53,7 +53,7 @@ class Term:
 
     def article_in(self, lang: str) -> str | None:
         """The article as cited in `lang` ("chapitre V", "décision (UE) 2021/914" in French)."""
-        return (self.get("article_fr") if lang == "fr" else None) or self.article
+        return cite(self.article, lang) if self.article else None
 
     def get(self, key: str) -> str | None:
         return dict(self.extra).get(key)
@@ -161,6 +161,20 @@ def special_category_codes() -> frozenset[str]:
 def flag_messages() -> dict[str, dict[str, str]]:
     """Message templates of the domain flags, by code, in French and English."""
     return _load("flags.json")["flags"]
+
+
+# The English words of the references, as a French text cites them.
+_CITED_FR = (("second subparagraph", "second alinéa"), ("first subparagraph", "premier alinéa"), ("CJEU", "CJUE"),
+             ("Chapter", "chapitre"), ("Decision (EU)", "décision (UE)"), ("Recital", "considérant"))
+
+
+def cite(article: str, lang: str) -> str:
+    """A legal reference in the reader's language: article numbers stay, the English words around them change."""
+    if lang != "fr":
+        return article
+    for english, french in _CITED_FR:
+        article = article.replace(english, french)
+    return article
 
 
 class _Elided(dict):
