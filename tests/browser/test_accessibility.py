@@ -4,11 +4,13 @@ The register holds an activity run at a sub-processor for a client, a planned re
 sub-processor and a breach at it, so that the detail pages show their lists, links and clocks.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from a11y import assert_accessible
 from sqlmodel import Session, create_engine, select
+
+from registry import clock
 
 
 def _records(tmp_path) -> dict[str, int]:
@@ -31,9 +33,9 @@ def _records(tmp_path) -> dict[str, int]:
             "legal_name": "Stockage Exemple Inc.", "country": "US", "locations": [{"country": "US"}]}), "test")
         change = changes.plan_change(session, org, SubProcessorChangeCreate(
             kind="replace", subprocessor_id=planned.id, replaces_id=host.id, activity_ids=[activity.id],
-            notice_date=datetime.now(UTC).date(), reason="Capacité"), "test")
+            notice_date=clock.today(org.timezone), reason="Capacité"), "test")
         breach = breaches.record_breach(session, org, BreachCreate.model_validate({
-            "reference": "2026-01", "title": "Accès non autorisé", "aware_at": datetime.now(UTC) - timedelta(hours=2),
+            "reference": "2026-01", "title": "Accès non autorisé", "aware_at": clock.now() - timedelta(hours=2),
             "confidentiality": True, "risk": "risk", "facts": "Un serveur de stockage exposé",
             "subprocessor_ids": [host.id], "activity_ids": [activity.id], "client_ids": [client.id]}), "test")
         session.commit()

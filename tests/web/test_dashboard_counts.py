@@ -2,11 +2,12 @@
 
 import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from registry import clock
 from registry.models import Activity, BreachCreate, SubProcessorChangeCreate, SubProcessorCreate
 from registry.services import breaches, changes
 from registry.services.organisations import get_by_slug
@@ -117,7 +118,7 @@ def test_a_us_location_without_transfer_shows_on_the_transfers_card_until_one_is
 
 def test_deadlines_come_soonest_first_with_the_cnil_before_notices_without_a_fixed_hour(demo_dpo, demo):
     org = get_by_slug(demo, "pilotim")
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = clock.now()
     ovh = [s.id for s in breaches.find_subprocessors(demo, org.id, "OVH")]
     own = demo.scalar(select(Activity.id).where(Activity.organisation_id == org.id, Activity.reference == "PIL-R-01"))
     values = {**breaches.propose_impact(demo, org.id, ovh).create_values(), "reference": "2026-OVH-1",
@@ -129,7 +130,7 @@ def test_deadlines_come_soonest_first_with_the_cnil_before_notices_without_a_fix
                                                                      locations=[{"country": "FR"}]), "test")
     ai = demo.scalar(select(Activity.id).where(Activity.organisation_id == org.id, Activity.reference == "PIL-S-02"))
     changes.plan_change(demo, org, SubProcessorChangeCreate(kind="add", subprocessor_id=sp.id, activity_ids=[ai],
-                                                            notice_date=date.today()), "test")
+                                                            notice_date=clock.today(org.timezone)), "test")
     demo.commit()
     board = html.unescape(demo_dpo.get("/orgs/pilotim/").get_data(as_text=True))
     items = re.findall(r'<li class="deadline-(breach|change)">(.*?)</li>', card(board, "deadlines"), re.S)

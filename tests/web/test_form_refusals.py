@@ -3,11 +3,12 @@ language: each form of the change and breach pages sent with a bad value, read i
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from registry import clock
 from registry.domain import breaches as rules
 from registry.models import Activity, BreachCreate, ChangeNotice, ChangeObjection, SubProcessorChange
 from registry.services import breaches as breach_svc
@@ -138,7 +139,7 @@ def test_each_form_of_the_breach_pages_shows_its_refusal_at_the_top_and_at_the_f
     pilotim = get_by_slug(demo, "pilotim")
     ovh = [s.id for s in breach_svc.find_subprocessors(demo, pilotim.id, "OVH")]
     proposal = breach_svc.propose_impact(demo, pilotim.id, ovh).create_values()
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0)
     breach = breach_svc.record_breach(demo, pilotim, BreachCreate.model_validate({
         **proposal, "reference": "2026-OVH-1", "title": "Intrusion OVH", "aware_at": now - timedelta(hours=6),
         "confidentiality": True, "risk": "high", "consequences": "Hameçonnage.", "measures_taken": "Serveur isolé."}),
