@@ -10,8 +10,8 @@ from wtforms.widgets import DateTimeLocalInput
 
 from registry import clock, reference
 from registry.domain import breaches as rules
-from registry.i18n import current_lang
 from registry.forms import MultiCheckboxField, RecordForm, Select, plain_choices, vocab_choices
+from registry.i18n import current_lang
 
 NATURES = [
     ("confidentiality", _l("Loss of confidentiality (unauthorised disclosure or access)")),
