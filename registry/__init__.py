@@ -24,4 +24,24 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_i18n(app)
     init_views(app)
     cli.init_cli(app)
+    _init_reference(app)
     return app
+
+
+def _init_reference(app: Flask) -> None:
+    """Each application context reads the law from the app's instance folder, where `reference update` installs a
+    newer dated file; outside any context, the shipped files apply."""
+    from pathlib import Path
+
+    from flask import appcontext_popped, appcontext_pushed
+
+    from registry import reference
+
+    def pushed(sender, **_extra):
+        reference.push_directory(Path(sender.instance_path) / "reference")
+
+    def popped(sender, **_extra):
+        reference.pop_directory()
+
+    appcontext_pushed.connect(pushed, app, weak=False)
+    appcontext_popped.connect(popped, app, weak=False)

@@ -28,7 +28,7 @@ def _now(value: str | None) -> datetime:
 
 
 def _clock_line(clock: rules.Clock, tz: str, lang: str) -> str:
-    who = clock.client_name or {"cnil": "CNIL", "data_subjects": "data subjects"}[clock.recipient]
+    who = clock.client_name or (clock.recipient_name("en") if clock.recipient == "cnil" else "data subjects")
     if clock.deadline is None:
         deadline = "without undue delay" if lang == "en" else "dans les meilleurs délais"
     else:

@@ -4,7 +4,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from registry import reference
 from registry.domain import refusals
+from registry.reference import Law, Regime
 
 RISKS = ("unlikely", "risk", "high")
 NATURES = ("confidentiality", "integrity", "availability")
@@ -15,7 +17,6 @@ RECIPIENTS = ("cnil", "client", "data_subjects")
 # (c) individual communication would be disproportionate effort (a public communication replaces it).
 EXEMPTIONS = ("art34_3_a", "art34_3_b", "art34_3_c")
 
-CNIL_DELAY = timedelta(hours=72)
 DUE_SOON = timedelta(hours=24)
 DEFAULT_TIMEZONE = "Europe/Paris"
 
@@ -117,6 +118,16 @@ class Clock:
     client_id: int | None = None
     client_name: str | None = None
     hours: int | None = None
+    regime: Regime | None = None  # the breach regime the clock was set by (its recipient's name, its hours)
+
+    def recipient_name(self, lang: str) -> str:
+        """Who is told, as a label: the regime's authority, the client, or the data subjects."""
+        if self.recipient == "cnil" and self.regime is not None:
+            return self.regime.authority_short(lang)
+        if self.recipient == "client":
+            return self.client_name or ""
+        return {"cnil": "CNIL", "data_subjects": "Personnes concernées" if lang == "fr" else "Data subjects"}.get(
+            self.recipient, self.recipient)
 
     @property
     def state(self) -> str:
@@ -166,6 +177,7 @@ class BreachFacts:
     clients: tuple[AffectedClient, ...] = ()
     exemption: str | None = None
     sent: dict[tuple[str, int | None], datetime] = field(default_factory=dict)  # (recipient, client id) -> first sent
+    tz_name: str = DEFAULT_TIMEZONE  # the organisation's zone: the day of awareness, which picks the regime, is its day
 
 
 def is_controller_scope(activity_roles: list[str], acts_as: str = "both") -> bool:
@@ -176,9 +188,23 @@ def is_controller_scope(activity_roles: list[str], acts_as: str = "both") -> boo
     return "controller" in activity_roles
 
 
-def cnil_deadline(aware_at: datetime) -> datetime:
-    """Art. 33(1): 72 elapsed hours from awareness, counted in UTC so a clock change adds or removes nothing."""
-    return ensure_utc(aware_at, "aware_at") + CNIL_DELAY
+def breach_regime(aware_at: datetime, law: Law | None = None, tz_name: str = DEFAULT_TIMEZONE) -> Regime | None:
+    """The breach regime that applies to a breach: the one in force on the day of awareness (in the organisation's
+    zone) under `law` (the law in use by default). None before the GDPR applied (25 May 2018)."""
+    return (law or reference.law()).regime("breach", to_local(aware_at, tz_name).date())
+
+
+def _regime_of(facts: BreachFacts, law: Law | None) -> Regime | None:
+    return breach_regime(facts.aware_at, law, facts.tz_name)
+
+
+def cnil_deadline(aware_at: datetime, regime: Regime | None = None) -> datetime | None:
+    """Art. 33(1): the regime's delay (72 hours under the GDPR) counted in elapsed hours from awareness, in UTC so a
+    clock change adds or removes nothing. `regime` defaults to the one in force on the day of awareness."""
+    regime = regime or breach_regime(aware_at)
+    if regime is None:
+        return None
+    return ensure_utc(aware_at, "aware_at") + timedelta(hours=regime.authority_hours)
 
 
 def client_deadline(aware_at: datetime, client: AffectedClient) -> datetime | None:
@@ -188,22 +214,38 @@ def client_deadline(aware_at: datetime, client: AffectedClient) -> datetime | No
     return ensure_utc(aware_at, "aware_at") + timedelta(hours=client.breach_notice_hours)
 
 
-def needs_cnil_notification(facts: BreachFacts) -> bool:
-    """Art. 33(1): the controller notifies unless the breach is unlikely to result in a risk."""
-    return facts.as_controller and facts.risk != "unlikely"
+def _meets(risk: str | None, threshold: str) -> bool:
+    """Whether an assessed risk reaches a regime's threshold; an unassessed one (None) is treated as reaching it, so
+    the clock runs until the assessment says otherwise."""
+    if risk is None:
+        return True
+    return risk != "unlikely" if threshold == "risk" else risk == "high"
 
 
-def needs_subject_communication(facts: BreachFacts) -> bool:
+def needs_cnil_notification(facts: BreachFacts, law: Law | None = None) -> bool:
+    """Art. 33(1): the controller notifies the authority when the risk reaches the regime's threshold: unless the
+    breach is unlikely to result in a risk (GDPR), or only when likely to result in a high risk (as proposed by
+    COM(2025) 837)."""
+    regime = _regime_of(facts, law)
+    return bool(regime) and facts.as_controller and _meets(facts.risk, regime.authority_threshold)
+
+
+def needs_subject_communication(facts: BreachFacts, law: Law | None = None) -> bool:
     """Art. 34(1) and (3): high risk calls for telling the data subjects, unless an exemption is recorded."""
-    return facts.as_controller and facts.risk == "high" and facts.exemption is None
+    regime = _regime_of(facts, law)
+    return (bool(regime) and facts.as_controller and facts.risk is not None
+            and _meets(facts.risk, regime.subjects_threshold) and facts.exemption is None)
 
 
-def clocks(facts: BreachFacts, now: datetime) -> list[Clock]:
-    """Every notice owed for a breach (Arts. 33(1), 33(2), 34(1)) with its deadline and state at `now`."""
+def clocks(facts: BreachFacts, now: datetime, law: Law | None = None) -> list[Clock]:
+    """Every notice owed for a breach (Arts. 33(1), 33(2), 34(1)) with its deadline and state at `now`, under the
+    breach regime in force on the day of awareness (`law`: the law in use by default, or a what-if)."""
     now = ensure_utc(now, "now")
+    regime = _regime_of(facts, law)
     out: list[Clock] = []
-    if needs_cnil_notification(facts):
-        out.append(Clock("cnil", "Art. 33(1)", cnil_deadline(facts.aware_at), facts.sent.get(("cnil", None)), now))
+    if needs_cnil_notification(facts, law):
+        out.append(Clock("cnil", regime.article, cnil_deadline(facts.aware_at, regime), facts.sent.get(("cnil", None)),
+                         now, hours=regime.authority_hours, regime=regime))
     for c in facts.clients:
         out.append(
             Clock(
@@ -215,10 +257,12 @@ def clocks(facts: BreachFacts, now: datetime) -> list[Clock]:
                 client_id=c.id,
                 client_name=c.name,
                 hours=c.breach_notice_hours,
+                regime=regime,
             )
         )
-    if needs_subject_communication(facts):
-        out.append(Clock("data_subjects", "Art. 34(1)", None, facts.sent.get(("data_subjects", None)), now))
+    if needs_subject_communication(facts, law):
+        out.append(Clock("data_subjects", "Art. 34(1)", None, facts.sent.get(("data_subjects", None)), now,
+                         regime=regime))
     return out
 
 

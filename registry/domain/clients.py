@@ -2,10 +2,19 @@
 
 from dataclasses import dataclass
 
+from registry import reference
 from registry.domain.flags import Flag, flag
+from registry.reference import Regime
 
-# Past this, a processor's notice leaves the controller no time for its own 72 hours (Art. 33(1)).
-BREACH_NOTICE_MAX_HOURS = 72
+
+def breach_notice_ceiling(regime: Regime | None = None) -> int | None:
+    """Hours from which a processor's notice leaves the controller no time for its own notification (Arts. 33(1),
+    33(2)): the breach regime's processor ceiling. `regime` defaults to the one in force when the law in use was
+    published."""
+    if regime is None:
+        law = reference.law()
+        regime = law.regime("breach", law.published)
+    return regime.processor_ceiling_hours if regime else None
 
 
 @dataclass(frozen=True)
@@ -29,8 +38,9 @@ class ContractTerms:
     end_fate: str | None = None
 
 
-def contract_flags(t: ContractTerms) -> list[Flag]:
-    """What the contract lacks against Art. 28(2), 28(3)(a)-(h), 28(4) and 33(2)."""
+def contract_flags(t: ContractTerms, regime: Regime | None = None) -> list[Flag]:
+    """What the contract lacks against Art. 28(2), 28(3)(a)-(h), 28(4) and 33(2), the breach delay judged against
+    `regime` (the breach regime of the day it is judged)."""
     out: list[Flag] = []
     if t.subprocessor_authorisation == "none_stated":
         out.append(flag("subprocessor_authorisation_missing", "Art. 28(2)", "subprocessor_authorisation"))
@@ -67,7 +77,9 @@ def contract_flags(t: ContractTerms) -> list[Flag]:
                         "infringing_instruction_notice", "warning"))
     if t.breach_notice_hours is None and not t.breach_notice_undue_delay:
         out.append(flag("breach_notice_missing", "Art. 33(2)", "breach_notice_hours"))
-    elif t.breach_notice_hours is not None and t.breach_notice_hours >= BREACH_NOTICE_MAX_HOURS:
-        out.append(flag("breach_notice_too_long", "Art. 33(2)", "breach_notice_hours", "risk",
-                        hours=t.breach_notice_hours))
+    elif t.breach_notice_hours is not None:
+        ceiling = breach_notice_ceiling(regime)
+        if ceiling is not None and t.breach_notice_hours >= ceiling:
+            out.append(flag("breach_notice_too_long", "Art. 33(2)", "breach_notice_hours", "risk",
+                            hours=t.breach_notice_hours, limit=ceiling))
     return out

@@ -5,6 +5,7 @@ from datetime import date
 
 from registry import reference
 from registry.domain.flags import Flag, flag
+from registry.reference import Law
 
 DPF_RECHECK_DAYS = 366  # DPF certifications are re-certified every year: an older check proves little
 
@@ -34,15 +35,17 @@ def is_restricted_transfer(country: str | None, organisation: str | None = None)
     return bool(country) and not reference.is_eea(country)
 
 
-def needs_safeguards(country: str | None, on: date, organisation: str | None = None, dpf_certified: bool = False) -> bool:
+def needs_safeguards(country: str | None, on: date, organisation: str | None = None, dpf_certified: bool = False,
+                     law: Law | None = None) -> bool:
     """Whether Art. 46 safeguards (or an Art. 49 derogation) are needed for a destination on a date.
 
     None inside the EEA; none where an adequacy decision is in force (Art. 45), except that the US decision
-    covers only importers certified under the Data Privacy Framework (Decision (EU) 2023/1795).
+    covers only importers certified under the Data Privacy Framework (Decision (EU) 2023/1795). `law`: the dated
+    decisions to judge by (an update or a what-if); the law in use by default.
     """
     if not is_restricted_transfer(country, organisation):
         return False
-    decision = reference.adequacy_for(destination_key(country, organisation), on)
+    decision = (law or reference.law()).adequacy_for(destination_key(country, organisation), on)
     if decision is None:
         return True
     if decision.condition == "dpf_certified_only":
@@ -60,16 +63,18 @@ def expected_scc_module(exporter_role: str, importer_role: str) -> int:
     }[(exporter_role, importer_role)]
 
 
-def transfer_flags(t: TransferFacts, on: date) -> list[Flag]:
-    """What is wrong or missing in a recorded transfer on a date; empty inside the EEA (no transfer at all)."""
+def transfer_flags(t: TransferFacts, on: date, law: Law | None = None) -> list[Flag]:
+    """What is wrong or missing in a recorded transfer on a date, judged by the adequacy decisions in force that day
+    under `law` (the law in use by default); empty inside the EEA (no transfer at all)."""
     if not is_restricted_transfer(t.destination_country, t.destination_organisation):
         return []
+    law = law or reference.law()
     dest = destination_key(t.destination_country, t.destination_organisation)
-    decision = reference.adequacy_for(dest, on)
+    decision = law.adequacy_for(dest, on)
     mech = t.mechanism or "none"
     out: list[Flag] = []
     if mech == "none":
-        if needs_safeguards(t.destination_country, on, t.destination_organisation):
+        if needs_safeguards(t.destination_country, on, t.destination_organisation, law=law):
             out.append(flag("transfer_needs_safeguards", "Art. 44; Art. 46(1)", "mechanism", destination=dest))
         return out
     if mech == "adequacy":
@@ -110,6 +115,6 @@ def transfer_flags(t: TransferFacts, on: date) -> list[Flag]:
     return out
 
 
-def is_covered(t: TransferFacts, on: date) -> bool:
+def is_covered(t: TransferFacts, on: date, law: Law | None = None) -> bool:
     """True when Chapter V is satisfied: no missing item nor risk (warnings, such as a missing TIA, remain)."""
-    return all(f.severity == "warning" for f in transfer_flags(t, on))
+    return all(f.severity == "warning" for f in transfer_flags(t, on, law))

@@ -2,13 +2,16 @@
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import DateTimeLocalInput
 
+from registry import clock, reference
 from registry.domain import breaches as rules
 from registry.forms import MultiCheckboxField, RecordForm, Select, plain_choices, vocab_choices
+from registry.i18n import current_lang
 
 NATURES = [
     ("confidentiality", _l("Loss of confidentiality (unauthorised disclosure or access)")),
@@ -126,7 +129,6 @@ class BreachForm(ZonedForm):
     occurred_at = LocalDateTimeField(_l("Occurred at"))
     aware_at = LocalDateTimeField(
         _l("Organisation aware at"), required=True,
-        description=_l("The deadlines run from this time (Art. 33(1): 72 hours)."),
     )
     contained_at = LocalDateTimeField(_l("Contained at"))
     natures = MultiCheckboxField(_l("Nature of the breach (Art. 33(3)(a))"), choices=plain_choices(NATURES))
@@ -184,6 +186,18 @@ class BreachForm(ZonedForm):
         natures = data.pop("natures") or []
         data.update({n: n in natures for n, _ in NATURES})
         return data
+
+
+    def set_zone(self, tz: str) -> None:
+        """Read times in the organisation's zone, and say which breach regime runs the clocks today."""
+        super().set_zone(tz)
+        regime = reference.regime("breach", clock.today(tz))
+        if regime is not None:
+            lang = current_lang()
+            self.aware_at.description = _(
+                "The deadlines run from this time, under the rules in force that day (today: %(hours)s hours to "
+                "notify %(authority)s, %(article)s).",
+                hours=regime.authority_hours, authority=regime.authority(lang), article=reference.cite(regime.article, lang))
 
 
 class NoticeForm(ZonedForm):

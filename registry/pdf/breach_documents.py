@@ -273,7 +273,8 @@ def cnil_draft(breach: Breach, lang: str = "fr", now: datetime | None = None) ->
     ]
     required = rules.needs_cnil_notification(facts)
     if required:  # no deadline runs for a notification the register says is not owed
-        dates.append(_field("deadline", _when(rules.cnil_deadline(breach.aware_at), org, lang), lang))
+        regime = rules.breach_regime(breach.aware_at, tz_name=org.timezone)
+        dates.append(_field("deadline", _when(rules.cnil_deadline(breach.aware_at, regime), org, lang), lang))
     if late:
         dates.append(_field("late_reason", late, lang))
     a = _a_values(breach, lang)
@@ -343,7 +344,7 @@ def _notifications(breach: Breach, org: Organisation, lang: str, now: datetime) 
     elif breach.risk == "unlikely":
         lines.append(f"{t('not_notified_reason', lang)}. {breach.risk_reasoning or ''}".strip())
     for clock in rules.clocks(facts, now):
-        who = clock.client_name or v(clock.recipient, lang)
+        who = clock.client_name or (clock.recipient_name(lang) if clock.recipient == "cnil" else v(clock.recipient, lang))
         when = _when(clock.sent_at, org, lang) if clock.sent_at else v(clock.state, lang)
         lines.append(f"{clock.article} — " + (f"{who} : {when}" if lang == "fr" else f"{who}: {when}"))
     for n in breach.notices:

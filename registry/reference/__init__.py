@@ -1,14 +1,87 @@
-"""Reference data of the register (countries, adequacy decisions, vocabularies), loaded from data files."""
+"""Reference data of the register (countries, adequacy decisions, legal regimes, vocabularies), loaded from data files.
+
+The law (regimes.json, adequacy.json) can be replaced by newer dated files installed in a directory given by
+`use_directory` (the app's instance folder): `law()` reads those when present, the shipped ones otherwise.
+"""
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+from registry.reference.law import Adequacy, InvalidReference, Law, Regime, parse_adequacy, parse_regimes
+
+__all__ = ["Adequacy", "InvalidReference", "Law", "Regime"]
+
+# Files an update may replace, by name; the others are only ever read from the package.
+LAW_FILES = ("regimes.json", "adequacy.json")
+_directories: list[Path | None] = []  # the installed-law directory of each application context pushed, innermost last
+_seen: list[tuple] = [()]
 
 
 def _load(name: str) -> dict:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
+
+
+def shipped(name: str) -> dict:
+    """A law file as shipped with the application, ignoring any installed update."""
+    return _load(name)
+
+
+def _installed_path(name: str) -> Path | None:
+    directory = _directories[-1] if _directories else None
+    if directory is None or name not in LAW_FILES:
+        return None
+    path = directory / name
+    return path if path.is_file() else None
+
+
+def _load_law_file(name: str) -> dict:
+    path = _installed_path(name)
+    return json.loads(path.read_text("utf-8")) if path else _load(name)
+
+
+def _signature() -> tuple:
+    out = []
+    for name in LAW_FILES:
+        path = _installed_path(name)
+        out.append((str(path), os.stat(path).st_mtime_ns) if path else None)
+    return tuple(out)
+
+
+def _refresh() -> None:
+    """Drop what was read of the law when the installed files changed (an update, another app's directory)."""
+    signature = _signature()
+    if signature != _seen[0]:
+        _seen[0] = signature
+        for cached in (_adequacy_doc, adequacy_decisions, international_organisations, law):
+            cached.cache_clear()
+
+
+def push_directory(directory: Path | str | None) -> None:
+    """Read the law from `directory` (an update installed there wins over the shipped files) until `pop_directory`."""
+    _directories.append(Path(directory) if directory else None)
+    _refresh()
+
+
+def pop_directory() -> None:
+    if _directories:
+        _directories.pop()
+    _refresh()
+
+
+def reload() -> None:
+    """Read the law files again if an update changed them (after installing one)."""
+    _refresh()
+
+
+def fingerprint() -> tuple:
+    """Which law files are read now: anything computed from the law is stale once this changes."""
+    _refresh()
+    return _seen[0]
 
 
 @dataclass(frozen=True)
@@ -21,21 +94,6 @@ class Country:
 
     def name(self, lang: str) -> str:
         return self.name_fr if lang == "fr" else self.name_en
-
-
-@dataclass(frozen=True)
-class Adequacy:
-    destination: str  # ISO alpha-2, or "org:CODE" for an international organisation
-    decision: str
-    date: date
-    scope: str  # full | partial
-    condition: str | None
-    valid_until: date | None
-    source_url: str
-    last_checked: date
-
-    def in_force(self, on: date) -> bool:
-        return self.date <= on and (self.valid_until is None or on <= self.valid_until)
 
 
 @dataclass(frozen=True)
@@ -79,48 +137,41 @@ def is_eea(code: str | None) -> bool:
 
 @cache
 def _adequacy_doc() -> dict:
-    return _load("adequacy.json")
+    return _load_law_file("adequacy.json")
 
 
 @cache
 def adequacy_decisions() -> tuple[Adequacy, ...]:
-    out = []
-    for e in _adequacy_doc()["entries"]:
-        out.append(
-            Adequacy(
-                destination=e["destination"],
-                decision=e["decision"],
-                date=date.fromisoformat(e["date"]),
-                scope=e["scope"],
-                condition=e["condition"],
-                valid_until=date.fromisoformat(e["valid_until"]) if e["valid_until"] else None,
-                source_url=e["source_url"],
-                last_checked=date.fromisoformat(e["last_checked"]),
-            )
-        )
-    return tuple(out)
+    return parse_adequacy(_adequacy_doc(), frozenset(countries()))
+
+
+@cache
+def law() -> Law:
+    """The law in use: the installed regimes and adequacy decisions if an update was installed, else the shipped."""
+    version, published, regimes = parse_regimes(_load_law_file("regimes.json"))
+    return Law(version, published, regimes, adequacy_decisions())
+
+
+def regime(kind: str, on: date) -> Regime | None:
+    """The regime of `kind` applicable on a date under the law in use (never a proposal)."""
+    return law().regime(kind, on)
 
 
 def adequacy_for(destination: str | None, on: date) -> Adequacy | None:
     """The adequacy decision in force for a country code or "org:CODE" on a date, if any (Art. 45)."""
-    if not destination:
-        return None
-    key = destination if destination.startswith("org:") else destination.upper()
-    for a in adequacy_decisions():
-        if a.destination == key and a.in_force(on):
-            return a
-    return None
+    return law().adequacy_for(destination, on)
 
 
 def adequacy_condition_label(condition: str, lang: str) -> str:
-    return _adequacy_doc()["conditions"][condition][lang]
+    labels = _adequacy_doc().get("conditions", {}).get(condition) or shipped("adequacy.json")["conditions"].get(condition)
+    return labels[lang] if labels else condition
 
 
 @cache
 def international_organisations() -> dict[str, Term]:
     return {
         o["code"]: Term(code=o["code"], en=o["name_en"], fr=o["name_fr"])
-        for o in _adequacy_doc()["international_organisations"]
+        for o in _adequacy_doc().get("international_organisations") or shipped("adequacy.json")["international_organisations"]
     }
 
 

@@ -246,6 +246,7 @@ def breach_facts(breach: Breach) -> rules.BreachFacts:
         ),
         exemption=breach.art34_exemption,
         sent=sent,
+        tz_name=breach.organisation.timezone,
     )
 
 

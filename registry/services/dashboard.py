@@ -164,14 +164,16 @@ def load_records(session: Session, model, groups: list[FlagGroup], singles: list
 
 
 def breach_deadlines(session: Session, org: Organisation, now: datetime) -> list[Deadline]:
-    """Every notice not yet sent of the breaches not closed, however far its deadline (the CNIL's 72 hours run from
-    the first hour). A notice owed "without undue delay" has no hour; it is listed at the latest at the 72-hour mark
-    of its breach, the outer limit Art. 33(1) gives the controller, after that breach's CNIL deadline: sorting it as
-    due "now" put every such notice before a CNIL deadline a few hours away."""
+    """Every notice not yet sent of the breaches not closed, however far its deadline (the authority's delay, 72 hours
+    under the GDPR, runs from the first hour). A notice owed "without undue delay" has no hour; it is listed at the
+    latest at the authority's deadline of its breach under the regime in force on its day of awareness, the outer
+    limit Art. 33(1) gives the controller: sorting it as due "now" put every such notice before an authority deadline
+    a few hours away."""
     rows = urgent_deadlines(session, [org.id], now=now, window=ALL_PENDING)
     ids = {r.breach_id for r in rows}
     aware = dict(session.execute(select(Breach.id, Breach.aware_at).where(Breach.id.in_(ids))).all()) if ids else {}
-    return [Deadline("breach", row.clock.deadline, row.clock.deadline or cnil_deadline(aware[row.breach_id]), breach=row)
+    return [Deadline("breach", row.clock.deadline,
+                     row.clock.deadline or cnil_deadline(aware[row.breach_id], row.clock.regime) or now, breach=row)
             for row in rows]
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from registry import clock
+from registry import clock, reference
 from registry.domain.flags import Flag
 from registry.models import (
     Activity,
@@ -130,6 +130,7 @@ class _State:
     day: date
     seq: int
     hash: str
+    law: tuple = ()  # which law files the flags were judged by (reference.fingerprint): an update drops them
     known: dict = field(default_factory=dict)  # compute -> {record id: (record version, flags)}
     dropped: dict = field(default_factory=dict)  # compute -> ids whose known flags a write dropped, for `refresh`
 
@@ -198,20 +199,22 @@ class FlagCache:
     def _current(self, session: Session, org: Organisation, on: date) -> _State:
         """The organisation's state brought up to the chain head (called under the lock)."""
         state = self._orgs.get(org.id)
+        law = reference.fingerprint()
         for _attempt in range(3):
             head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
             seq, hash_ = head if head else (0, GENESIS)
-            if state is None or state.day != on or seq < state.seq or (seq == state.seq and hash_ != state.hash):
-                state = _State(on, seq, hash_)
+            if (state is None or state.day != on or state.law != law or seq < state.seq
+                    or (seq == state.seq and hash_ != state.hash)):
+                state = _State(on, seq, hash_, law)
                 break
             if seq == state.seq:
                 break
             if not self._catch_up(session, org, state, seq):
-                state = _State(on, seq, hash_)
+                state = _State(on, seq, hash_, law)
                 break
             state.seq, state.hash = seq, hash_
         else:
-            state = _State(on, seq, hash_)  # the head kept moving: start afresh rather than chase it
+            state = _State(on, seq, hash_, law)  # the head kept moving: start afresh rather than chase it
         self._orgs[org.id] = state
         self._orgs.move_to_end(org.id)
         while len(self._orgs) > self.max_orgs:

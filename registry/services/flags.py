@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import false, func, select
 from sqlmodel import Session
 
-from registry import clock
+from registry import clock, reference
 from registry.domain.activities import activity_flags
 from registry.domain.clients import contract_flags
 from registry.domain.flags import Flag
@@ -161,13 +161,14 @@ def flags_for_transfers(
     session: Session, org: Organisation, transfers: list[Transfer], on: date | None = None
 ) -> dict[int, list[Flag]]:
     on = on or clock.today(org.timezone)
-    return {t.id: transfer_flags(facts.transfer_facts(t), on) for t in transfers}
+    return {t.id: transfer_flags(facts.transfer_facts(t), on, reference.law()) for t in transfers}
 
 
 def flags_for_clients(
     session: Session, org: Organisation, clients: list[ClientController], on: date | None = None
 ) -> dict[int, list[Flag]]:
-    return {c.id: contract_flags(facts.contract_terms(c)) for c in clients}
+    regime = reference.regime("breach", on or clock.today(org.timezone))
+    return {c.id: contract_flags(facts.contract_terms(c), regime) for c in clients}
 
 
 def flags_for_retention(

@@ -65,7 +65,9 @@ def clock_state(clock: rules.Clock) -> str:
 def clock_recipient(clock: rules.Clock) -> str:
     if clock.recipient == "client":
         return clock.client_name or ""
-    return _("CNIL") if clock.recipient == "cnil" else _("Data subjects")
+    if clock.recipient == "cnil":  # the authority the regime in force on the day of awareness names
+        return clock.regime.authority_short(current_lang()) if clock.regime else _("CNIL")
+    return _("Data subjects")
 
 
 @bp.app_template_global()
