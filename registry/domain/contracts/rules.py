@@ -52,7 +52,12 @@ ITEM_BY_CODE = {i.code: i for i in ITEMS}
 
 @dataclass(frozen=True)
 class Rule:
-    """One named pattern: when `pattern` matches a passage, item `item` gets `verdict` by this rule."""
+    """One named pattern: when `pattern` matches a passage, item `item` gets `verdict` by this rule.
+
+    The pattern reads the passage with its clause headings in front ("6 sub-processors 6.5 :: ..."),
+    unless `text_only`: then the headings are not read (a heading "Deletion and return" is a topic,
+    not an undertaking to offer both).
+    """
 
     name: str
     item: str
@@ -60,14 +65,18 @@ class Rule:
     lang: str
     pattern: re.Pattern
     doc: str
+    text_only: bool = False
 
 
-def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str) -> Rule:
-    return Rule(name, item, verdict, lang, re.compile(pattern), doc)
+def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str, text_only: bool = False) -> Rule:
+    return Rule(name, item, verdict, lang, re.compile(pattern), doc, text_only)
 
 
 _SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
 _SUBP = r"sub-?processors?|subcontractors?|another processor"
+_PARTY = r"(?:the )?(?:data )?(?:controller|customer|client|you|your)"  # the party the processor works for
+_EVENT = (r"(?:personal data breach|data breach|security (?:incident|breach)|breach of (?:security|personal data)"
+          r"|(?:data|privacy|security) incident)")
 _DELETE_FR = r"(?:restitu\w+|retourn\w+|renvo\w+|supprim\w+|detrui\w+|effac\w+|suppression|destruction|restitution)"
 _END_FR = r"(?:fin|terme|issue|expiration|cessation|resiliation|echeance)(?: du| de la| des| de)? (?:contrat|terme contractuel|prestations?)"
 
@@ -79,7 +88,10 @@ RULES: tuple[Rule, ...] = (
        "The processor processes only on the controller's written/documented instructions."),
     _r("en_documented_instructions", "art28_3_a", PRESENT, "en",
        r"\bprocess\w*\b.{0,150}\b(?:on (?:the )?(?:documented|written) instructions|in accordance with (?:the )?"
-       r"(?:documented |written )?instructions)",
+       r"(?:documented |written )?instructions|(?:documented|written) instructions)"
+       rf"|\b(?:documented|written) instructions\b.{{0,150}}\bprocess\w*"
+       rf"|\bprocess\w*\b.{{0,150}}\b(?:only|solely|exclusively) (?:on|upon|under|following|per|pursuant to|in accordance with)"
+       rf" (?:the )?{_PARTY}(?:'s?)? (?:[a-z]+ ){{0,2}}instructions",
        "The processor processes only on the controller's documented instructions."),
     _r("fr_finalite_service_seule", "art28_3_a", WEAK, "fr",
        r"trait\w+ (?:les )?donnees.{0,60}(?:uniquement|exclusivement|seulement) (?:pour|aux fins)"
@@ -96,13 +108,14 @@ RULES: tuple[Rule, ...] = (
        r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,80}(?:confidentialit|secret)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
-       r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)",
+       r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)"
+       r"|confidentiality (?:obligations )?of (?:all |any |its |the )?(?:persons|personnel|employees|staff|individuals)\b",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("fr_confidentialite_generale", "art28_3_b", WEAK, "fr",
        r"(?:tenu|s'engage|s'oblige|garanti)\w*.{0,40}(?:confidentialite|confidentiel)",
        "A general confidentiality duty of the company, not of the persons who process the data."),
     _r("en_general_confidentiality", "art28_3_b", WEAK, "en",
-       r"(?:keep|treat|hold|maintain)\w*.{0,40}confidential",
+       r"(?:keep|treat|hold|maintain)\w*.{0,40}confidential|\bensures? (?:the )?confidentiality\b",
        "A general confidentiality duty of the company, not of the persons who process the data."),
     # Art. 28(3)(c) and Art. 32
     _r("fr_mesures_article_32", "art28_3_c", PRESENT, "fr",
@@ -129,7 +142,8 @@ RULES: tuple[Rule, ...] = (
        rf"|prior (?:specific or general )?written authori[sz]ation.{{0,200}}(?:{_SUBP})",
        "Sub-processors need the controller's prior written authorisation."),
     _r("en_right_to_object", "art28_2", PRESENT, "en",
-       rf"(?:{_SUBP}).{{0,300}}\bobject", "Changes of sub-processors are notified with a right to object."),
+       rf"(?:{_SUBP}).{{0,300}}\bobject|\bobject(?:s|ion|ions)?\b.{{0,100}}(?:{_SUBP})",
+       "Changes of sub-processors are notified with a right to object."),
     _r("fr_information_sans_objection", "art28_2", WEAK, "fr",
        rf"inform\w*.{{0,120}}(?:ajout|remplacement|changement|modification).{{0,80}}{_SUB}"
        rf"|(?:ajout|remplacement|changement|modification).{{0,80}}{_SUB}.{{0,120}}inform",
@@ -158,13 +172,18 @@ RULES: tuple[Rule, ...] = (
        rf"|{_SUB}.{{0,100}}\b(?:tenus?|soumis|doit|doivent)\b.{{0,30}}respecter (?:les|des) obligations",
        "The same data-protection obligations are imposed on sub-processors."),
     _r("en_same_obligations", "art28_4", PRESENT, "en",
-       rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|similar|no less protective) (?:data protection )?(?:obligations|terms)"
+       rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|identical|corresponding|no less protective) (?:[\w-]+ ){{0,4}}(?:obligations|terms)"
+       rf"|(?:{_SUBP}).{{0,300}}\bobligations (?:corresponding|equivalent|identical) to"
        rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
        rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
        "The same data-protection obligations are imposed on sub-processors."),
     _r("fr_garanties_suffisantes", "art28_4", WEAK, "fr",
        rf"{_SUB}.{{0,150}}garanties suffisantes|garanties suffisantes.{{0,150}}{_SUB}",
        "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
+    _r("en_similar_obligations", "art28_4", WEAK, "en",
+       rf"(?:{_SUBP}).{{0,300}}(?:substantially similar|no less protective|at least as protective|data protection agreements?"
+       rf"|data processing agreements?)",
+       "Sub-processors get similar terms or an agreement, not the same obligations."),
     _r("en_sufficient_guarantees", "art28_4", WEAK, "en",
        rf"(?:{_SUBP}).{{0,150}}sufficient guarantees|sufficient guarantees.{{0,150}}(?:{_SUBP})",
        "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
@@ -174,42 +193,57 @@ RULES: tuple[Rule, ...] = (
        r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
        "The processor helps the controller answer data-subject requests."),
     _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
-       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests).{0,150}assist",
+       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests).{0,150}assist"
+       r"|\b(?:help|cooperat|support|enable|allow)\w*\b.{0,150}(?:data subjects?'? (?:rights|requests)"
+       r"|requests? (?:from|of|by) data subjects|articles? 12 (?:to|-) 2[23])",
        "The processor helps the controller answer data-subject requests."),
     _r("fr_transmission_seule", "art28_3_e", WEAK, "fr",
-       r"personnes? concernees?.{0,200}(?:transmet\w*|inform\w*|redirig\w*).{0,60}(?:client|responsable)",
+       r"(?:demandes?|requetes?|reclamations?)\b.{0,60}(?:personnes? concernees?|exercice|droits?)\b.{0,200}"
+       r"\b(?:transmet\w*|inform(?:e|era|ent|er)|redirig\w*)\b.{0,60}(?:client|responsable)",
        "Requests are only forwarded to the controller."),
     _r("en_forward_only", "art28_3_e", WEAK, "en",
        r"(?:forward|pass on|redirect)\w*.{0,80}(?:request|complaint).{0,80}(?:controller|customer|client)",
        "Requests are only forwarded to the controller."),
     # Art. 28(3)(f)
     _r("fr_articles_32_a_36", "art28_3_f", PRESENT, "fr",
-       r"articles? 32 a 36|analyses? d'impact.{0,200}consultation prealable"
+       r"articles? 32 ?(?:a|-) ?36|(?:analyses?|evaluations?|etudes?) d'impact.{0,200}consultation prealable"
        r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
-       r"articles? 32 (?:to|-) 36|impact assessment.{0,200}(?:prior consultation|consult the (?:competent )?supervisory authority)"
+       r"articles? 32 ?(?:to|-|through) ?36|impact assessment.{0,200}(?:prior consultation|consult\w* (?:with )?"
+       r"(?:the |any |a |competent |relevant )*(?:supervisory|data protection) authorit)"
        r"|assist.{0,120}prior consultation",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("fr_aide_aipd_seule", "art28_3_f", WEAK, "fr",
-       r"(?:aider|assister|assistance|aide)\b.{0,100}analyses? d'impact",
+       r"\b(?:aider|assister|assistance|aide|cooperer|cooperation|concours)\b.{0,100}(?:analyses?|evaluations?|etudes?) d'impact",
        "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     _r("en_dpia_only", "art28_3_f", WEAK, "en",
        r"assist.{0,200}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
+    _r("en_general_compliance_help", "art28_3_f", WEAK, "en",
+       r"\bassists?\b.{0,60}\b(?:with|in (?:meeting|complying with|ensuring)) (?:its |their |the )?(?:data protection |gdpr )?"
+       r"(?:obligations|compliance)",
+       "A general promise of help with data-protection obligations: Arts. 32-36 not named."),
     # Art. 28(3)(g)
     _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
        rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)|au choix de celui-ci|a son choix)"
        rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
-       r"(?:return|delet|destr).{0,150}at the (?:choice|option|election|discretion) of the (?:controller|customer|client)"
-       r"|at the (?:choice|option|election) of the (?:controller|customer|client).{0,150}(?:return|delet|destr)",
+       rf"(?:return|delet|destr|eras).{{0,150}}\b(?:choice|option|election|discretion) of {_PARTY}"
+       rf"|(?:choice|option|election) of {_PARTY}.{{0,150}}(?:return|delet|destr|eras)"
+       rf"|{_PARTY}'s? (?:choice|option|election|discretion)\b.{{0,150}}(?:return|delet|destr|eras)",
        "Deletion or return at the end, at the controller's choice."),
+    _r("en_return_or_delete", "art28_3_g", PRESENT, "en",
+       r"\breturn\w*\b.{0,60}\b(?:delet|destr|eras)\w*|\b(?:delet|destr|eras)\w*,? (?:or |and/or |and )?return",
+       "Both deletion and return are offered.", text_only=True),
     _r("fr_suppression_fin_contrat", "art28_3_g", WEAK, "fr",
        rf"{_DELETE_FR}.{{0,150}}{_END_FR}|{_END_FR}.{{0,100}}{_DELETE_FR}",
        "Deletion or return at the end, but the controller does not choose."),
     _r("en_deletion_at_end", "art28_3_g", WEAK, "en",
-       r"(?:return|delet|destr)\w*.{0,150}(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services)",
+       r"(?:return|delet|destr|eras)\w*.{0,150}(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services)"
+       r"|\b(?:delet|destr|eras)\w*.{0,60}\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|end|cancellation"
+       r"|closure|deletion)\b|\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|cancellation)\b.{0,150}"
+       r"\b(?:delet|destr|eras)",
        "Deletion or return at the end, but the controller does not choose."),
     # Art. 28(3)(h)
     _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
@@ -217,22 +251,24 @@ RULES: tuple[Rule, ...] = (
        r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
        "The controller may audit, including by inspections."),
     _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
-       r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b|(?:allow|permit|submit to|contribute to).{0,60}\baudits?\b"
-       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite )?audits?\b",
+       r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b"
+       r"|(?:allow|permit|submit to|contribute to).{0,60}\baudit(?:s|s? of|s? by| rights?)?\b(?! (?:our|the|its) (?:source )?code)"
+       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite |on site )*(?:audits?|inspections?)\b",
        "The controller may audit, including by inspections."),
     _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
        r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
        "Only audit reports or information: no inspection."),
     _r("en_reports_only", "art28_3_h", WEAK, "en",
-       r"audit reports?|information necessary to demonstrate", "Only audit reports or information: no inspection."),
+       r"audit reports?|information necessary to demonstrate|(?:audit|security) questionnaires?|summar(?:y|ies) of (?:\w+ )?assessments",
+       "Only audit reports or information: no inspection."),
     # Art. 33(2)
     _r("fr_notification_violation", "art33_2", PRESENT, "fr",
        r"violations? (?:de |des )?(?:donnees|securite).{0,200}\b(?:inform|notifi|avertir|prevenir)\w*.{0,100}(?:client|responsable)"
        r"|\b(?:inform|notifi|avertir|prevenir)\w*.{0,150}(?:client|responsable).{0,150}violations? (?:de |des )?(?:donnees|securite)",
        "The processor tells the controller of a personal-data breach."),
     _r("en_breach_notification", "art33_2", PRESENT, "en",
-       r"(?:personal data breach|security incident|data breach).{0,200}(?:notify|inform).{0,60}(?:controller|customer|client)"
-       r"|(?:notify|inform).{0,100}(?:controller|customer|client).{0,150}(?:personal data breach|data breach|security incident)",
+       rf"{_EVENT}.{{0,250}}\b(?:notify|notifies|inform|informs|alert)\b.{{0,60}}\b(?:controllers?|customers?|clients?|you)\b"
+       rf"|\b(?:notify|notifies|inform|informs|alert)\b.{{0,100}}\b(?:controllers?|customers?|clients?|you)\b.{{0,150}}{_EVENT}",
        "The processor tells the controller of a personal-data breach."),
     # Arts. 44-46
     _r("fr_mecanisme_transfert", "transfers", PRESENT, "fr",
@@ -245,9 +281,11 @@ RULES: tuple[Rule, ...] = (
        "Data stay in the EU, or leave it only with the controller's authorisation."),
     _r("en_transfer_mechanism", "transfers", PRESENT, "en",
        r"transfer.{0,300}(?:standard contractual clauses|adequacy decision|binding corporate rules|article 46"
-       r"|appropriate safeguards|data privacy framework|chapter v\b)"
-       r"|(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
-       "Transfers outside the EU are tied to a Chapter V mechanism, or data stay in the EU."),
+       r"|appropriate safeguards|data privacy framework|chapter v\b)",
+       "Transfers outside the EU are tied to a Chapter V mechanism."),
+    _r("en_stored_in_eu", "transfers", WEAK, "en",
+       r"(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
+       "Data are said to stay in the EU: no transfer clause or mechanism."),
     _r("fr_transfert_sans_mecanisme", "transfers", WEAK, "fr",
        r"transf\w+.{0,100}(?:hors (?:de l')?(?:union europeenne|ue|eee)|pays tiers)",
        "Transfers are mentioned without a mechanism."),
@@ -255,10 +293,12 @@ RULES: tuple[Rule, ...] = (
        r"transfer.{0,100}(?:outside the (?:eu|eea|european)|third countr)", "Transfers are mentioned without a mechanism."),
     # Art. 30(2)
     _r("fr_registre_sous_traitant", "art30_2", PRESENT, "fr",
-       r"(?:tient|tenir|tenu|maintient|maintenir|tiendra)\b.{0,60}registre.{0,200}pour le compte|article 30[. ]?2",
+       r"(?:tient|tenir|tenu|maintient|maintenir|tiendra)\b.{0,60}registre.{0,200}pour le compte|article 30[. ]?2"
+       r"|\b(?:tenir|maintenir|tient|maintient|tiendra) (?:a jour )?(?:un|le|son) registre des (?:categories d')?activites de traitement",
        "The processor keeps a record of the processing done for the controller."),
     _r("en_processor_record", "art30_2", PRESENT, "en",
-       r"(?:maintain|keep)\w*.{0,60}(?:record|register)s? of (?:all )?(?:categories of )?processing|article 30\s*\(?2\)?",
+       r"(?:maintain|keep)\w*.{0,60}(?:record|register)s? of (?:all )?(?:categories of )?processing|article 30\s*\(?2\)?"
+       r"|records? of (?:the )?processing activities.{0,60}\b(?:are|is|shall be|will be) (?:kept|maintained)",
        "The processor keeps a record of the processing done for the controller."),
 )
 
@@ -266,3 +306,68 @@ RULES: tuple[Rule, ...] = (
 # server security, staff discretion) is not a processor's Art. 28 obligation, so it counts at most as weak.
 DATA_PROTECTION_CONTEXT = re.compile(
     r"donnees (?:a caractere )?personnel|personal data|\brgpd\b|\bgdpr\b|2016/679|protection des donnees|data protection")
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """A sentence that narrows an undertaking: when it stands in the clause of a "present" match
+    (or in the matched passage itself), the item is only "weak"."""
+
+    name: str
+    item: str
+    lang: str
+    pattern: re.Pattern
+    doc: str
+
+
+def _x(name: str, item: str, lang: str, pattern: str, doc: str) -> Restriction:
+    return Restriction(name, item, lang, re.compile(pattern), doc)
+
+
+RESTRICTIONS: tuple[Restriction, ...] = (
+    _x("en_flow_down_similar_only", "art28_4", "en",
+       r"substantially similar|no less protective|at least as protective"
+       r"|same (?:data )?(?:security|confidentiality)(?: and (?:data )?(?:security|confidentiality))? obligations",
+       "Sub-processors get similar terms, or only the security and confidentiality obligations."),
+    _x("fr_flow_down_partiel", "art28_4", "fr",
+       r"memes obligations (?:de|en matiere de) (?:securite|confidentialite)(?: et (?:de )?(?:securite|confidentialite))?\b",
+       "Only the security and confidentiality obligations are flowed down."),
+    _x("en_audit_limited_to_reports", "art28_3_h", "en",
+       r"audit (?:rights?|obligations?|requests?) (?:\w+ ){0,3}(?:shall|will|may) be (?:satisfied|fulfilled|met|limited)"
+       r"|(?:audits?|inspections?) (?:\w+ ){0,3}(?:limited|restricted) to (?:the |a )?(?:review|provision|reports?|certificat)"
+       r"|in lieu of (?:an? |any )?(?:on-?site |onsite )?(?:audit|inspection)|instead of (?:an? |any )?(?:on-?site )?(?:audit|inspection)"
+       r"|no (?:on-?site |onsite |physical )?(?:audits?|inspections?) (?:of|at|on|will|shall)",
+       "Audits are replaced by reports, certificates or questionnaires."),
+    _x("fr_audit_limite_rapports", "art28_3_h", "fr",
+       r"(?:audit|inspection)s? (?:\w+ ){0,3}(?:limite|restreint)e?s? (?:a la|aux|au) (?:communication|fourniture|remise|rapports?|certificat)"
+       r"|(?:en lieu et place|au lieu) d'(?:un |une )?(?:audit|inspection)|aucun(?:e)? (?:audit|inspection) sur (?:site|place)",
+       "Audits are replaced by reports or certificates."),
+    _x("en_confirmed_breach_only", "art33_2", "en",
+       r"\bconfirmed (?:personal data |security )?(?:breach|incident)",
+       "Only a confirmed breach is notified, not one the processor becomes aware of."),
+    _x("fr_violation_averee", "art33_2", "fr",
+       r"violation (?:de donnees |de securite )?(?:averee|confirmee)",
+       "Only a confirmed breach is notified, not one the processor becomes aware of."),
+)
+
+# Words before a match that turn an undertaking into its opposite: "is not of a nature which makes it
+# necessary ... to assist", "n'est pas tenu de". A negated "present" match counts as "weak".
+NEGATION = re.compile(
+    r"\b(?:is|are|be) not (?:of a nature|required|obliged|obligated|responsible)|\bnot (?:be )?(?:required|obliged|obligated) to"
+    r"|\bno obligation to|\bunder no obligation|\bnot necessary or reasonable"
+    r"|n'(?:est|sont|a|ont|sera) (?:nullement |aucunement )?(?:pas )?(?:tenue?s?|obligee?s?|l'obligation|vocation)"
+    r"|\baucune obligation")
+
+# Who the text binds. A text in which the author is the controller of the data ("le responsable du traitement
+# est la DINUM", "we are the controller") and never acts for another one describes its own duties, not a
+# processor's: an item it seems to meet counts at most as "weak".
+CONTROLLER_SIDE = re.compile(
+    r"\b(?:est|sont|agit en (?:qualite|tant) de|en (?:qualite|tant) de|as|is|are|act\w* as) (?:the |le |la |a |un )?"
+    r"(?:data )?(?:responsable (?:du|de|des) traitements?|controller)\b"
+    r"|responsable (?:du|de|des) traitements? (?:est|sont|:) (?!le client|l'utilisateur|l'administration|chaque)"
+    r"|le responsable (?:du|de) traitement s'engage")
+PROCESSOR_SIDE = re.compile(
+    r"pour le compte (?:du|de la|de l'|des) (?:client|responsable|utilisateur|administration|collectivite)"
+    r"|(?:en (?:qualite|tant) de|agit comme|agissant comme|est) (?:le |un )?sous-traitant\b"
+    r"|on behalf of (?:the |its |our |a |each )?(?:data )?(?:customers?|controllers?|clients?|you)\b"
+    r"|\b(?:act\w* as|is|as) (?:a |the |your )?(?:data )?processor\b|\bprocessor terms")
