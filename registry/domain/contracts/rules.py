@@ -76,7 +76,11 @@ _SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
 _SUBP = r"sub-?processors?|subcontractors?|another processor"
 _PARTY = r"(?:the )?(?:data )?(?:controller|customer|client|you|your)"  # the party the processor works for
 _EVENT = (r"(?:personal data breach|data breach|security (?:incident|breach)|breach of (?:security|personal data)"
-          r"|(?:data|privacy|security) incident)")
+          r"|(?:data|privacy|security) incident|unauthori[sz]ed (?:access to|disclosure of)|\b(?:an?|any) incidents?\b)")
+_EVENT_FR = (r"(?:violations? (?:de |des |de la )?(?:donnees|securite)|(?:incidents?|failles?|atteintes?) (?:de |a la )?securite"
+             r"|acces non autorises?)")
+# "inform" as a verb, not "information"; "notifie", "avertit", "previent"
+_TELL_FR = r"\b(?:inform(?:e|er|era|ent|erons|ant)?|notifi\w*|avert\w*|preven\w*|previen\w*|alert\w*|signal\w*)\b"
 _DELETE_FR = r"(?:restitu\w+|retourn\w+|renvo\w+|supprim\w+|detrui\w+|effac\w+|suppression|destruction|restitution)"
 _END_FR = r"(?:fin|terme|issue|expiration|cessation|resiliation|echeance)(?: du| de la| des| de)? (?:contrat|terme contractuel|prestations?)"
 
@@ -84,14 +88,19 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(a)
     _r("fr_instructions_documentees", "art28_3_a", PRESENT, "fr",
        r"\btrait\w*\b.{0,150}\b(?:sur (?:demande|instruction)s? (?:ecrite|documentee)s?|conformement aux instructions"
-       r"|(?:selon|suivant) (?:les|ses) instructions (?:documentees|ecrites|du client|du responsable))",
+       r"|(?:selon|suivant) (?:les|ses) instructions (?:documentees|ecrites|du client|du responsable))"
+       r"|\b(?:trait\w*|agit|agir)\b.{0,150}\b(?:sur|selon|suivant|conformement aux|dans le respect des) (?:la base des? |les |ses |l'|la seule )?"
+       r"instructions? (?:documentees? |ecrites? )?(?:du|de l'|des|de ce dernier|de celui-ci)"
+       r"(?: (?:client|responsable|utilisateur|donneur d'ordre)|$|[ ,.;])",
        "The processor processes only on the controller's written/documented instructions."),
     _r("en_documented_instructions", "art28_3_a", PRESENT, "en",
        r"\bprocess\w*\b.{0,150}\b(?:on (?:the )?(?:documented|written) instructions|in accordance with (?:the )?"
        r"(?:documented |written )?instructions|(?:documented|written) instructions)"
        rf"|\b(?:documented|written) instructions\b.{{0,150}}\bprocess\w*"
-       rf"|\bprocess\w*\b.{{0,150}}\b(?:only|solely|exclusively) (?:on|upon|under|following|per|pursuant to|in accordance with)"
-       rf" (?:the )?{_PARTY}(?:'s?)? (?:[a-z]+ ){{0,2}}instructions",
+       rf"|\bprocess\w*\b.{{0,150}}\b(?:on|upon|under|following|per|pursuant to|in accordance with|in compliance with|subject to)"
+       rf" {_PARTY}(?:'s?)? (?:[a-z]+ ){{0,2}}instructions"
+       rf"|\bprocess\w*\b.{{0,150}}\b(?:only|solely|exclusively) as (?:instructed|directed) by {_PARTY}\b"
+       rf"|\b{_PARTY} (?:hereby )?instructs? (?:\w+ ){{0,3}}to process\b",
        "The processor processes only on the controller's documented instructions."),
     _r("fr_finalite_service_seule", "art28_3_a", WEAK, "fr",
        r"trait\w+ (?:les )?donnees.{0,60}(?:uniquement|exclusivement|seulement) (?:pour|aux fins)"
@@ -105,7 +114,7 @@ RULES: tuple[Rule, ...] = (
     _r("fr_personnes_autorisees_confidentialite", "art28_3_b", PRESENT, "fr",
        r"personnes (?:autorisees|habilitees|ayant acces).{0,150}confidentialit"
        r"|confidentialit.{0,80}\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel\b)"
-       r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,80}(?:confidentialit|secret)",
+       r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,150}(?:confidentialit|secret)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
        r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)"
@@ -174,6 +183,7 @@ RULES: tuple[Rule, ...] = (
     _r("en_same_obligations", "art28_4", PRESENT, "en",
        rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|identical|corresponding|no less protective) (?:[\w-]+ ){{0,4}}(?:obligations|terms)"
        rf"|(?:{_SUBP}).{{0,300}}\bobligations (?:corresponding|equivalent|identical) to"
+       rf"|(?:{_SUBP}).{{0,300}}\b(?:the same|an equivalent|equivalent) level of (?:data )?protection"
        rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
        rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
        "The same data-protection obligations are imposed on sub-processors."),
@@ -193,25 +203,25 @@ RULES: tuple[Rule, ...] = (
        r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
        "The processor helps the controller answer data-subject requests."),
     _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
-       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests).{0,150}assist"
-       r"|\b(?:help|cooperat|support|enable|allow)\w*\b.{0,150}(?:data subjects?'? (?:rights|requests)"
+       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests?).{0,150}assist"
+       r"|\b(?:help|cooperat|support|enable|allow)\w*\b.{0,150}(?:data subjects?'? (?:rights|requests?)|\bdsrs?\b"
        r"|requests? (?:from|of|by) data subjects|articles? 12 (?:to|-) 2[23])",
        "The processor helps the controller answer data-subject requests."),
     _r("fr_transmission_seule", "art28_3_e", WEAK, "fr",
        r"(?:demandes?|requetes?|reclamations?)\b.{0,60}(?:personnes? concernees?|exercice|droits?)\b.{0,200}"
-       r"\b(?:transmet\w*|inform(?:e|era|ent|er)|redirig\w*)\b.{0,60}(?:client|responsable)",
+       r"\b(?:transmet\w*|transmis\w*|inform(?:e|era|ent|er)|redirig\w*|adress\w*|renvo\w*)\b.{0,100}(?:client|responsable)",
        "Requests are only forwarded to the controller."),
     _r("en_forward_only", "art28_3_e", WEAK, "en",
        r"(?:forward|pass on|redirect)\w*.{0,80}(?:request|complaint).{0,80}(?:controller|customer|client)",
        "Requests are only forwarded to the controller."),
     # Art. 28(3)(f)
     _r("fr_articles_32_a_36", "art28_3_f", PRESENT, "fr",
-       r"articles? 32 ?(?:a|-) ?36|(?:analyses?|evaluations?|etudes?) d'impact.{0,200}consultation prealable"
+       r"\bart(?:icles?|s?\.)? ?32 ?(?:a|-|et) ?36|(?:analyses?|evaluations?|etudes?) d'impact.{0,200}consultation prealable"
        r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
-       r"articles? 32 ?(?:to|-|through) ?36|impact assessment.{0,200}(?:prior consultation|consult\w* (?:with )?"
-       r"(?:the |any |a |competent |relevant )*(?:supervisory|data protection) authorit)"
+       r"\bart(?:icles?|s?\.)? ?32 ?(?:to|-|through|and) ?36|impact assessment.{0,200}(?:prior consultation|consult\w* (?:with )?"
+       r"(?:the |any |a |competent |relevant )*(?:supervisory|data protection) authorit|consult\w* (?:with )?(?:the |any |a |competent |relevant )*regulators?)"
        r"|assist.{0,120}prior consultation",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("fr_aide_aipd_seule", "art28_3_f", WEAK, "fr",
@@ -226,7 +236,8 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(g)
     _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
        rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)|au choix de celui-ci|a son choix)"
-       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}",
+       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}"
+       rf"|{_DELETE_FR}.{{0,150}}(?:au|selon (?:le|son)|a son) choix(?: de ce dernier| de celui-ci)?\b",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
        rf"(?:return|delet|destr|eras).{{0,150}}\b(?:choice|option|election|discretion) of {_PARTY}"
@@ -241,6 +252,7 @@ RULES: tuple[Rule, ...] = (
        "Deletion or return at the end, but the controller does not choose."),
     _r("en_deletion_at_end", "art28_3_g", WEAK, "en",
        r"(?:return|delet|destr|eras)\w*.{0,150}(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services)"
+       r"|(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services).{0,100}\b(?:return|delet|destr|eras)"
        r"|\b(?:delet|destr|eras)\w*.{0,60}\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|end|cancellation"
        r"|closure|deletion)\b|\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|cancellation)\b.{0,150}"
        r"\b(?:delet|destr|eras)",
@@ -248,12 +260,13 @@ RULES: tuple[Rule, ...] = (
     # Art. 28(3)(h)
     _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
        r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b"
-       r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
+       r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|droit d'audit|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
        "The controller may audit, including by inspections."),
     _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
        r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b"
        r"|(?:allow|permit|submit to|contribute to).{0,60}\baudit(?:s|s? of|s? by| rights?)?\b(?! (?:our|the|its) (?:source )?code)"
-       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite |on site )*(?:audits?|inspections?)\b",
+       r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite |on site )*(?:audits?|inspections?)\b"
+       rf"|\b{_PARTY} (?:may|can|shall be entitled to|is entitled to|has the right to) (?:\w+ ){{0,3}}audit\b(?! (?:our|the|its) (?:source )?code)",
        "The controller may audit, including by inspections."),
     _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
        r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
@@ -263,8 +276,8 @@ RULES: tuple[Rule, ...] = (
        "Only audit reports or information: no inspection."),
     # Art. 33(2)
     _r("fr_notification_violation", "art33_2", PRESENT, "fr",
-       r"violations? (?:de |des )?(?:donnees|securite).{0,200}\b(?:inform|notifi|avertir|prevenir)\w*.{0,100}(?:client|responsable)"
-       r"|\b(?:inform|notifi|avertir|prevenir)\w*.{0,150}(?:client|responsable).{0,150}violations? (?:de |des )?(?:donnees|securite)",
+       rf"{_EVENT_FR}.{{0,200}}{_TELL_FR}.{{0,100}}(?:client|responsable)"
+       rf"|{_TELL_FR}.{{0,150}}(?:client|responsable).{{0,150}}{_EVENT_FR}",
        "The processor tells the controller of a personal-data breach."),
     _r("en_breach_notification", "art33_2", PRESENT, "en",
        rf"{_EVENT}.{{0,250}}\b(?:notify|notifies|inform|informs|alert)\b.{{0,60}}\b(?:controllers?|customers?|clients?|you)\b"
@@ -281,7 +294,7 @@ RULES: tuple[Rule, ...] = (
        "Data stay in the EU, or leave it only with the controller's authorisation."),
     _r("en_transfer_mechanism", "transfers", PRESENT, "en",
        r"transfer.{0,300}(?:standard contractual clauses|adequacy decision|binding corporate rules|article 46"
-       r"|appropriate safeguards|data privacy framework|chapter v\b)",
+       r"|appropriate safeguards|data privacy framework|chapter v\b|\bsccs?\b|2021/914|\bidta\b|model clauses)",
        "Transfers outside the EU are tied to a Chapter V mechanism."),
     _r("en_stored_in_eu", "transfers", WEAK, "en",
        r"(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
@@ -325,6 +338,14 @@ def _x(name: str, item: str, lang: str, pattern: str, doc: str) -> Restriction:
 
 
 RESTRICTIONS: tuple[Restriction, ...] = (
+    _x("en_own_purposes_too", "art28_3_a", "en",
+       r"^(?!.*(?:anonymi|aggregat|de-identif)).*?(?:\b(?:provide|providing|maintain|operate) and improv\w*|(?<!not )\bimprov\w* (?:the |our |its )?(?:services?|products?)\b"
+       r"|(?<!not )\btrain\w* (?:its |our |the )?(?:machine learning |ai |artificial intelligence )?models?\b)",
+       "The processor may also use the data for its own purposes (improving its services, training models)."),
+    _x("fr_finalites_propres", "art28_3_a", "fr",
+       r"^(?!.*(?:anonymi|agreg|pseudonymi)).*?(?:(?<!pas )\bameliorer? (?:le |les |ses |nos )?(?:services?|produits?)\b"
+       r"|(?<!pas )\bentrain\w* (?:ses |les |nos )?modeles?\b)",
+       "The processor may also use the data for its own purposes (improving its services, training models)."),
     _x("en_flow_down_similar_only", "art28_4", "en",
        r"substantially similar|no less protective|at least as protective"
        r"|same (?:data )?(?:security|confidentiality)(?: and (?:data )?(?:security|confidentiality))? obligations",
@@ -368,6 +389,7 @@ CONTROLLER_SIDE = re.compile(
     r"|le responsable (?:du|de) traitement s'engage")
 PROCESSOR_SIDE = re.compile(
     r"pour le compte (?:du|de la|de l'|des) (?:client|responsable|utilisateur|administration|collectivite)"
-    r"|(?:en (?:qualite|tant) de|agit comme|agissant comme|est) (?:le |un )?sous-traitant\b"
+    r"|(?:qualite de|en tant que?|agit comme|agissant comme|est|sont) (?:le |un |du |de )?sous-traitants?\b(?! ulterieur)"
+    r"|sous-traitant au sens (?:de l'article 28|du rgpd|du reglement)|\bsous-traitant (?:du|de l') ?(?:client|responsable|utilisateur|administration)"
     r"|on behalf of (?:the |its |our |a |each )?(?:data )?(?:customers?|controllers?|clients?|you)\b"
     r"|\b(?:act\w* as|is|as) (?:a |the |your )?(?:data )?processor\b|\bprocessor terms")
