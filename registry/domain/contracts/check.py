@@ -11,6 +11,8 @@ from registry.domain.contracts import names, terms
 from registry.domain.contracts.rules import (
     CONTROLLER_SIDE,
     DATA_PROTECTION_CONTEXT,
+    DISCRETION,
+    DISCRETION_ITEMS,
     ITEMS,
     MISSING,
     NEGATION,
@@ -80,10 +82,13 @@ def check_passages(ps: list[Passage], lang: str = "en") -> ContractCheck:
     Each rule reads one passage under its clause headings, and also a passage joined to the next one of
     the same clause (an obligation split across two sentences or list items). For each item the strongest
     verdict wins (present > weak > missing with evidence), but a "present" match counts as "weak" when it
-    is negated ("is not of a nature which makes it necessary ... to assist"), when a restriction of the
-    item stands in its clause ("audit rights may be satisfied through reports"), when the text is the
-    controller's own (see rules.CONTROLLER_SIDE), or when the document never speaks of personal data.
-    The first passage in document order that gave the verdict is quoted, with the restriction if any.
+    is negated ("is not of a nature which makes it necessary ... to assist") or left to the processor's
+    discretion ("Vendor may assist"), when a restriction of the
+    item stands in its clause ("audit rights may be satisfied through reports"), or when the document
+    never speaks of personal data. A text written by the controller about its own processing (see
+    rules.CONTROLLER_SIDE) binds no processor: every item is missing, quoted with the passage that
+    resembled it. The first passage in document order that gave the verdict is quoted, with the
+    restriction if any.
     """
     dp_context = any(DATA_PROTECTION_CONTEXT.search(p.folded) for p in ps)
     langs = document_languages(ps)
@@ -111,8 +116,8 @@ def check_passages(ps: list[Passage], lang: str = "en") -> ContractCheck:
                 verdict, name = WEAK, f"{name}+{restriction.name}"
                 if where.quote not in quote:
                     quote = f"{quote} […] {where.quote}"
-        if verdict == PRESENT and controller_side:
-            verdict, name = WEAK, f"{name}+{CONTROLLER_TEXT}"
+        if controller_side:
+            verdict, name = MISSING, f"{name}+{CONTROLLER_TEXT}"
         if verdict == PRESENT and not dp_context:
             verdict, name = WEAK, f"{name}+{CAPPED}"
         p = ps[hit.first]
@@ -167,7 +172,9 @@ def _matches(ps: list[Passage], groups: list[int], rules: list[Rule]) -> dict[st
                 if verdict == PRESENT:
                     target = text if rule.text_only else scoped
                     if NEGATION.search(target, max(0, m.start() - 150), m.end()):
-                        verdict, name = WEAK, f"{rule.name}+negated"
+                        verdict, name = WEAK, f"{name}+negated"
+                    elif rule.item in DISCRETION_ITEMS and DISCRETION.search(target, max(0, m.start() - 100), m.end()):
+                        verdict, name = WEAK, f"{name}+discretionary"
                 found.setdefault(rule.item, []).append(_Hit(rule.item, verdict, name, i, quote, n == 1))
                 break
     return found

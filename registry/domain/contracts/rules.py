@@ -74,7 +74,9 @@ def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str, te
 
 _SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
 _SUBP = r"sub-?processors?|subcontractors?|another processor"
-_PARTY = r"(?:the )?(?:data )?(?:controller|customer|client|you|your)"  # the party the processor works for
+# The party the processor works for, by the names contracts give it.
+_PARTY = r"(?:the )?(?:data )?(?:controller|customer|client|subscriber|licensee|merchant|you|your)"
+_PARTY_FR = r"(?:client|responsable|administration|utilisateur|donneur d'ordre|collectivite|etablissement)"
 _EVENT = (r"(?:personal data breach|data breach|security (?:incident|breach)|breach of (?:security|personal data)"
           r"|(?:data|privacy|security) incident|unauthori[sz]ed (?:access to|disclosure of)|\b(?:an?|any) incidents?\b)")
 _EVENT_FR = (r"(?:violations? (?:de |des |de la )?(?:donnees|securite)|(?:incidents?|failles?|atteintes?) (?:de |a la )?securite"
@@ -108,7 +110,8 @@ RULES: tuple[Rule, ...] = (
        "Only a purpose limitation or a ban on own use, without instructions from the controller."),
     _r("en_purpose_only", "art28_3_a", WEAK, "en",
        r"process\w* (?:the )?(?:personal )?data.{0,40}(?:only|solely|exclusively) (?:for|to) (?:the purpose|perform|provide)"
-       r"|(?:shall|will) not use (?:the )?(?:personal )?data for (?:its|their) own",
+       r"|(?:shall|will) not use (?:the )?(?:personal )?data for (?:its|their) own"
+       r"|\bprocess\w* (?:the |customer )?(?:personal )?data (?:\w+ ){0,3}to (?:provide|deliver|perform) the services?\b",
        "Only a purpose limitation, without instructions from the controller."),
     # Art. 28(3)(b)
     _r("fr_personnes_autorisees_confidentialite", "art28_3_b", PRESENT, "fr",
@@ -131,13 +134,15 @@ RULES: tuple[Rule, ...] = (
        r"article 32\b|mesures (?:de securite )?(?:techniques et organisationnelles|organisationnelles et techniques)",
        "Art. 32 or its technical and organisational measures are named."),
     _r("en_article_32_measures", "art28_3_c", PRESENT, "en",
-       r"article 32\b|technical and organi[sz]ational (?:security )?measures",
+       r"article 32\b|technical and organi[sz]ational (?:security )?measures"
+       r"|(?:security |protective )?measures (?:set out|described|specified|listed|defined) in (?:annex|appendix|schedule|exhibit)\b"
+       r".{0,80}\b(?:protect|secur)",
        "Art. 32 or its technical and organisational measures are named."),
     _r("fr_securite_du_service", "art28_3_c", WEAK, "fr",
        r"\b(?:assurer|garantir|preserver|proteger)\b.{0,40}\bsecurite\b",
        "Security described as a feature of the service, not as Art. 32 measures."),
     _r("en_service_security", "art28_3_c", WEAK, "en",
-       r"\b(?:ensure|maintain|guarantee|protect)\b.{0,40}\bsecurity\b",
+       r"\b(?:ensur|maintain|guarantee|protect|implement)\w*\b.{0,40}\bsecurity\b",
        "Security described as a feature of the service, not as Art. 32 measures."),
     # Art. 28(2)
     _r("fr_autorisation_ecrite_prealable", "art28_2", PRESENT, "fr",
@@ -183,7 +188,7 @@ RULES: tuple[Rule, ...] = (
     _r("en_same_obligations", "art28_4", PRESENT, "en",
        rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|identical|corresponding|no less protective) (?:[\w-]+ ){{0,4}}(?:obligations|terms)"
        rf"|(?:{_SUBP}).{{0,300}}\bobligations (?:corresponding|equivalent|identical) to"
-       rf"|(?:{_SUBP}).{{0,300}}\b(?:the same|an equivalent|equivalent) level of (?:data )?protection"
+       rf"|(?:{_SUBP}).{{0,300}}\b(?:the same|an equivalent|equivalent) (?:level of (?:data )?protection|standard)"
        rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
        rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
        "The same data-protection obligations are imposed on sub-processors."),
@@ -199,7 +204,7 @@ RULES: tuple[Rule, ...] = (
        "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
     # Art. 28(3)(e)
     _r("fr_aide_droits_personnes", "art28_3_e", PRESENT, "fr",
-       r"(?:aider|assister|concours|assistance|cooperer)\b.{0,200}(?:demandes|droits?)\b.{0,80}(?:personnes? concernees?|exercice)"
+       r"\b(?:aid\w*|assist\w*|concours|cooper\w*)\b.{0,200}(?:demandes|droits?)\b.{0,80}(?:personnes? concernees?|exercice)"
        r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
        "The processor helps the controller answer data-subject requests."),
     _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
@@ -209,10 +214,11 @@ RULES: tuple[Rule, ...] = (
        "The processor helps the controller answer data-subject requests."),
     _r("fr_transmission_seule", "art28_3_e", WEAK, "fr",
        r"(?:demandes?|requetes?|reclamations?)\b.{0,60}(?:personnes? concernees?|exercice|droits?)\b.{0,200}"
-       r"\b(?:transmet\w*|transmis\w*|inform(?:e|era|ent|er)|redirig\w*|adress\w*|renvo\w*)\b.{0,100}(?:client|responsable)",
+       rf"\b(?:transmet\w*|transmis\w*|inform(?:e|era|ent|er)|redirig\w*|adress\w*|renvo\w*)\b.{{0,100}}{_PARTY_FR}",
        "Requests are only forwarded to the controller."),
     _r("en_forward_only", "art28_3_e", WEAK, "en",
-       r"(?:forward|pass on|redirect)\w*.{0,80}(?:request|complaint).{0,80}(?:controller|customer|client)",
+       rf"(?:forward|pass on|redirect|refer)\w*.{{0,80}}(?:request|complaint).{{0,80}}{_PARTY}\b"
+       rf"|(?:forward|pass on|redirect|refer)\w*.{{0,30}}\b{_PARTY}\b.{{0,80}}(?:request|complaint)",
        "Requests are only forwarded to the controller."),
     # Art. 28(3)(f)
     _r("fr_articles_32_a_36", "art28_3_f", PRESENT, "fr",
@@ -235,8 +241,8 @@ RULES: tuple[Rule, ...] = (
        "A general promise of help with data-protection obligations: Arts. 32-36 not named."),
     # Art. 28(3)(g)
     _r("fr_restitution_au_choix", "art28_3_g", PRESENT, "fr",
-       rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du (?:client|responsable)|au choix de celui-ci|a son choix)"
-       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) du (?:client|responsable).{{0,150}}{_DELETE_FR}"
+       rf"{_DELETE_FR}.{{0,150}}(?:(?:au choix|selon (?:la |le )?(?:decision|choix)|sur (?:simple )?demande) du {_PARTY_FR}|au choix de celui-ci|a son choix)"
+       rf"|(?:au choix|selon (?:la |le )?(?:decision|choix)) (?:du|de l') ?{_PARTY_FR}.{{0,150}}{_DELETE_FR}"
        rf"|{_DELETE_FR}.{{0,150}}(?:au|selon (?:le|son)|a son) choix(?: de ce dernier| de celui-ci)?\b",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
@@ -245,7 +251,7 @@ RULES: tuple[Rule, ...] = (
        rf"|{_PARTY}'s? (?:choice|option|election|discretion)\b.{{0,150}}(?:return|delet|destr|eras)",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_or_delete", "art28_3_g", PRESENT, "en",
-       r"\breturn\w*\b.{0,60}\b(?:delet|destr|eras)\w*|\b(?:delet|destr|eras)\w*,? (?:or |and/or |and )?return",
+       r"\breturn\w*\b.{0,100}\b(?:delet|destr|eras)\w*|\b(?:delet|destr|eras)\w*\b.{0,100}\breturn",
        "Both deletion and return are offered.", text_only=True),
     _r("fr_suppression_fin_contrat", "art28_3_g", WEAK, "fr",
        rf"{_DELETE_FR}.{{0,150}}{_END_FR}|{_END_FR}.{{0,100}}{_DELETE_FR}",
@@ -254,13 +260,13 @@ RULES: tuple[Rule, ...] = (
        r"(?:return|delet|destr|eras)\w*.{0,150}(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services)"
        r"|(?:end|termination|expiry|expiration) of (?:the )?(?:agreement|contract|services).{0,100}\b(?:return|delet|destr|eras)"
        r"|\b(?:delet|destr|eras)\w*.{0,60}\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|end|cancellation"
-       r"|closure|deletion)\b|\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|cancellation)\b.{0,150}"
+       r"|closure|deletion)\b|\b(?:delet|destr|eras)\w*.{0,60}\b(?:upon|after|following|on) (?:(?:the|your|its|customer'?s?) )?account (?:closure|deletion|termination)\b|\b(?:upon|after|following|on) (?:the )?(?:termination|expiry|expiration|cancellation)\b.{0,150}"
        r"\b(?:delet|destr|eras)",
        "Deletion or return at the end, but the controller does not choose."),
     # Art. 28(3)(h)
     _r("fr_audits_inspections", "art28_3_h", PRESENT, "fr",
        r"audits? (?:ou|et) (?:d')?inspections?|inspections? (?:ou|et) (?:d')?audits?|\b(?:faire )?auditer\b"
-       r"|audits?,? y compris (?:des |les )?inspections?|audits? sur (?:site|place)|droit d'audit|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
+       r"|audits?,? y compris (?:des |les |d')?inspections?|\b(?:permet\w*|autoris\w*|accept\w*|soumet\w*)\b.{0,40}\baudits?\b|audits? sur (?:site|place)|droit d'audit|\b(?:realiser|proceder a|conduire|faire realiser|diligenter)\b.{0,30}\baudits?\b",
        "The controller may audit, including by inspections."),
     _r("en_audits_inspections", "art28_3_h", PRESENT, "en",
        r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b"
@@ -272,12 +278,13 @@ RULES: tuple[Rule, ...] = (
        r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
        "Only audit reports or information: no inspection."),
     _r("en_reports_only", "art28_3_h", WEAK, "en",
-       r"audit reports?|information necessary to demonstrate|(?:audit|security) questionnaires?|summar(?:y|ies) of (?:\w+ )?assessments",
+       r"audit reports?|information necessary to demonstrate|(?:soc ?[12]|iso ?27001).{0,80}\baudit|\baudit.{0,80}(?:soc ?[12]|iso ?27001)"
+       r"|in lieu of (?:an? )?(?:on-?site )?audit|(?:audit|security) questionnaires?|summar(?:y|ies) of (?:\w+ )?assessments",
        "Only audit reports or information: no inspection."),
     # Art. 33(2)
     _r("fr_notification_violation", "art33_2", PRESENT, "fr",
-       rf"{_EVENT_FR}.{{0,200}}{_TELL_FR}.{{0,100}}(?:client|responsable)"
-       rf"|{_TELL_FR}.{{0,150}}(?:client|responsable).{{0,150}}{_EVENT_FR}",
+       rf"{_EVENT_FR}.{{0,200}}{_TELL_FR}.{{0,100}}{_PARTY_FR}"
+       rf"|{_TELL_FR}.{{0,150}}{_PARTY_FR}.{{0,150}}{_EVENT_FR}",
        "The processor tells the controller of a personal-data breach."),
     _r("en_breach_notification", "art33_2", PRESENT, "en",
        rf"{_EVENT}.{{0,250}}\b(?:notify|notifies|inform|informs|alert)\b.{{0,60}}\b(?:controllers?|customers?|clients?|you)\b"
@@ -379,9 +386,21 @@ NEGATION = re.compile(
     r"|n'(?:est|sont|a|ont|sera) (?:nullement |aucunement )?(?:pas )?(?:tenue?s?|obligee?s?|l'obligation|vocation)"
     r"|\baucune obligation")
 
+# "May" where the GDPR says "shall": a processor's duty left to its discretion ("Vendor may assist", "data may
+# be deleted", "at its sole discretion") counts as "weak". Not for the controller's own rights (to object, to
+# audit) nor for transfers, where "may" is the ordinary wording.
+DISCRETION = re.compile(
+    r"\b(?:at|in) its (?:sole |own |absolute )?discretion\b|\ba sa (?:seule |libre )?discretion\b"
+    r"|\b(?!(?:customer|controller|client|you|subscriber|licensee|merchant)\b)[a-z]+ may (?:\w+ ){0,2}"
+    r"(?:assist|notify|inform|delete|return|destroy|erase|help|cooperate|be deleted|be returned|be destroyed)\b"
+    r"|\b(?:peut|pourra|pourront|peuvent) (?:\w+ ){0,2}(?:aider|assister|notifier|informer|supprimer|restituer|detruire|effacer"
+    r"|etre supprimees?|etre detruites?|etre restituees?)\b")
+DISCRETION_ITEMS = frozenset({"art28_3_a", "art28_3_b", "art28_3_c", "art28_4", "art28_3_e", "art28_3_f", "art28_3_g",
+                              "art33_2", "art30_2"})
+
 # Who the text binds. A text in which the author is the controller of the data ("le responsable du traitement
 # est la DINUM", "we are the controller") and never acts for another one describes its own duties, not a
-# processor's: an item it seems to meet counts at most as "weak".
+# processor's: no Art. 28 item is met by it, however close its wording.
 CONTROLLER_SIDE = re.compile(
     r"\b(?:est|sont|agit en (?:qualite|tant) de|en (?:qualite|tant) de|as|is|are|act\w* as) (?:the |le |la |a |un )?"
     r"(?:data )?(?:responsable (?:du|de|des) traitements?|controller)\b"
@@ -392,4 +411,4 @@ PROCESSOR_SIDE = re.compile(
     r"|(?:qualite de|en tant que?|agit comme|agissant comme|est|sont) (?:le |un |du |de )?sous-traitants?\b(?! ulterieur)"
     r"|sous-traitant au sens (?:de l'article 28|du rgpd|du reglement)|\bsous-traitant (?:du|de l') ?(?:client|responsable|utilisateur|administration)"
     r"|on behalf of (?:the |its |our |a |each )?(?:data )?(?:customers?|controllers?|clients?|you)\b"
-    r"|\b(?:act\w* as|is|as) (?:a |the |your )?(?:data )?processor\b|\bprocessor terms")
+    r"|\b(?:act\w* as|is|as) (?:a |the |your )?(?:data )?processor\b|\bprocessor terms|\bprocessor\b")
