@@ -11,6 +11,8 @@ from registry.domain.contracts import names, terms
 from registry.domain.contracts.rules import (
     CONTROLLER_SIDE,
     DATA_PROTECTION_CONTEXT,
+    DEFINITION,
+    DEFINITIONS_HEADING,
     DISCRETION,
     DISCRETION_ITEMS,
     ITEMS,
@@ -154,6 +156,8 @@ def _matches(ps: list[Passage], groups: list[int], rules: list[Rule]) -> dict[st
     found: dict[str, list[_Hit]] = {}
     for i, p in enumerate(ps):
         head, _, _ = p.scope.rpartition(" :: ")
+        if DEFINITION.search(p.folded) or DEFINITIONS_HEADING.search(fold(p.clause)):
+            continue
         views = [(p.scope or p.folded, p.folded, p.quote)]
         if i + 1 < len(ps) and groups[i + 1] == groups[i]:
             q = ps[i + 1]

@@ -75,10 +75,13 @@ def _r(name: str, item: str, verdict: str, lang: str, pattern: str, doc: str, te
 _SUB = r"sous-trait\w*"  # sous-traitant(s), sous-traitance, sous-traiter
 _SUBP = r"sub-?processors?|subcontractors?|another processor"
 # The party the processor works for, by the names contracts give it.
-_PARTY = r"(?:the )?(?:data )?(?:controller|customer|client|subscriber|licensee|merchant|you|your)"
+_PARTY = (r"(?:the )?(?:data )?(?:controller|customer|client|subscriber|licensee|merchant|company|organi[sz]ation|business"
+          r"|data exporter|you|your)")
 _PARTY_FR = r"(?:client|responsable|administration|utilisateur|donneur d'ordre|collectivite|etablissement)"
 _EVENT = (r"(?:personal data breach|data breach|security (?:incident|breach)|breach of (?:security|personal data)"
-          r"|(?:data|privacy|security) incident|unauthori[sz]ed (?:access to|disclosure of)|\b(?:an?|any) incidents?\b)")
+          r"|(?:data|privacy|security) incident|unauthori[sz]ed (?:access to|disclosure of)|\b(?:an?|any) incidents?\b"
+          r"|\b(?:an?|any) breach(?:es)?\b(?! of (?:this|the|its) (?:agreement|dpa|contract|addendum|terms)))")
+_TELL = r"\b(?:notif(?:y|ies|ied|ication)|inform(?:s|ed)?|alerts?)\b"  # "inform", not "information"
 _EVENT_FR = (r"(?:violations? (?:de |des |de la )?(?:donnees|securite)|(?:incidents?|failles?|atteintes?) (?:de |a la )?securite"
              r"|acces non autorises?)")
 # "inform" as a verb, not "information"; "notifie", "avertit", "previent"
@@ -136,7 +139,9 @@ RULES: tuple[Rule, ...] = (
     _r("en_article_32_measures", "art28_3_c", PRESENT, "en",
        r"article 32\b|technical and organi[sz]ational (?:security )?measures"
        r"|(?:security |protective )?measures (?:set out|described|specified|listed|defined) in (?:annex|appendix|schedule|exhibit)\b"
-       r".{0,80}\b(?:protect|secur)",
+       r".{0,80}\b(?:protect|secur)|\bsecurity measures\b.{0,100}\b(?:annex|appendix|schedule|exhibit)\b"
+       r"|(?:administrative, physical,? and technical|technical, physical,? and administrative|physical, technical,? and administrative"
+       r"|administrative, technical,? and physical) (?:security )?(?:measures|safeguards)",
        "Art. 32 or its technical and organisational measures are named."),
     _r("fr_securite_du_service", "art28_3_c", WEAK, "fr",
        r"\b(?:assurer|garantir|preserver|proteger)\b.{0,40}\bsecurite\b",
@@ -189,6 +194,7 @@ RULES: tuple[Rule, ...] = (
        rf"(?:{_SUBP}).{{0,300}}(?:same|equivalent|identical|corresponding|no less protective) (?:[\w-]+ ){{0,4}}(?:obligations|terms)"
        rf"|(?:{_SUBP}).{{0,300}}\bobligations (?:corresponding|equivalent|identical) to"
        rf"|(?:{_SUBP}).{{0,300}}\b(?:the same|an equivalent|equivalent) (?:level of (?:data )?protection|standard)"
+       rf"|(?:{_SUBP}).{{0,300}}\bat least the (?:same )?level of (?:data )?protection"
        rf"|(?:same|equivalent) (?:data protection )?obligations.{{0,300}}(?:{_SUBP})"
        rf"|(?:{_SUBP}).{{0,100}}\bbound by (?:the same|these|equivalent) (?:data protection )?obligations",
        "The same data-protection obligations are imposed on sub-processors."),
@@ -197,7 +203,8 @@ RULES: tuple[Rule, ...] = (
        "Only 'sufficient guarantees' of sub-processors: obligations not flowed down."),
     _r("en_similar_obligations", "art28_4", WEAK, "en",
        rf"(?:{_SUBP}).{{0,300}}(?:substantially similar|no less protective|at least as protective|data protection agreements?"
-       rf"|data processing agreements?)",
+       rf"|data processing agreements?|(?:consistent with|comparable to|similar to|in line with) (?:those (?:in|of|set out in) )?"
+       rf"(?:this|the) (?:dpa|addendum|agreement))",
        "Sub-processors get similar terms or an agreement, not the same obligations."),
     _r("en_sufficient_guarantees", "art28_4", WEAK, "en",
        rf"(?:{_SUBP}).{{0,150}}sufficient guarantees|sufficient guarantees.{{0,150}}(?:{_SUBP})",
@@ -226,7 +233,7 @@ RULES: tuple[Rule, ...] = (
        r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
-       r"\bart(?:icles?|s?\.)? ?32 ?(?:to|-|through|and) ?36|impact assessment.{0,200}(?:prior consultation|consult\w* (?:with )?"
+       r"\bart(?:icles?|s?\.)? ?32 ?(?:to|-|through|and) ?36|(?:impact assessment|\bdpias?\b).{0,200}(?:prior consultation|consult\w* (?:with )?"
        r"(?:the |any |a |competent |relevant )*(?:supervisory|data protection) authorit|consult\w* (?:with )?(?:the |any |a |competent |relevant )*regulators?)"
        r"|assist.{0,120}prior consultation",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
@@ -234,7 +241,7 @@ RULES: tuple[Rule, ...] = (
        r"\b(?:aider|assister|assistance|aide|cooperer|cooperation|concours)\b.{0,100}(?:analyses?|evaluations?|etudes?) d'impact",
        "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     _r("en_dpia_only", "art28_3_f", WEAK, "en",
-       r"assist.{0,200}(?:impact assessment|dpia)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
+       r"\b(?:assist|cooperat|help|support)\w*\b.{0,200}(?:impact assessment|\bdpias?\b)", "Assistance with DPIAs only: not the whole of Arts. 32-36."),
     _r("en_general_compliance_help", "art28_3_f", WEAK, "en",
        r"\bassists?\b.{0,60}\b(?:with|in (?:meeting|complying with|ensuring)) (?:its |their |the )?(?:data protection |gdpr )?"
        r"(?:obligations|compliance)",
@@ -248,7 +255,7 @@ RULES: tuple[Rule, ...] = (
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
        rf"(?:return|delet|destr|eras).{{0,150}}\b(?:choice|option|election|discretion) of {_PARTY}"
        rf"|(?:choice|option|election) of {_PARTY}.{{0,150}}(?:return|delet|destr|eras)"
-       rf"|{_PARTY}'s? (?:choice|option|election|discretion)\b.{{0,150}}(?:return|delet|destr|eras)",
+       rf"|{_PARTY}'s? (?:choice|option|election|discretion|(?:written )?request|direction|instructions?)\b.{{0,150}}(?:return|delet|destr|eras)",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_or_delete", "art28_3_g", PRESENT, "en",
        r"\breturn\w*\b.{0,100}\b(?:delet|destr|eras)\w*|\b(?:delet|destr|eras)\w*\b.{0,100}\breturn",
@@ -272,7 +279,9 @@ RULES: tuple[Rule, ...] = (
        r"\baudits?\b.{0,60}\binspections?\b|\binspections?\b.{0,60}\baudits?\b"
        r"|(?:allow|permit|submit to|contribute to).{0,60}\baudit(?:s|s? of|s? by| rights?)?\b(?! (?:our|the|its) (?:source )?code)"
        r"|\b(?:conduct|perform|carry out)\w* (?:an |on-site |onsite |on site )*(?:audits?|inspections?)\b"
-       rf"|\b{_PARTY} (?:may|can|shall be entitled to|is entitled to|has the right to) (?:\w+ ){{0,3}}audit\b(?! (?:our|the|its) (?:source )?code)",
+       rf"|\b{_PARTY}(?: \([^)]{{0,60}}\))? (?:may|can|shall be entitled to|is entitled to|has the right to) (?:\w+ ){{0,3}}audit\b"
+       r"(?! (?:our|the|its) (?:source )?code)"
+       rf"|\b{_PARTY}'s? (?:right to audit|audit rights?)\b",
        "The controller may audit, including by inspections."),
     _r("fr_rapports_ou_informations", "art28_3_h", WEAK, "fr",
        r"rapports? d'audit|(?:met\w* a (?:la )?disposition|fourni\w*|communiqu\w*).{0,80}(?:informations|documentation) necessaires?.{0,30}demontrer",
@@ -287,8 +296,9 @@ RULES: tuple[Rule, ...] = (
        rf"|{_TELL_FR}.{{0,150}}{_PARTY_FR}.{{0,150}}{_EVENT_FR}",
        "The processor tells the controller of a personal-data breach."),
     _r("en_breach_notification", "art33_2", PRESENT, "en",
-       rf"{_EVENT}.{{0,250}}\b(?:notify|notifies|inform|informs|alert)\b.{{0,60}}\b(?:controllers?|customers?|clients?|you)\b"
-       rf"|\b(?:notify|notifies|inform|informs|alert)\b.{{0,100}}\b(?:controllers?|customers?|clients?|you)\b.{{0,150}}{_EVENT}",
+       rf"{_EVENT}.{{0,250}}{_TELL}.{{0,60}}\b{_PARTY}s?\b"
+       rf"|{_TELL}.{{0,100}}\b{_PARTY}s?\b.{{0,150}}{_EVENT}"
+       rf"|\b{_PARTY}s? (?:will|shall|must) be (?:notified|informed|alerted)\b.{{0,150}}{_EVENT}",
        "The processor tells the controller of a personal-data breach."),
     # Arts. 44-46
     _r("fr_mecanisme_transfert", "transfers", PRESENT, "fr",
@@ -301,7 +311,7 @@ RULES: tuple[Rule, ...] = (
        "Data stay in the EU, or leave it only with the controller's authorisation."),
     _r("en_transfer_mechanism", "transfers", PRESENT, "en",
        r"transfer.{0,300}(?:standard contractual clauses|adequacy decision|binding corporate rules|article 46"
-       r"|appropriate safeguards|data privacy framework|chapter v\b|\bsccs?\b|2021/914|\bidta\b|model clauses)",
+       r"|appropriate safeguards|data privacy framework|chapter v\b|\bsccs?\b|2021/914|\bidta\b|model clauses|\bdpf\b)",
        "Transfers outside the EU are tied to a Chapter V mechanism."),
     _r("en_stored_in_eu", "transfers", WEAK, "en",
        r"(?:stored|hosted|processed) (?:exclusively |only |solely )?(?:with)?in the (?:eu|european union|eea)\b",
@@ -385,6 +395,13 @@ NEGATION = re.compile(
     r"|\bno obligation to|\bunder no obligation|\bnot necessary or reasonable"
     r"|n'(?:est|sont|a|ont|sera) (?:nullement |aucunement )?(?:pas )?(?:tenue?s?|obligee?s?|l'obligation|vocation)"
     r"|\baucune obligation")
+
+# A definition states what a word means, not what anyone undertakes: '"Sub-processor" means any processor
+# engaged ... in accordance with instructions' or a clause headed "Definitions" is never evidence for an item.
+DEFINITION = re.compile(
+    r"^(?:\W*)[\"'][^\"']{2,60}[\"']\W* (?:\(?[\"'][^\"']{1,30}[\"']\)? )?(?:means|shall mean|has the meaning|refers to|designe|signifie|s'entend)\b"
+    r"|^[^:]{2,60}(?: :|:) (?:designe|signifie|means)\b")
+DEFINITIONS_HEADING = re.compile(r"^(?:[\d. ]*)(?:definitions?|interpretation|definitions and interpretation|glossaire|lexique)\b")
 
 # "May" where the GDPR says "shall": a processor's duty left to its discretion ("Vendor may assist", "data may
 # be deleted", "at its sole discretion") counts as "weak". Not for the controller's own rights (to object, to
