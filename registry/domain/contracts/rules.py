@@ -123,7 +123,8 @@ RULES: tuple[Rule, ...] = (
        r"|\b(?:salaries|preposes|employes|collaborateurs|(?:son|leur|le|du|tout le) personnel)\b.{0,150}(?:confidentialit|secret)",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("en_authorised_persons_confidentiality", "art28_3_b", PRESENT, "en",
-       r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)"
+       # a mutual "Confidential Information" clause binds the company about business secrets, not its staff about the data
+       r"(?:authori[sz]ed to process|persons|personnel|employees|staff).{0,150}(?:confidentiality|confidential)(?! information)"
        r"|confidentiality (?:obligations )?of (?:all |any |its |the )?(?:persons|personnel|employees|staff|individuals)\b",
        "Persons authorised to process the data are bound to confidentiality."),
     _r("fr_confidentialite_generale", "art28_3_b", WEAK, "fr",
@@ -215,7 +216,7 @@ RULES: tuple[Rule, ...] = (
        r"|(?:personnes? concernees?|exercice des droits).{0,200}\b(?:aider|assister|concours|assistance|aide)\b",
        "The processor helps the controller answer data-subject requests."),
     _r("en_assist_data_subject_requests", "art28_3_e", PRESENT, "en",
-       r"assist.{0,250}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests?).{0,150}assist"
+       r"assist.{0,150}(?:data subject|requests? .{0,60}rights)|data subjects?'? (?:rights|requests?).{0,150}assist"
        r"|\b(?:help|cooperat|support|enable|allow)\w*\b.{0,150}(?:data subjects?'? (?:rights|requests?)|\bdsrs?\b"
        r"|requests? (?:from|of|by) data subjects|articles? 12 (?:to|-) 2[23])",
        "The processor helps the controller answer data-subject requests."),
@@ -233,7 +234,9 @@ RULES: tuple[Rule, ...] = (
        r"|\b(?:aider|aide|assister|assiste)\b.{0,120}consultation prealable",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
     _r("en_articles_32_to_36", "art28_3_f", PRESENT, "en",
-       r"\bart(?:icles?|s?\.)? ?32 ?(?:to|-|through|and) ?36|(?:impact assessment|\bdpias?\b).{0,200}(?:prior consultation|consult\w* (?:with )?"
+       # the DPIA-and-consultation form needs a word of help: "Customer is responsible for DPIAs and prior consultation" is not
+       r"\bart(?:icles?|s?\.)? ?32 ?(?:to|-|through|and) ?36"
+       r"|\b(?:assist|cooperat|help|support|provid)\w*\b.{0,250}(?:impact assessment|\bdpias?\b).{0,200}(?:prior consultation|consult\w* (?:with )?"
        r"(?:the |any |a |competent |relevant )*(?:supervisory|data protection) authorit|consult\w* (?:with )?(?:the |any |a |competent |relevant )*regulators?)"
        r"|assist.{0,120}prior consultation",
        "Assistance with Arts. 32-36, or with both DPIA and prior consultation."),
@@ -255,7 +258,9 @@ RULES: tuple[Rule, ...] = (
     _r("en_return_at_choice", "art28_3_g", PRESENT, "en",
        rf"(?:return|delet|destr|eras).{{0,150}}\b(?:choice|option|election|discretion) of {_PARTY}"
        rf"|(?:choice|option|election) of {_PARTY}.{{0,150}}(?:return|delet|destr|eras)"
-       rf"|{_PARTY}'s? (?:choice|option|election|discretion|(?:written )?request|direction|instructions?)\b.{{0,150}}(?:return|delet|destr|eras)",
+       rf"|{_PARTY}'s? (?:choice|option|election|discretion)\b.{{0,150}}(?:return|delet|destr|eras)"
+       # deletion "at the customer's request" is deletion only; a return on request is the controller's choice
+       rf"|{_PARTY}'s? (?:(?:written )?request|direction|instructions?)\b.{{0,150}}\breturn",
        "Deletion or return at the end, at the controller's choice."),
     _r("en_return_or_delete", "art28_3_g", PRESENT, "en",
        r"\breturn\w*\b.{0,100}\b(?:delet|destr|eras)\w*|\b(?:delet|destr|eras)\w*\b.{0,100}\breturn",
@@ -357,7 +362,8 @@ def _x(name: str, item: str, lang: str, pattern: str, doc: str) -> Restriction:
 RESTRICTIONS: tuple[Restriction, ...] = (
     _x("en_own_purposes_too", "art28_3_a", "en",
        r"^(?!.*(?:anonymi|aggregat|de-identif)).*?(?:\b(?:provide|providing|maintain|operate) and improv\w*|(?<!not )\bimprov\w* (?:the |our |its )?(?:services?|products?)\b"
-       r"|(?<!not )\btrain\w* (?:its |our |the )?(?:machine learning |ai |artificial intelligence )?models?\b)",
+       r"|(?<!not )\btrain\w* (?:its |our |the )?(?:machine learning |ai |artificial intelligence )?models?\b"
+       r"|(?<!not )\bfor (?:its|our|vendor'?s?|provider'?s?) (?:own |legitimate )?(?:business )?purposes\b)",
        "The processor may also use the data for its own purposes (improving its services, training models)."),
     _x("fr_finalites_propres", "art28_3_a", "fr",
        r"^(?!.*(?:anonymi|agreg|pseudonymi)).*?(?:(?<!pas )\bameliorer? (?:le |les |ses |nos )?(?:services?|produits?)\b"
@@ -374,7 +380,9 @@ RESTRICTIONS: tuple[Restriction, ...] = (
        r"audit (?:rights?|obligations?|requests?) (?:\w+ ){0,3}(?:shall|will|may) be (?:satisfied|fulfilled|met|limited)"
        r"|(?:audits?|inspections?) (?:\w+ ){0,3}(?:limited|restricted) to (?:the |a )?(?:review|provision|reports?|certificat)"
        r"|in lieu of (?:an? |any )?(?:on-?site |onsite )?(?:audit|inspection)|instead of (?:an? |any )?(?:on-?site )?(?:audit|inspection)"
-       r"|no (?:on-?site |onsite |physical )?(?:audits?|inspections?) (?:of|at|on|will|shall)",
+       r"|no (?:on-?site |onsite |physical )?(?:audits?|inspections?) (?:of|at|on|will|shall)"
+       r"|\b(?:satisf|fulfil)\w* (?:any |the |its |customer'?s? |controller'?s? )?(?:audit|inspection) (?:rights?|requests?|obligations?)"
+       r"|exercise (?:its|the|any) (?:audit|inspection) rights? (?:\w+ ){0,2}by (?:reviewing|requesting|instructing|receiving)",
        "Audits are replaced by reports, certificates or questionnaires."),
     _x("fr_audit_limite_rapports", "art28_3_h", "fr",
        r"(?:audit|inspection)s? (?:\w+ ){0,3}(?:limite|restreint)e?s? (?:a la|aux|au) (?:communication|fourniture|remise|rapports?|certificat)"
@@ -399,7 +407,7 @@ NEGATION = re.compile(
 # A definition states what a word means, not what anyone undertakes: '"Sub-processor" means any processor
 # engaged ... in accordance with instructions' or a clause headed "Definitions" is never evidence for an item.
 DEFINITION = re.compile(
-    r"^(?:\W*)[\"'][^\"']{2,60}[\"']\W* (?:\(?[\"'][^\"']{1,30}[\"']\)? )?(?:means|shall mean|has the meaning|refers to|designe|signifie|s'entend)\b"
+    r"^(?:[\W\d]*)[\"'][^\"']{2,60}[\"']\W* (?:\(?[\"'][^\"']{1,30}[\"']\)? )?(?:means|shall mean|has the meaning|refers to|designe|signifie|s'entend)\b"
     r"|^[^:]{2,60}(?: :|:) (?:designe|signifie|means)\b")
 DEFINITIONS_HEADING = re.compile(r"^(?:[\d. ]*)(?:definitions?|interpretation|definitions and interpretation|glossaire|lexique)\b")
 
