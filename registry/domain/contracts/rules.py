@@ -1,9 +1,15 @@
 """The named French and English pattern rules that decide each Art. 28 item, one small regex per rule.
 
 Patterns match folded text (lower case, no accents, straight quotes: see segment.fold) of one
-passage (a sentence or list item). A rule gives the verdict it names when it matches; for each
-item the strongest verdict found wins (present > weak > missing-with-evidence). `.{0,N}` gaps keep
-a rule inside one sentence-sized window, which is what makes a quote checkable by a person.
+passage (a sentence or list item) read under its clause headings, or of a passage joined to the next
+one of its clause. A rule gives the verdict it names when it matches; for each item the strongest
+verdict found wins (present > weak > missing-with-evidence), after the checks that lower a "present":
+NEGATION and DISCRETION around the match, a RESTRICTION of the item in the same clause, a text written
+by the controller (CONTROLLER_SIDE). A DEFINITION is never evidence. `.{0,N}` gaps keep a rule inside
+one sentence-sized window, which is what makes a quote checkable by a person.
+
+The wording was gathered from the tuning part of the development corpus (../shared/contracts, never
+its held-out part), the seed contracts and clauses written for tests/unit/test_clause_verdicts.py.
 """
 
 import re
