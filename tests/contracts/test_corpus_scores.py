@@ -1,7 +1,8 @@
 """The clause checker's scores on the labelled contracts do not fall below today's measured level.
 
-Floors are the scores measured on 2026-12-07 before any tuning on the development corpus (rounded down a little;
-counts of false "present" and wrong terms are ceilings). Raise them when the checker improves: a change that
+Verdict floors are the scores measured on 2026-12-07 after the checker was tuned on the tuning set (segmentation
+by parent headings, negation, restriction, discretion, controller-side texts): just under the measured values;
+counts of false "present" and wrong terms are ceilings. Raise them when the checker improves: a change that
 lowers a score fails here, on the seeds (still 100 %) and on the tuning and held-out sets separately.
 """
 
@@ -50,8 +51,10 @@ def test_seed_contracts_keep_every_verdict_and_term(seeds):
     assert seeds["outdated"]["exact"] == seeds["outdated"]["labelled"] and seeds["outdated"]["wrong"] == 0
 
 
-# (set, share of accepted verdicts: all / en / fr, most false "present")
-FLOORS = {"tune": (0.78, 0.70, 0.90, 4), "heldout": (0.73, 0.65, 0.80, 4), "dev": (0.77, 0.70, 0.87, 8)}
+# (set, share of accepted verdicts: all / en / fr, most false "present"). Measured: tune 167/168 (en 108/108,
+# fr 59/60, 0 false present); held-out 65/72 (en 30/36, fr 35/36, 2 false present); all 232/240 (en 138/144,
+# fr 94/96). Before tuning: tune 79.2 %, held-out 75.0 %, all 77.9 %, 8 false present.
+FLOORS = {"tune": (0.98, 0.99, 0.98, 0), "heldout": (0.90, 0.83, 0.97, 2), "dev": (0.96, 0.95, 0.97, 2)}
 
 
 @pytest.mark.parametrize("part", FLOORS)
@@ -65,8 +68,8 @@ def test_accepted_share_and_false_presents_hold_per_set_and_language(part, reque
 
 
 # Accepted verdicts out of 20 per item today, less one so that one document may trade for another.
-ITEM_FLOORS = {"art28_3_a": 14, "art28_3_b": 15, "art28_3_c": 18, "art28_2": 16, "art28_4": 12, "art28_3_e": 13,
-               "art28_3_f": 13, "art28_3_g": 12, "art28_3_h": 14, "art33_2": 14, "transfers": 17, "art30_2": 17}
+ITEM_FLOORS = {"art28_3_a": 17, "art28_3_b": 18, "art28_3_c": 19, "art28_2": 18, "art28_4": 18, "art28_3_e": 18,
+               "art28_3_f": 18, "art28_3_g": 18, "art28_3_h": 19, "art33_2": 19, "transfers": 19, "art30_2": 19}
 
 
 def test_no_item_loses_more_than_one_accepted_verdict_on_the_corpus(dev):

@@ -30,6 +30,8 @@ class Passage:
     clause: str
     lead: str = ""
     # What the rules read: the folded clause heading, then the passage ("5 sous-traitance :: ... objections").
+    # The heading part also names the enclosing clauses ("6 sub-processors 6.4 :: ..."), so an untitled
+    # sub-clause is still read under its parent's topic.
     scope: str = ""
 
     @property
@@ -78,6 +80,7 @@ _MARKDOWN = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-]|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[\"(]?[A-ZÀ-ÖØ-Þ])")
 _TITLE_MAX = 160
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _ABBREVIATION = re.compile(r"(?:(?<![^\W\d_])[A-Za-z]|\b(?:art|arts|no|n°|cf|ex|e\.g|i\.e|inc|ltd|co|corp|mr|mrs|dr|st|p|pp|al|vs|resp|min|max|env|réf|ref))\.$", re.I)
 
 
@@ -125,9 +128,10 @@ def segment(lines: list[SourceLine]) -> list[Clause]:
     clauses: list[Clause] = []
     current = Clause(None, "", lines[0].page if lines else None, lines[0].number if lines else 1)
     buffer: list[tuple[SourceLine, str]] = []
+    titles: dict[str, str] = {}  # dotted number -> title, for the parents of "6.4"
 
     def flush() -> None:
-        current.passages.extend(_passages(buffer, current.label))
+        current.passages.extend(_passages(buffer, current.label, _context(current, titles)))
         buffer.clear()
 
     for line in lines:
@@ -137,11 +141,20 @@ def segment(lines: list[SourceLine]) -> list[Clause]:
             if current.passages or current.number or current.title:
                 clauses.append(current)
             number, title = head
+            title, _, rest = title.partition("**") if "**" in title else (title, "", "")
+            title, rest = title.strip(" *_"), rest.strip(" *_")
+            if rest and title:  # "**6.5 Objection Rights.** If the Customer ...": a run-in heading
+                current = Clause(number, title.rstrip(" .:"), line.page, line.number)
+                buffer.append((line, rest))
+                _remember(titles, current)
+                continue
+            title = title or rest
             if len(title) > _TITLE_MAX or (title.rstrip().endswith((".", ";")) and len(title) > 40):
                 current = Clause(number, "", line.page, line.number)
                 buffer.append((line, title))
             else:
                 current = Clause(number, title.strip(), line.page, line.number)
+            _remember(titles, current)
             continue
         buffer.append((line, line.text))
     flush()
@@ -150,7 +163,24 @@ def segment(lines: list[SourceLine]) -> list[Clause]:
     return clauses
 
 
-def _passages(buffer: list[tuple[SourceLine, str]], clause: str) -> list[Passage]:
+def _remember(titles: dict[str, str], clause: Clause) -> None:
+    if clause.number and re.fullmatch(r"\d+(?:\.\d+)*", clause.number):
+        titles[clause.number] = clause.title
+        if "." not in clause.number:  # a new top-level clause: forget the previous one's sub-titles
+            for key in [k for k in titles if k.split(".")[0] != clause.number]:
+                del titles[key]
+
+
+def _context(clause: Clause, titles: dict[str, str]) -> str:
+    """The clause's heading preceded by the titles of the clauses that enclose it ("6 Sub-processors 6.4")."""
+    parents = []
+    if clause.number and "." in clause.number:
+        parts = clause.number.split(".")
+        parents = [titles.get(".".join(parts[:i]), "") for i in range(1, len(parts))]
+    return " ".join(t for t in (*parents, clause.label) if t)
+
+
+def _passages(buffer: list[tuple[SourceLine, str]], clause: str, context: str | None = None) -> list[Passage]:
     """Join wrapped lines into paragraphs, then split paragraphs into sentences and list items.
 
     A blank line ends a paragraph only after end-of-sentence punctuation or before a list item:
@@ -165,7 +195,7 @@ def _passages(buffer: list[tuple[SourceLine, str]], clause: str) -> list[Passage
     def close() -> None:
         if para:
             is_item = bool(_BULLET.match(para[0][1]))
-            made = _sentences(para, clause, state["lead"] if is_item else "")
+            made = _sentences(para, clause, state["lead"] if is_item else "", context)
             if not is_item:
                 state["lead"] = ""
             if made and made[-1].text.rstrip().endswith(":"):
@@ -175,8 +205,13 @@ def _passages(buffer: list[tuple[SourceLine, str]], clause: str) -> list[Passage
 
     for line, text in buffer:
         stripped = text.strip()
-        if not stripped:
+        if not stripped or _TABLE_RULE.match(stripped):
             state["gap"] = True
+            continue
+        if stripped.startswith("|"):
+            close()
+            para.append((line, stripped))
+            close()
             continue
         bullet = bool(_BULLET.match(text))
         if para and (bullet or (state["gap"] and para[-1][1].endswith((".", ";", ":", "!", "?")))):
@@ -187,8 +222,9 @@ def _passages(buffer: list[tuple[SourceLine, str]], clause: str) -> list[Passage
     return out
 
 
-def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "") -> list[Passage]:
-    context = fold(clause)
+def _sentences(para: list[tuple[SourceLine, str]], clause: str, lead: str = "",
+               context: str | None = None) -> list[Passage]:
+    context = fold(clause if context is None else context)
     text, starts = "", []
     for line, chunk in para:
         if text and not text.endswith("-"):
