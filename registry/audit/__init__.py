@@ -92,13 +92,13 @@ def entry_mac(key: bytes, entry: AuditEntry) -> str:
     return keys.mac(key, _body(entry))
 
 
-def _trail_is_unkeyed(session: Session) -> bool:
-    """True when no entry is keyed yet (an empty trail, or one written before keying): a key may be created."""
+def _plain_entries(session: Session) -> int | None:
+    """How many entries the trail holds while none is keyed yet (0 when empty); None once one is keyed."""
     head = session.get(AuditHead, 1)
     if head is None or head.seq == 0:
-        return True
+        return 0
     last = session.execute(select(AuditEntry).where(AuditEntry.seq == head.seq)).scalars().first()
-    return last is not None and entry_hash(last) == last.hash
+    return head.seq if last is not None and entry_hash(last) == last.hash else None
 
 
 def _lock_head(session: Session) -> tuple[int, str]:
@@ -133,7 +133,7 @@ def record(
         record_type = record_type or type(record).__tablename__
         record_id = record_id if record_id is not None else getattr(record, "id", None)
         organisation_id = organisation_id if organisation_id is not None else getattr(record, "organisation_id", None)
-    key = keys.files_of(session).key(may_create=lambda: _trail_is_unkeyed(session))
+    key = keys.files_of(session).key(plain_entries=lambda: _plain_entries(session)).secret
     seq, prev = _lock_head(session)
     entry = AuditEntry(
         seq=seq,
@@ -175,10 +175,12 @@ def verify(session: Session) -> Verification:
     """Recompute the chain from the first entry; report the first position where it breaks.
 
     An entry must carry the HMAC of its content under the trail's key. A plain SHA-256 is accepted only for
-    the first entries, written before keying, and never after a keyed one: a forger without the key can
-    compute that hash, not the HMAC.
+    the entries written before keying, as many as the key file counts, and never after a keyed one: a forger
+    without the key can compute that hash, not the HMAC. Without a key file (a trail from before keying that
+    nothing has written to since), every entry is checked by its plain hash and counted as unkeyed.
     """
     key = keys.files_of(session).key()
+    allowed_plain = key.plain_entries if key is not None else None
     expected_seq, prev, count, unkeyed = 1, GENESIS, 0, 0
     for entry in session.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars().yield_per(1000):
         def broken(why: str) -> Verification:
@@ -188,11 +190,12 @@ def verify(session: Session) -> Verification:
             return broken("an entry is missing before this one" if entry.seq > expected_seq else "unexpected position")
         if entry.prev_hash != prev:
             return broken("does not chain to the previous entry")
-        if key is not None and keys.same(entry_mac(key, entry), entry.hash):
+        if key is not None and keys.same(entry_mac(key.secret, entry), entry.hash):
             pass
         elif entry_hash(entry) == entry.hash:
-            if unkeyed != count:
-                return broken("carries a plain SHA-256 after keyed entries: written without the audit key (forged)")
+            if unkeyed != count or (allowed_plain is not None and unkeyed >= allowed_plain):
+                return broken("carries a plain SHA-256 where a keyed entry is due: written without the audit key "
+                              "(forged)")
             unkeyed += 1
         elif key is None:
             return broken(f"keyed entry, but the audit key file {keys.files_of(session).key_file()} is missing")

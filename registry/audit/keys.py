@@ -20,10 +20,23 @@ from sqlmodel import Session
 
 # Bound into every MAC so that the key, should it ever be reused, cannot authenticate anything else.
 DOMAIN = b"registry audit entry v1\n"
+PLAIN_ENTRIES = "plain-entries"
 
 
 class AuditKeyError(RuntimeError):
     """The audit key cannot be used: the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class TrailKey:
+    """The secret, and how many entries the trail held, with plain SHA-256 hashes, when the key was made.
+
+    That count is written in the key file beside the key, outside the database: a writer who rewrites the
+    whole trail with plain hashes cannot pass it off as written before keying.
+    """
+
+    secret: bytes = field(repr=False)
+    plain_entries: int = 0
 
 
 @dataclass
@@ -32,25 +45,27 @@ class TrailFiles:
 
     key_file: Callable[[], Path]
     head_file: Callable[[], Path]
-    _key: bytes | None = field(default=None, repr=False)
+    _key: TrailKey | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def key(self, may_create: Callable[[], bool] | None = None) -> bytes | None:
-        """The key; a missing file is created only when `may_create()` says the trail holds no keyed entry.
+    def key(self, plain_entries: Callable[[], int | None] | None = None) -> TrailKey | None:
+        """The key. A missing file is created when `plain_entries()` gives the number of entries, all unkeyed,
+        the trail holds (0 for an empty trail); None there means keyed entries exist and the key is lost.
 
-        Without `may_create` (verification), a missing file gives None: nothing is ever created by reading.
+        Without `plain_entries` (verification), a missing file gives None: reading never creates anything.
         """
         with self._lock:
             if self._key is None:
                 path = self.key_file()
                 if not path.exists():
-                    if may_create is None:
+                    if plain_entries is None:
                         return None
-                    if not may_create():
+                    count = plain_entries()
+                    if count is None:
                         raise AuditKeyError(
                             f"the audit trail holds keyed entries but its key file {path} is missing: restore it "
                             "from its backup (a new key would leave every existing entry unverifiable)")
-                    create_key_file(path)
+                    create_key_file(path, count)
                 self._key = read_key(path)
             return self._key
 
@@ -72,15 +87,16 @@ def files_of(session: Session) -> TrailFiles:
         raise AuditKeyError("no audit key is configured for this database engine (registry.db.init_db does it)") from None
 
 
-def create_key_file(path: Path) -> None:
-    """32 random bytes as hex, written to a temporary file then linked into place: two processes starting at once
-    end up with the same key, and the file is never seen half-written or readable by others."""
+def create_key_file(path: Path, plain_entries: int = 0) -> None:
+    """32 random bytes as hex, and the count of unkeyed entries before it, written to a temporary file then
+    linked into place: two processes starting at once end up with the same key, and the file is never seen
+    half-written or readable by others."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(secrets.token_hex(32) + "\n")
+            out.write(f"{secrets.token_hex(32)}\n{PLAIN_ENTRIES} {plain_entries}\n")
             out.flush()
             os.fsync(out.fileno())
         try:
@@ -91,15 +107,18 @@ def create_key_file(path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def read_key(path: Path) -> bytes:
-    text = path.read_text("ascii").strip()
+def read_key(path: Path) -> TrailKey:
+    """The key on the first line; `plain-entries N` on another (absent: no unkeyed entry is accepted)."""
+    lines = path.read_text("ascii").split()
     try:
-        key = bytes.fromhex(text)
-    except ValueError:
-        raise AuditKeyError(f"the audit key file {path} does not hold a hexadecimal key") from None
+        key = bytes.fromhex(lines[0] if lines else "")
+        plain = int(lines[lines.index(PLAIN_ENTRIES) + 1]) if PLAIN_ENTRIES in lines else 0
+    except (ValueError, IndexError):
+        message = f"the audit key file {path} does not hold a hexadecimal key and its count of plain entries"
+        raise AuditKeyError(message) from None
     if len(key) < 32:
         raise AuditKeyError(f"the audit key in {path} is {len(key)} bytes: at least 32 are needed")
-    return key
+    return TrailKey(key, plain)
 
 
 def mac(key: bytes, body: bytes) -> str:
