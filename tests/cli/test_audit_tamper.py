@@ -258,3 +258,56 @@ def test_the_key_file_is_made_private_and_a_lost_key_stops_writes(demo, app, tmp
     assert not (tmp_path / "elsewhere" / "audit.key").exists()
     result = audit.verify(session)
     assert not result.ok and result.broken_at == 1 and "key file" in result.reason
+
+
+def test_a_trail_written_before_keying_is_verified_as_before_then_keyed_from_its_end(runner, session, app, tmp_path):
+    """An existing database: its plain-hashed entries keep verifying, are counted apart, and the first write of
+    this version makes the key, noting in the key file how many unkeyed entries it follows."""
+    from datetime import UTC, datetime
+
+    from registry.models import AuditHead
+
+    prev = "0" * 64
+    for seq in (1, 2, 3):
+        old = AuditEntry(seq=seq, at=datetime(2025, 1, seq, tzinfo=UTC), actor="cli", record_type="note",
+                         record_id=seq, action="create", after={"n": seq}, prev_hash=prev, hash="")
+        old.hash = prev = audit.entry_hash(old)  # as the previous version wrote them
+        session.add(old)
+    session.add(AuditHead(id=1, seq=3, hash=prev))
+    session.commit()
+    app.config["REGISTRY_AUDIT_KEY_FILE"] = str(tmp_path / "new" / "audit.key")
+    keys.files_of(session)._key = None  # as a process started on the upgraded code
+
+    code, out = verify(runner)
+    assert code == 0 and "entries 1-3 carry a plain SHA-256, written before the trail was keyed" in out
+    assert not (tmp_path / "new" / "audit.key").exists()  # verifying never creates the key
+
+    audit.record(session, "cli", "create", record_type="note", record_id=4, after={"n": 4})
+    session.commit()
+    assert (tmp_path / "new" / "audit.key").read_text().split()[1:] == ["plain-entries", "3"]
+    code, out = verify(runner, "--against")
+    assert code == 0 and "chain: OK 4 entries (1 keyed with HMAC-SHA256)" in out, out
+
+    rechain(session, 1)  # the keyed entry rewritten as if it were old too
+    code, out = verify(runner)
+    assert code == 1 and "chain: BROKEN at entry 4" in out and "plain SHA-256 where a keyed entry is due" in out
+
+
+def test_a_contract_file_replaced_in_the_database_is_found_by_deep(runner, demo):
+    from registry.services.contracts import store_contract
+
+    session = demo
+    sp = session.execute(select(SubProcessor).where(SubProcessor.legal_name == "OpenAI, L.L.C.")).scalars().first()
+    text_of_dpa = "Le Sous-traitant notifie au Client toute violation de données dans les 24 heures.".encode()
+    doc = store_contract(session, sp.organisation_id, subprocessor_id=sp.id, file_name="dpa.txt", data=text_of_dpa,
+                         uploaded_by="dpo@test.example.com")
+    session.commit()
+    doc_id = doc.id
+    code, out = verify(runner, "--deep")
+    assert code == 0, out
+    sql(session, "UPDATE contract_document SET content = :c WHERE id = :i", c=text_of_dpa.replace(b"24", b"72"),
+        i=doc_id)
+    code, out = verify(runner, "--deep")
+    assert code == 1
+    assert f"deep: MISMATCH contract_document {doc_id}: field sha256: stored " in out
+    assert hashlib.sha256(text_of_dpa).hexdigest() in out
