@@ -256,7 +256,10 @@ def export_head(session: Session) -> tuple[int, str]:
     each commit that added entries). Callers verify the chain first, so that a tampered head is never exported."""
     head = session.get(AuditHead, 1)
     seq, mac = (head.seq, head.hash) if head else (0, GENESIS)
-    head_file.append(keys.files_of(session).head_file(), seq, mac, utcnow())
+    path = keys.files_of(session).head_file()
+    if path is None:
+        raise keys.AuditKeyError("no head file is configured for this database: set REGISTRY_AUDIT_HEAD_FILE")
+    head_file.append(path, seq, mac, utcnow())
     return seq, mac
 
 
@@ -275,7 +278,9 @@ def _export_head_after_commit(session: OrmSession) -> None:
     if pending is None:
         return
     try:
-        head_file.append(keys.files_of(session).head_file(), pending[0], pending[1], utcnow())
+        path = keys.files_of(session).head_file()
+        if path is not None:
+            head_file.append(path, pending[0], pending[1], utcnow())
     except (OSError, keys.AuditKeyError) as exc:
         # The write is committed and must not be reported as failed; the periodic export catches up.
         log.error("audit head %s not exported after commit: %s", pending[0], exc)

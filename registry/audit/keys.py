@@ -44,7 +44,7 @@ class TrailFiles:
     """Where one database's trail keeps its key and exports its head; paths are resolved when first needed."""
 
     key_file: Callable[[], Path]
-    head_file: Callable[[], Path]
+    head_file: Callable[[], Path | None]  # None: this engine's heads are not exported after commits
     _key: TrailKey | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -78,13 +78,23 @@ def configure(engine: Engine, key_file: Callable[[], Path], head_file: Callable[
     _FILES[engine] = TrailFiles(key_file, head_file)
 
 
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+# An engine made outside the app (a script, a benchmark, a test's writer process): the key named by the
+# environment, else the one in the repository's instance folder (the app's default); heads are exported only
+# to a file the environment names, never to the app's own head file, which belongs to the app's database.
+_OUTSIDE_THE_APP = TrailFiles(
+    key_file=lambda: _env_path("REGISTRY_AUDIT_KEY_FILE") or Path(__file__).resolve().parents[2] / "instance" / "audit.key",
+    head_file=lambda: _env_path("REGISTRY_AUDIT_HEAD_FILE"),
+)
+
+
 def files_of(session: Session) -> TrailFiles:
     bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    try:
-        return _FILES[engine]
-    except KeyError:
-        raise AuditKeyError("no audit key is configured for this database engine (registry.db.init_db does it)") from None
+    return _FILES.get(getattr(bind, "engine", bind), _OUTSIDE_THE_APP)
 
 
 def create_key_file(path: Path, plain_entries: int = 0) -> None:
