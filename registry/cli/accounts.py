@@ -147,10 +147,10 @@ def _report_heads(session, against: str) -> bool:
     try:
         heads = audit_head.read(path)
     except audit_head.HeadFileError as exc:
-        _say(f"head file: BROKEN: {exc}", False)
+        _say(f"head file: NOT CHECKED: {exc}", False)
         return False
     if not heads:
-        _say(f"head file {path}: BROKEN: it holds no exported head", False)
+        _say(f"head file {path}: NOT CHECKED: it holds no exported head", False)
         return False
     problems = audit.check_against(session, heads)
     for p in problems[:MAX_LINES]:

@@ -311,3 +311,11 @@ def test_a_contract_file_replaced_in_the_database_is_found_by_deep(runner, demo)
     assert code == 1
     assert f"deep: MISMATCH contract_document {doc_id}: field sha256: stored " in out
     assert hashlib.sha256(text_of_dpa).hexdigest() in out
+
+
+def test_against_without_a_head_file_is_not_a_pass(runner, demo, tmp_path):
+    code, out = verify(runner, "--against")
+    assert code == 1 and "head file: NOT CHECKED: no head file at" in out
+    (tmp_path / "empty.log").write_text("")
+    code, out = verify(runner, "--against", str(tmp_path / "empty.log"))
+    assert code == 1 and "NOT CHECKED: it holds no exported head" in out
