@@ -35,6 +35,9 @@ def load(instance_path: str) -> dict:
         "DATABASE_URL_FROM_ENV": bool(os.environ.get("REGISTRY_DATABASE_URL")),
         "BABEL_DEFAULT_LOCALE": "fr",
         "REGISTRY_LANGUAGES": ("fr", "en"),
+        # Outside the database by design; unset, both live in the instance folder (see registry.audit.keys).
+        "REGISTRY_AUDIT_KEY_FILE": os.environ.get("REGISTRY_AUDIT_KEY_FILE"),
+        "REGISTRY_AUDIT_HEAD_FILE": os.environ.get("REGISTRY_AUDIT_HEAD_FILE"),
     }
 
 

@@ -1,5 +1,8 @@
 """Database engine and the one session per request (opened lazily, closed at teardown)."""
 
+import weakref
+from pathlib import Path
+
 import click
 from flask import Flask, current_app, g
 from flask.cli import ScriptInfo
@@ -9,6 +12,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 import registry.models  # noqa: F401  (registers every table on the metadata)
 from registry import migrations
+from registry.audit import keys as audit_keys
 
 
 def make_engine(url: str) -> Engine:
@@ -61,13 +65,28 @@ def _close_session(_exc=None) -> None:
 
 def init_db(app: Flask) -> None:
     if app.config["DATABASE_URL"].startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     eng = make_engine(app.config["DATABASE_URL"])
     app.extensions["registry.engine"] = eng
+    _configure_audit_files(app, eng)
     app.teardown_appcontext(_close_session)
     _check_schema(app, eng)
+
+
+def _configure_audit_files(app: Flask, eng: Engine) -> None:
+    """The audit key and head file of this database: settings, else the instance folder.
+
+    Resolved when first needed, not now: the instance folder may still be set after create_app (tests do).
+    A weak reference, so that the engine's entry does not keep the application alive.
+    """
+    ref = weakref.ref(app)
+
+    def path(setting: str, default_name: str) -> Path:
+        current = ref()
+        return Path(current.config.get(setting) or Path(current.instance_path) / default_name)
+
+    audit_keys.configure(eng, key_file=lambda: path("REGISTRY_AUDIT_KEY_FILE", "audit.key"),
+                         head_file=lambda: path("REGISTRY_AUDIT_HEAD_FILE", "audit-head.log"))
 
 
 def under_flask_cli() -> bool:

@@ -81,6 +81,23 @@ class PgServer:
             c.execute(text(sql))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_files(tmp_path_factory):
+    """One audit key for the whole run, so that a test's database copied from a template verifies with the key
+    that seeded it; heads of apps that name no head file go to a run-wide file, never to the repository's
+    instance folder (the `app` fixture gives each test its own head file)."""
+    folder = tmp_path_factory.mktemp("audit")
+    saved = {name: os.environ.get(name) for name in ("REGISTRY_AUDIT_KEY_FILE", "REGISTRY_AUDIT_HEAD_FILE")}
+    os.environ["REGISTRY_AUDIT_KEY_FILE"] = str(folder / "audit.key")
+    os.environ["REGISTRY_AUDIT_HEAD_FILE"] = str(folder / "audit-head.log")
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """The PostgreSQL server this run makes its databases on, or a skip (a failure in CI) when unreachable."""
@@ -181,6 +198,7 @@ def app(database_url, tmp_path):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": True,
             "REGISTRY_BOOTSTRAP_ADMIN": False,
+            "REGISTRY_AUDIT_HEAD_FILE": str(tmp_path / "instance" / "audit-head.log"),
         }
     )
     app.instance_path = str(tmp_path / "instance")

@@ -1,17 +1,22 @@
 """Shell commands for accounts, API tokens and the audit trail: `flask --app app users|tokens|audit-verify ...`."""
 
 import json
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from registry import audit
-from registry.cli.common import org_or_fail, run_action
+from registry.audit import deep as audit_deep
+from registry.audit import head as audit_head
+from registry.audit import keys as audit_keys
+from registry.cli.common import org_or_fail, run_action, terminal_safe
 from registry.db import get_session
 from registry.services import members
 from registry.services import users as accounts
 
 users_cli = AppGroup("users", help="Create accounts, set passwords, grant and revoke roles in organisations.")
+MAX_LINES = 50  # problems printed per check; the count of the others follows
 tokens_cli = AppGroup("tokens", help="Personal access tokens for the JSON API.")
 
 
@@ -93,17 +98,102 @@ def create_token(email: str, name: str) -> None:
     click.echo(f"Token {token.prefix}… created for {email}: keep it now, it cannot be shown again.", err=True)
 
 
+DEFAULT_HEAD = "-"  # `--against` given without a file: the head file the app writes to
+
+
 @click.command("audit-verify")
+@click.option("--against", "against", metavar="FILE", is_flag=False, flag_value=DEFAULT_HEAD, default=None,
+              help="Also check every head exported to FILE (default: the app's head file, instance/audit-head.log "
+                   "or REGISTRY_AUDIT_HEAD_FILE): finds entries cut off the end, a rewound head, a rewritten chain.")
+@click.option("--deep", is_flag=True,
+              help="Also compare every record of the register with the trail's last after-image of it: finds a row "
+                   "edited, added or deleted without an entry.")
 @with_appcontext
-def audit_verify() -> None:
-    """Recompute the audit chain: prints OK and the head, or the first entry where it breaks (exit code 1)."""
-    result = audit.verify(get_session())
-    if result.ok:
-        click.echo(f"OK {result.entries} entries, head {result.head_seq} {result.head_hash}")
-        return
-    click.echo(f"BROKEN at entry {result.broken_at}: {result.reason} "
-               f"(last good: {result.head_seq} {result.head_hash})", err=True)
-    raise SystemExit(1)
+def audit_verify(against: str | None, deep: bool) -> None:
+    """Recompute the audit chain's HMACs: prints OK and the head, or the first entry where it breaks (exit code 1).
+
+    The key is read from instance/audit.key (or REGISTRY_AUDIT_KEY_FILE); nothing is written.
+    """
+    session = get_session()
+    ok = _report_chain(audit.verify(session))
+    if against is not None:
+        ok = _report_heads(session, against) and ok
+    if deep:
+        ok = _report_deep(audit_deep.check(session)) and ok
+    if not ok:
+        raise SystemExit(1)
+
+
+def _say(line: str, ok: bool) -> None:
+    click.echo(terminal_safe(line), err=not ok)
+
+
+def _report_chain(result: audit.Verification) -> bool:
+    if not result.ok:
+        _say(f"chain: BROKEN at entry {result.broken_at}: {result.reason} "
+             f"(last good: {result.head_seq} {result.head_hash})", False)
+        return False
+    if result.unkeyed:
+        _say(f"chain: note: entries 1-{result.unkeyed} carry a plain SHA-256, written before the trail was keyed: "
+             "anyone with database access could have rewritten them; the entries after them are keyed", True)
+    keyed = result.entries - result.unkeyed
+    _say(f"chain: OK {result.entries} entries ({keyed} keyed with HMAC-SHA256), "
+         f"head {result.head_seq} {result.head_hash}", True)
+    return True
+
+
+def _report_heads(session, against: str) -> bool:
+    path = audit_keys.files_of(session).head_file() if against == DEFAULT_HEAD else Path(against)
+    try:
+        heads = audit_head.read(path)
+    except audit_head.HeadFileError as exc:
+        _say(f"head file: NOT CHECKED: {exc}", False)
+        return False
+    if not heads:
+        _say(f"head file {path}: NOT CHECKED: it holds no exported head", False)
+        return False
+    problems = audit.check_against(session, heads)
+    for p in problems[:MAX_LINES]:
+        _say(f"head file: BROKEN at entry {p.seq} ({path} line {p.line}, exported {p.at}): {p.reason}", False)
+    if len(problems) > MAX_LINES:
+        _say(f"head file: ... and {len(problems) - MAX_LINES} more", False)
+    if problems:
+        return False
+    latest = max(heads, key=lambda h: h.seq)
+    _say(f"head file {path}: OK {len(heads)} exported heads agree with the chain, "
+         f"the latest at entry {latest.seq} (exported {latest.at})", True)
+    return True
+
+
+def _report_deep(result) -> bool:
+    for d in result.differences[:MAX_LINES]:
+        org = f" of organisation {d.organisation_id}" if d.organisation_id is not None else ""
+        _say(f"deep: MISMATCH {d.record_type} {d.record_id}{org}: {d.reason}", False)
+    if len(result.differences) > MAX_LINES:
+        _say(f"deep: ... and {len(result.differences) - MAX_LINES} more", False)
+    if not result.ok:
+        return False
+    _say(f"deep: OK {result.records} records of {result.tables} tables match the trail's last after-images", True)
+    return True
+
+
+@click.command("audit-export-head")
+@with_appcontext
+def audit_export_head() -> None:
+    """Append the chain's head (position and HMAC) to the head file, after checking the chain and the file.
+
+    The app already appends it after every commit that adds entries; run this on a schedule too, so that a
+    head lost by a failed append is written, and copy the file somewhere the database's users cannot write.
+    """
+    session = get_session()
+    path = audit_keys.files_of(session).head_file()
+    ok = _report_chain(audit.verify(session))
+    if ok and path.exists():
+        ok = _report_heads(session, str(path))
+    if not ok:
+        raise click.ClickException("head not exported: the trail does not verify")
+    seq, mac = audit.export_head(session)
+    click.echo(f"exported head {seq} {mac} to {terminal_safe(path)}")
 
 
 @click.command("audit-export")
@@ -116,4 +206,4 @@ def audit_export(slug: str, output) -> None:
     output.write(json.dumps({"organisation": slug, "entries": trail}, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
-COMMANDS = (users_cli, tokens_cli, audit_verify, audit_export)
+COMMANDS = (users_cli, tokens_cli, audit_verify, audit_export_head, audit_export)

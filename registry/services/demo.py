@@ -7,6 +7,7 @@ from registry.demo import ORGANISATIONS
 from registry.models import Organisation
 from registry.services import users as accounts
 from registry.services.exchange import import_register
+from registry.services.members import set_role
 
 # Documented in the README; created by seed-demo only, which refuses to run under production settings.
 DEMO_ACCOUNTS = (
@@ -35,5 +36,5 @@ def seed_demo(session: Session, with_accounts: bool = True) -> list[str]:
             user.is_superuser = role == "admin"
             for org in orgs:
                 if accounts.role_in(session, user, org.id) is None:
-                    accounts.grant(session, user, org, role)
+                    set_role(session, org, user, role, actor="seed-demo")  # audited, as every other role given
     return created

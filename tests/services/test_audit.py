@@ -59,11 +59,11 @@ def test_verify_finds_an_entry_inserted_directly(demo):
     last = entries(session)[-1]
     forged = AuditEntry(seq=last.seq + 1, at=last.at, actor="intruder", record_type="subprocessor", record_id=1,
                         action="delete", prev_hash=last.hash, hash="")
-    forged.hash = audit.entry_hash(forged)  # even a well-formed entry: the head was not moved by the app
+    forged.hash = audit.entry_hash(forged)  # a well-formed entry, but its hash is not keyed (nor the head moved)
     session.add(forged)
     session.commit()
     result = audit.verify(session)
-    assert not result.ok and result.broken_at == last.seq + 1 and "beyond the chain head" in result.reason
+    assert not result.ok and result.broken_at == last.seq + 1 and "without the audit key" in result.reason
 
 
 def test_verify_finds_entries_removed_from_the_end(demo):
