@@ -3,6 +3,7 @@
 import ipaddress
 import secrets
 import sys
+from datetime import timedelta
 
 from flask import Flask, abort, current_app, flash, g, request
 from flask import session as cookie
@@ -45,10 +46,35 @@ class SignedIn(UserMixin):
         return self.token
 
 
+def login_limits() -> accounts.LoginLimits:
+    config = current_app.config
+    return accounts.LoginLimits(per_account=config["REGISTRY_LOGIN_ACCOUNT_LIMIT"],
+                                per_address=config["REGISTRY_LOGIN_ADDRESS_LIMIT"],
+                                window=timedelta(minutes=config["REGISTRY_LOGIN_WINDOW_MINUTES"]))
+
+
+def session_lifetimes() -> accounts.SessionLifetimes:
+    config = current_app.config
+    return accounts.SessionLifetimes(idle=timedelta(minutes=config["REGISTRY_SESSION_IDLE_MINUTES"]),
+                                     absolute=timedelta(days=config["REGISTRY_SESSION_MAX_DAYS"]))
+
+
 @login_manager.user_loader
 def _load(token: str) -> SignedIn | None:
-    user = accounts.user_for_session(get_session(), token)
+    session = get_session()
+    user, ended = accounts.resume_session(session, token, session_lifetimes())
+    # Loaded before the view runs (see _resume_login), so this commit holds the session's last use or its end alone.
+    session.commit()
+    if ended:
+        cookie.pop("_user_id", None)
+        flash(_("Your session has expired: log in again."), "bad")
     return SignedIn(user, token) if user else None
+
+
+def _resume_login() -> None:
+    """Load the login of the cookie before the view: the session's lifetimes are checked on every request."""
+    if "_user_id" in cookie:
+        current_user._get_current_object()
 
 
 def actor() -> str:
@@ -160,6 +186,7 @@ def init_auth(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.before_request(_resume_login)
     app.after_request(_security_headers)
     # The web server's first start only: a `flask` command (db upgrade, restore, users ...) must not add an
     # account of its own to the database it works on.
