@@ -111,3 +111,11 @@ def test_a_user_cannot_end_someone_elses_session(app, client, auth, demo):
     response = client.post("/account/sessions/end", data={"csrf_token": _csrf(page), "session": session_handle(victim.id)})
     assert response.status_code == 404
     assert other.get("/").status_code == 200
+
+
+def test_the_sessions_page_speaks_french(app, client, auth, demo):
+    email = auth.as_role("dpo")
+    AuthActions(app.test_client(), demo).login(email)
+    page = client.get("/account/sessions").get_data(as_text=True)
+    assert "Une session prend fin après 8 heures sans utilisation et 30 jours après la connexion." in page
+    assert "cette session" in page and "Fermer cette session" in page and "Fermer toutes les autres sessions" in page
