@@ -61,6 +61,7 @@ class ParseLimits:
     """How much a file may cost to read: the XML bounds, and for the child process CPU, memory and wall time."""
 
     file_bytes: int | None = None  # None: MAX_FILE_BYTES
+    unzipped_bytes: int | None = None  # None: MAX_UNZIPPED_BYTES
     xml_part_bytes: int = MAX_XML_PART_BYTES
     xml_elements: int = MAX_XML_ELEMENTS
     cpu_seconds: int = 30
@@ -220,6 +221,7 @@ def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
     from lxml import etree
 
     limits = limits or ParseLimits()
+    unzipped = limits.unzipped_bytes or MAX_UNZIPPED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -230,8 +232,8 @@ def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
             if "META-INF/manifest.xml" in z.namelist() and b"encryption-data" in z.read("META-INF/manifest.xml"):
                 raise ContractFileError("The document is password-protected: remove the password and upload it again.")
             total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED_BYTES:
-                raise ContractFileError(_bomb_message())
+            if total > unzipped:
+                raise ContractFileError(_bomb_message(unzipped))
             for info in infos:
                 if _is_xml(info.filename) and info.file_size > limits.xml_part_bytes:
                     raise ContractFileError(_xml_part_message(info.filename, limits))
@@ -244,8 +246,8 @@ def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
                         size += len(chunk)
-                        if total > MAX_UNZIPPED_BYTES:
-                            raise ContractFileError(_bomb_message())
+                        if total > unzipped:
+                            raise ContractFileError(_bomb_message(unzipped))
                         if xml and size > limits.xml_part_bytes:
                             raise ContractFileError(_xml_part_message(info.filename, limits))
                         parser = _feed(parser, chunk)
@@ -276,8 +278,8 @@ def _xml_part_message(name: str, limits: ParseLimits) -> str:
     return f"The part {part} of the document is larger than {limits.xml_part_bytes // 1048576} MiB once decompressed: refused."
 
 
-def _bomb_message() -> str:
-    return (f"The document decompresses to more than {MAX_UNZIPPED_BYTES // 1048576} MiB: "
+def _bomb_message(bound: int) -> str:
+    return (f"The document decompresses to more than {bound // 1048576} MiB: "
             "refused as a possible zip bomb.")
 
 
