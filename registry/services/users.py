@@ -140,16 +140,23 @@ def _claim(session: Session, key: str, limit: int, window: timedelta) -> bool:
     """
     now = utcnow()
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(LoginCounter).values(key=key, window_start=now, attempts=0)
-                    .on_conflict_do_nothing(index_elements=["key"]))
     stale = LoginCounter.window_start < now - window
-    count = session.execute(
-        update(LoginCounter).where(LoginCounter.key == key)
-        .values(attempts=case((stale, 1), else_=LoginCounter.attempts + 1),
-                window_start=case((stale, now), else_=LoginCounter.window_start))
-        .returning(LoginCounter.attempts)
-    ).scalar_one()
+    count = None
+    while count is None:  # a row swept by `_sweep` between the two statements is made again
+        session.execute(insert(LoginCounter).values(key=key, window_start=now, attempts=0)
+                        .on_conflict_do_nothing(index_elements=["key"]))
+        count = session.execute(
+            update(LoginCounter).where(LoginCounter.key == key)
+            .values(attempts=case((stale, 1), else_=LoginCounter.attempts + 1),
+                    window_start=case((stale, now), else_=LoginCounter.window_start))
+            .returning(LoginCounter.attempts)
+        ).scalar_one_or_none()
     return count <= limit
+
+
+def _sweep(session: Session, window: timedelta) -> None:
+    """Drop the counters of windows long closed: guesses on made-up e-mails must not grow the table for ever."""
+    session.execute(delete(LoginCounter).where(LoginCounter.window_start < utcnow() - max(window, timedelta(days=1))))
 
 
 def _give_back(session: Session, *keys: str) -> None:
@@ -165,6 +172,7 @@ def claim_login(session: Session, email: str, remote_addr: str, limits: LoginLim
     and nothing is held, so a refused attempt never counts against the other counter.
     """
     account, address = _counter_keys(email, remote_addr)
+    _sweep(session, limits.window)
     if not _claim(session, account, limits.per_account, limits.window):
         _give_back(session, account)
         return "account"

@@ -118,3 +118,21 @@ def test_the_sessions_page_shows_the_clients_address_behind_the_proxy(proxied_ap
     headers = {"headers": {"X-Forwarded-For": "203.0.113.5"}}
     assert _post_login(client, "someone@test.example.com", PASSWORD, **headers).status_code == 302
     assert "203.0.113.5" in client.get("/account/sessions", **headers).get_data(as_text=True)
+
+
+def test_counters_of_long_closed_windows_are_swept(auth, session, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from registry.models import LoginCounter
+
+    for n in range(3):
+        auth.login(f"made-up-{n}@test.example.com", "guess guess guess")
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(LoginCounter)) == 4  # 3 accounts, 1 address
+    clock.now = clock.now + timedelta(days=2)
+    auth.login("made-up-9@test.example.com", "guess guess guess")
+    session.expire_all()
+    assert set(session.scalars(select(LoginCounter.key))) == {"account:made-up-9@test.example.com",
+                                                              "address:127.0.0.1"}
