@@ -1,14 +1,19 @@
 """Logins (Flask-Login over server-side sessions), roles per organisation, cookies and security headers."""
 
+import ipaddress
 import secrets
 import sys
+from datetime import timedelta
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, flash, g, request
+from flask import session as cookie
+from flask_babel import gettext as _
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry.db import get_session, under_flask_cli
 from registry.models import Organisation, User
@@ -41,10 +46,35 @@ class SignedIn(UserMixin):
         return self.token
 
 
+def login_limits() -> accounts.LoginLimits:
+    config = current_app.config
+    return accounts.LoginLimits(per_account=config["REGISTRY_LOGIN_ACCOUNT_LIMIT"],
+                                per_address=config["REGISTRY_LOGIN_ADDRESS_LIMIT"],
+                                window=timedelta(minutes=config["REGISTRY_LOGIN_WINDOW_MINUTES"]))
+
+
+def session_lifetimes() -> accounts.SessionLifetimes:
+    config = current_app.config
+    return accounts.SessionLifetimes(idle=timedelta(minutes=config["REGISTRY_SESSION_IDLE_MINUTES"]),
+                                     absolute=timedelta(days=config["REGISTRY_SESSION_MAX_DAYS"]))
+
+
 @login_manager.user_loader
 def _load(token: str) -> SignedIn | None:
-    user = accounts.user_for_session(get_session(), token)
+    session = get_session()
+    user, ended = accounts.resume_session(session, token, session_lifetimes())
+    # Loaded before the view runs (see _resume_login), so this commit holds the session's last use or its end alone.
+    session.commit()
+    if ended:
+        cookie.pop("_user_id", None)
+        flash(_("Your session has expired: log in again."), "bad")
     return SignedIn(user, token) if user else None
+
+
+def _resume_login() -> None:
+    """Load the login of the cookie before the view: the session's lifetimes are checked on every request."""
+    if "_user_id" in cookie:
+        current_user._get_current_object()
 
 
 def actor() -> str:
@@ -96,8 +126,56 @@ def bootstrap_superuser(session: Session) -> tuple[str, str] | None:
     return email, password
 
 
+def accepts_upload(view):
+    """Mark a view that receives a file: its request body may reach REGISTRY_MAX_UPLOAD_BYTES, not the form bound."""
+    view.accepts_upload = True
+    return view
+
+
+def _bound_request_body() -> None:
+    """Set this request's body bound before anything reads the body (the CSRF check reads the form).
+
+    Werkzeug then answers 413 from the declared Content-Length without reading, and stops a body without one
+    at the bound. An upload's bound leaves room for the multipart envelope and the form's other fields, so a
+    file just over the limit still gets its message at the field.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "accepts_upload", False):
+        request.max_content_length = current_app.config["REGISTRY_MAX_UPLOAD_BYTES"] + 1024 * 1024
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix, applied only to requests that come from one of the configured proxy addresses.
+
+    Anyone else could write an X-Forwarded-For header, so theirs is ignored and the address stays the socket's.
+    """
+
+    def __init__(self, wsgi_app, networks: tuple[str, ...], hops: int):
+        self.direct = wsgi_app
+        self.proxied = ProxyFix(wsgi_app, x_for=hops, x_proto=hops)
+        self.networks = [ipaddress.ip_network(n, strict=False) for n in networks]
+
+    def _trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        if self._trusted(environ.get("REMOTE_ADDR", "")):
+            return self.proxied(environ, start_response)
+        return self.direct(environ, start_response)
+
+
 def init_auth(app: Flask) -> None:
     local = app.debug or app.testing
+    app.config["MAX_CONTENT_LENGTH"] = app.config["REGISTRY_MAX_FORM_BYTES"]
+    # Before CSRFProtect's own hook, which reads the form.
+    app.before_request(_bound_request_body)
+    if app.config["REGISTRY_TRUSTED_PROXIES"]:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, app.config["REGISTRY_TRUSTED_PROXIES"],
+                                      app.config["REGISTRY_PROXY_HOPS"])
     # Flask's defaults already exist for these keys, so they are set outright, not setdefault.
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -108,6 +186,7 @@ def init_auth(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.before_request(_resume_login)
     app.after_request(_security_headers)
     # The web server's first start only: a `flask` command (db upgrade, restore, users ...) must not add an
     # account of its own to the database it works on.

@@ -4,8 +4,10 @@ REGISTRY_ENV=production turns the defaults into refusals: the secret key and the
 from the environment (REGISTRY_SECRET_KEY, REGISTRY_DATABASE_URL), and the demo data is never loaded.
 """
 
+import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"
 ENVIRONMENTS = ("development", "production")
@@ -27,8 +29,42 @@ def database_url(instance_path: str) -> str:
     return url
 
 
+# Bounds and lifetimes, each read from the environment variable of the same name (README, "Limits").
+NUMBERS = {
+    "REGISTRY_MAX_FORM_BYTES": 2 * 1024 * 1024,  # any request body but an upload: refused with 413 unread
+    "REGISTRY_MAX_UPLOAD_BYTES": 20 * 1024 * 1024,  # a contract file
+    "REGISTRY_CONTRACT_CPU_SECONDS": 30,
+    "REGISTRY_CONTRACT_MEMORY_MB": 768,
+    "REGISTRY_CONTRACT_TIMEOUT_SECONDS": 60,
+    "REGISTRY_LOGIN_ACCOUNT_LIMIT": 5,  # failed logins per account per window
+    "REGISTRY_LOGIN_ADDRESS_LIMIT": 50,  # failed logins per client address per window, whatever the account
+    "REGISTRY_LOGIN_WINDOW_MINUTES": 15,
+    "REGISTRY_SESSION_IDLE_MINUTES": 8 * 60,
+    "REGISTRY_SESSION_MAX_DAYS": 30,
+    "REGISTRY_PROXY_HOPS": 1,  # proxies in front of the app that each add an X-Forwarded-For entry
+}
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _number(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is {raw!r}: give a whole number") from None
+    if value <= 0:
+        raise ConfigError(f"{name} is {value}: give a number above 0")
+    return value
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 def load(instance_path: str) -> dict:
-    return {
+    settings = {
         "REGISTRY_ENV": os.environ.get("REGISTRY_ENV", "development"),
         "SECRET_KEY": os.environ.get("REGISTRY_SECRET_KEY", DEMO_SECRET_KEY),
         "DATABASE_URL": database_url(instance_path),
@@ -38,7 +74,13 @@ def load(instance_path: str) -> dict:
         # Outside the database by design; unset, both live in the instance folder (see registry.audit.keys).
         "REGISTRY_AUDIT_KEY_FILE": os.environ.get("REGISTRY_AUDIT_KEY_FILE"),
         "REGISTRY_AUDIT_HEAD_FILE": os.environ.get("REGISTRY_AUDIT_HEAD_FILE"),
+        # Links that leave the site (feed, e-mail) are built on this, never on the request's Host header.
+        "REGISTRY_BASE_URL": os.environ.get("REGISTRY_BASE_URL", "").strip(),
+        # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed.
+        "REGISTRY_TRUSTED_PROXIES": _list("REGISTRY_TRUSTED_PROXIES"),
     }
+    settings.update({name: _number(name, default) for name, default in NUMBERS.items()})
+    return settings
 
 
 def is_production(config) -> bool:
@@ -50,6 +92,8 @@ def check(config) -> None:
     env = config.get("REGISTRY_ENV")
     if env not in ENVIRONMENTS:
         raise ConfigError(f"REGISTRY_ENV is {env!r}: use one of {', '.join(ENVIRONMENTS)}")
+    _check_base_url(config.get("REGISTRY_BASE_URL") or "")
+    _check_proxies(config.get("REGISTRY_TRUSTED_PROXIES") or ())
     if env != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -68,3 +112,31 @@ def check(config) -> None:
             "REGISTRY_ENV=production needs REGISTRY_DATABASE_URL "
             "(e.g. postgresql://registry@127.0.0.1:5432/registry): production never falls back to instance/registry.db"
         )
+    if not config.get("REGISTRY_BASE_URL"):
+        raise ConfigError(
+            "REGISTRY_ENV=production needs REGISTRY_BASE_URL, the address people reach the register at "
+            "(e.g. https://registre.example.org): feed and e-mail links are built on it, never on the Host header"
+        )
+
+
+def base_url(config) -> str:
+    """The configured external address of the register, or the development server's when none is set."""
+    return (config.get("REGISTRY_BASE_URL") or DEVELOPMENT_BASE_URL).rstrip("/")
+
+
+def _check_base_url(url: str) -> None:
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"REGISTRY_BASE_URL is {url!r}: give an http(s) address such as https://registre.example.org")
+
+
+def _check_proxies(proxies) -> None:
+    for item in proxies:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"REGISTRY_TRUSTED_PROXIES holds {item!r}: give IP addresses or networks (10.0.0.0/8), comma-separated"
+            ) from None

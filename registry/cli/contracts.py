@@ -11,7 +11,7 @@ from registry.db import get_session
 from registry.domain.contracts.check import ContractCheck, check_lines
 from registry.domain.contracts.rules import ITEM_BY_CODE
 from registry.domain.refusals import Refused
-from registry.services.contract_files import ContractFileError, extract
+from registry.services.contract_files import ContractFileError, extract_isolated
 
 # The register's fields named by this command's options, for its refusals.
 OPTIONS = {"organisation": "--org", "client_id": "--client", "subprocessor_id": "--subprocessor"}
@@ -30,8 +30,9 @@ _TEXT = {
 
 
 def read_contract(path: Path, lang: str = "en") -> ContractCheck:
-    """Extract and check the contract at `path`; `lang` is the report's language, the document's is detected."""
-    return check_lines(extract(path.read_bytes()).lines, lang)
+    """Extract (in a child process under the default limits) and check the contract at `path`; `lang` is the
+    report's language, the document's is detected."""
+    return check_lines(extract_isolated(path.read_bytes()).lines, lang)
 
 
 def _where(lang: str, page: int | None, line: int | None) -> str:

@@ -36,14 +36,14 @@ from registry.models.subprocessors import (
     SubProcessorCreate,
 )
 from registry.models.transfers import Transfer, TransferCreate
-from registry.models.users import ApiToken, LoginAttempt, LoginSession, Membership, User
+from registry.models.users import ApiToken, LoginCounter, LoginSession, Membership, User
 
 __all__ = [
     "ContractDocument",
     "ApiToken",
     "AuditEntry",
     "AuditHead",
-    "LoginAttempt",
+    "LoginCounter",
     "LoginSession",
     "Membership",
     "User",

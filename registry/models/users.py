@@ -33,23 +33,33 @@ class Membership(SQLModel, table=True):
 
 
 class LoginSession(SQLModel, table=True):
-    """A server-side login: the cookie holds only its random id, so logout and password changes revoke it."""
+    """A server-side login: the cookie holds only its random id, so logout and password changes revoke it.
+
+    It ends after REGISTRY_SESSION_IDLE_MINUTES without a request and REGISTRY_SESSION_MAX_DAYS after the login,
+    whatever the cookie says; the address and browser are shown on the account's sessions page.
+    """
 
     __tablename__ = "login_session"
     id: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    remote_addr: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
 
 
-class LoginAttempt(SQLModel, table=True):
-    """Failed logins, counted per e-mail and per address to slow down guessing across every worker."""
+class LoginCounter(SQLModel, table=True):
+    """Login attempts of one account ("account:<e-mail>") or one client address ("address:<ip>") in a window.
 
-    __tablename__ = "login_attempt"
-    id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)
-    remote_addr: str = Field(max_length=64, index=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    A login claims a slot with one atomic UPDATE before its password is checked, keeps it when it fails and
+    gives it back when it succeeds: a parallel burst thus evaluates at most the limit, on every worker.
+    """
+
+    __tablename__ = "login_counter"
+    key: str = Field(primary_key=True, max_length=300)
+    window_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    attempts: int = 0
 
 
 class ApiToken(SQLModel, table=True):

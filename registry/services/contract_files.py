@@ -1,12 +1,25 @@
-"""Read a contract file (PDF, DOCX, ODT, Markdown, plain text) into numbered lines, refusing unsafe files."""
+"""Read a contract file (PDF, DOCX, ODT, Markdown, plain text) into numbered lines, refusing unsafe files.
+
+`extract` reads in the calling process, within the bounds on size, XML parts and element count; `extract_isolated`
+runs the same reading in a child process (registry/services/contract_worker.py) under CPU-time and address-space
+limits and a wall-clock timeout, so that a hostile file can never hold a web worker: uploads use that one.
+"""
 
 import io
+import json
+import logging
 import re
+import signal
+import subprocess
+import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from registry.domain.contracts.segment import SourceLine
 from registry.domain.refusals import Refused
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A DOCX/ODT whose parts inflate past this is refused before any XML parser sees it (zip bomb).
@@ -14,6 +27,10 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
 MAX_PDF_PAGES = 2000
 MAX_TEXT_CHARS = 10_000_000
+# Each XML part of a DOCX/ODT once inflated, and the elements of all of them together: a 300-page contract holds
+# a few MiB and a few hundred thousand elements; past these bounds no XML parser is given the file.
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
+MAX_XML_ELEMENTS = 1_000_000
 
 KINDS = ("pdf", "docx", "odt", "markdown", "text")
 MEDIA_TYPES = {
@@ -37,6 +54,19 @@ class ContractFileError(Refused):
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """How much a file may cost to read: the XML bounds, and for the child process CPU, memory and wall time."""
+
+    file_bytes: int | None = None  # None: MAX_FILE_BYTES
+    unzipped_bytes: int | None = None  # None: MAX_UNZIPPED_BYTES
+    xml_part_bytes: int = MAX_XML_PART_BYTES
+    xml_elements: int = MAX_XML_ELEMENTS
+    cpu_seconds: int = 30
+    memory_bytes: int = 768 * 1024 * 1024
+    timeout_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -73,18 +103,59 @@ def sniff(data: bytes) -> str:
     return "markdown" if _looks_like_markdown(text) else "text"
 
 
-def extract(data: bytes) -> ExtractedText:
-    """Numbered lines of the contract in `data`; refuses oversized, corrupt, encrypted or bomb files."""
+def _check_size(data: bytes, limits: ParseLimits) -> None:
     if not data:
         raise ContractFileError("The file is empty.")
-    if len(data) > MAX_FILE_BYTES:
+    bound = limits.file_bytes or MAX_FILE_BYTES
+    if len(data) > bound:
+        raise ContractFileError(f"The file is {len(data) / 1048576:.1f} MiB; the limit is {bound // 1048576} MiB.")
+
+
+def extract_isolated(data: bytes, limits: ParseLimits | None = None) -> ExtractedText:
+    """`extract` run in a child process under `limits` (CPU seconds, address space, wall time).
+
+    The child answers in JSON on its standard output; a child stopped by a limit is a refusal that names the
+    limit, never an error of the calling process, which holds only the file and the answer.
+    """
+    limits = limits or ParseLimits()
+    _check_size(data, limits)
+    worker = Path(__file__).with_name("contract_worker.py")
+    try:
+        done = subprocess.run([sys.executable, "-I", str(worker), json.dumps(asdict(limits))], input=data,
+                              capture_output=True, timeout=limits.timeout_seconds, check=False)
+    except subprocess.TimeoutExpired:
         raise ContractFileError(
-            f"The file is {len(data) / 1048576:.1f} MiB; the limit is {MAX_FILE_BYTES // 1048576} MiB.")
+            f"Reading the document took longer than {limits.timeout_seconds:g} seconds: refused.") from None
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise ContractFileError(
+            f"Reading the document needed more than {limits.cpu_seconds} seconds of processor time: refused.")
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        answer = {"crashed": done.returncode}
+    log.info("contract file read in a child process: exit %s, peak memory %s bytes (limit %s)",
+             done.returncode, answer.get("peak_rss_bytes"), limits.memory_bytes)
+    if "memory" in answer:
+        raise ContractFileError(
+            f"Reading the document needed more than the {limits.memory_bytes // 1048576} MiB of memory allowed: "
+            "refused.")
+    if "refused" in answer:
+        raise ContractFileError(answer["refused"])
+    if "lines" not in answer:
+        raise ContractFileError("The document could not be read: the reader stopped unexpectedly.")
+    lines = [SourceLine(page, number, text, level) for page, number, text, level in answer["lines"]]
+    return ExtractedText(answer["kind"], lines, answer["pages"])
+
+
+def extract(data: bytes, limits: ParseLimits | None = None) -> ExtractedText:
+    """Numbered lines of the contract in `data`; refuses oversized, corrupt, encrypted or bomb files."""
+    limits = limits or ParseLimits()
+    _check_size(data, limits)
     kind = sniff(data)
     if kind == "pdf":
         result = _pdf(data)
     elif kind in ("docx", "odt"):
-        _check_zip(data)
+        _check_zip(data, limits)
         result = _docx(data) if kind == "docx" else _odt(data)
     else:
         lines = _decode_text(data).splitlines()
@@ -121,12 +192,36 @@ def _looks_like_markdown(text: str) -> bool:
     return len(re.findall(r"(?m)^#{1,6} \S", text[:200_000])) >= 2
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse an archive that is corrupt, encrypted, too many entries, or inflates past the bound.
+class _ElementCounter:
+    """An lxml parser target that builds no tree: it counts the elements and stops the parse past the bound."""
 
-    The sizes declared in the archive can lie, so every entry is actually inflated, in chunks,
-    and the count stops as soon as the bound is passed.
+    def __init__(self, counted: int, bound: int):
+        self.count, self.bound = counted, bound
+
+    def start(self, tag, attrib):
+        self.count += 1
+        if self.count > self.bound:
+            raise ContractFileError(f"The document holds more than {self.bound} XML elements: refused.")
+
+    def close(self):
+        return self.count
+
+
+def _is_xml(name: str) -> bool:
+    return name.endswith((".xml", ".rels"))
+
+
+def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
+    """Refuse an archive that is corrupt, encrypted, too many entries, or inflates past the bounds.
+
+    The sizes declared in the archive can lie, so every entry is actually inflated, in chunks, and the
+    counts stop as soon as a bound is passed: the whole archive, each XML part, and the elements of all
+    XML parts (counted by a parser that keeps no tree and resolves no entity).
     """
+    from lxml import etree
+
+    limits = limits or ParseLimits()
+    unzipped = limits.unzipped_bytes or MAX_UNZIPPED_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -137,23 +232,54 @@ def _check_zip(data: bytes) -> None:
             if "META-INF/manifest.xml" in z.namelist() and b"encryption-data" in z.read("META-INF/manifest.xml"):
                 raise ContractFileError("The document is password-protected: remove the password and upload it again.")
             total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED_BYTES:
-                raise ContractFileError(_bomb_message())
-            total = 0
+            if total > unzipped:
+                raise ContractFileError(_bomb_message(unzipped))
             for info in infos:
+                if _is_xml(info.filename) and info.file_size > limits.xml_part_bytes:
+                    raise ContractFileError(_xml_part_message(info.filename, limits))
+            total, elements = 0, 0
+            for info in infos:
+                xml, size = _is_xml(info.filename), 0
+                counter = _ElementCounter(elements, limits.xml_elements)
+                parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True) if xml else None
                 with z.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
-                        if total > MAX_UNZIPPED_BYTES:
-                            raise ContractFileError(_bomb_message())
+                        size += len(chunk)
+                        if total > unzipped:
+                            raise ContractFileError(_bomb_message(unzipped))
+                        if xml and size > limits.xml_part_bytes:
+                            raise ContractFileError(_xml_part_message(info.filename, limits))
+                        parser = _feed(parser, chunk)
+                elements = counter.count
     except ContractFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise ContractFileError(f"The document archive is corrupt ({exc}).") from exc
 
 
-def _bomb_message() -> str:
-    return (f"The document decompresses to more than {MAX_UNZIPPED_BYTES // 1048576} MiB: "
+def _feed(parser, chunk: bytes):
+    """Feed the counting parser; a part that is not well-formed stops counting (its reader will refuse it)."""
+    from lxml import etree
+
+    if parser is None:
+        return None
+    try:
+        parser.feed(chunk)
+    except etree.XMLSyntaxError:
+        return None
+    except ContractFileError:
+        raise
+    return parser
+
+
+def _xml_part_message(name: str, limits: ParseLimits) -> str:
+    part = _CONTROL.sub("", name)[:100]
+    return f"The part {part} of the document is larger than {limits.xml_part_bytes // 1048576} MiB once decompressed: refused."
+
+
+def _bomb_message(bound: int) -> str:
+    return (f"The document decompresses to more than {bound // 1048576} MiB: "
             "refused as a possible zip bomb.")
 
 

@@ -22,7 +22,7 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.contract_files import MEDIA_TYPES, ContractFileError, extract
+from registry.services.contract_files import MEDIA_TYPES, ContractFileError, ParseLimits, extract_isolated
 from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
 from registry.services.organisations import get_by_slug
 
@@ -34,11 +34,12 @@ class RegisterNotFound(Refused):
 
 
 def store_contract(session: Session, organisation_id: int, *, file_name: str, data: bytes, uploaded_by: str,
-                   client_id: int | None = None, subprocessor_id: int | None = None) -> ContractDocument:
+                   client_id: int | None = None, subprocessor_id: int | None = None,
+                   limits: ParseLimits | None = None) -> ContractDocument:
     """Store a contract file on a client controller (Art. 28(3)) or sub-processor (Art. 28(4)) record; flush only.
 
-    The file is read and checked first: a refused file (ContractFileError) stores nothing. A new
-    upload gets the next revision number; older revisions stay.
+    The file is read and checked first, in a child process held to `limits`: a refused file (ContractFileError)
+    stores nothing. A new upload gets the next revision number; older revisions stay.
     """
     if (client_id is None) == (subprocessor_id is None):
         raise ValueError("client_id: a contract belongs to exactly one client controller or one sub-processor")
@@ -50,7 +51,7 @@ def store_contract(session: Session, organisation_id: int, *, file_name: str, da
     name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     if not name:
         raise ContractFileError("file_name: the file has no name")
-    extracted = extract(data)
+    extracted = extract_isolated(data, limits)
     result = check_lines(extracted.lines)
     owner_column = ContractDocument.client_id if client_id is not None else ContractDocument.subprocessor_id
     last = session.execute(select(func.max(ContractDocument.revision)).where(owner_column == owner_id)).scalar()

@@ -2,25 +2,46 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from registry.domain.refusals import Refused
-from registry.models import ApiToken, LoginAttempt, LoginSession, Membership, Organisation, User
+from registry.domain.users import session_expiry
+from registry.models import ApiToken, LoginCounter, LoginSession, Membership, Organisation, User
 from registry.models.base import utcnow
 from registry.models.users import ROLES
 
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 MIN_PASSWORD = 12
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
+# A session's last use is written at most this often: the idle lifetime is counted in hours, not seconds.
+TOUCH_EVERY = timedelta(minutes=1)
 # Verifying against a fixed hash when the e-mail is unknown keeps the answer time the same for both cases.
 _DUMMY_HASH = HASHER.hash("not-a-real-password-0000")
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """Failed logins allowed per account and per client address within one window (README, "Limits")."""
+
+    per_account: int = 5
+    per_address: int = 50
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class SessionLifetimes:
+    """How long a login session lives without a request, and at most after the login (README, "Limits")."""
+
+    idle: timedelta = timedelta(hours=8)
+    absolute: timedelta = timedelta(days=30)
 
 
 class AccountError(Refused):
@@ -107,18 +128,67 @@ def organisations_of(session: Session, user: User) -> list[tuple[Organisation, s
     return [(org, role) for org, role in rows]
 
 
-def is_rate_limited(session: Session, email: str, remote_addr: str) -> bool:
-    since = utcnow() - FAILURE_WINDOW
-    failures = session.execute(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.at >= since, (LoginAttempt.email == email) | (LoginAttempt.remote_addr == remote_addr))
-    ).scalar_one()
-    return failures >= MAX_FAILURES
+def _counter_keys(email: str, remote_addr: str) -> tuple[str, str]:
+    return f"account:{email.strip().lower()[:254]}", f"address:{remote_addr[:64]}"
 
 
-def authenticate(session: Session, email: str, password: str, remote_addr: str) -> User | None:
-    """The user whose e-mail and password match, else None and the failure is counted."""
+def _claim(session: Session, key: str, limit: int, window: timedelta) -> bool:
+    """Take one attempt of `key`'s window in one atomic UPDATE; True while the count stays within `limit`.
+
+    Concurrent claims wait on the row's lock (PostgreSQL) or the database's write lock (SQLite), so each
+    one reads the count the previous one left: N parallel claims see 1..N, never the same number twice.
+    """
+    now = utcnow()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stale = LoginCounter.window_start < now - window
+    count = None
+    while count is None:  # a row swept by `_sweep` between the two statements is made again
+        session.execute(insert(LoginCounter).values(key=key, window_start=now, attempts=0)
+                        .on_conflict_do_nothing(index_elements=["key"]))
+        count = session.execute(
+            update(LoginCounter).where(LoginCounter.key == key)
+            .values(attempts=case((stale, 1), else_=LoginCounter.attempts + 1),
+                    window_start=case((stale, now), else_=LoginCounter.window_start))
+            .returning(LoginCounter.attempts)
+        ).scalar_one_or_none()
+    return count <= limit
+
+
+def _sweep(session: Session, window: timedelta) -> None:
+    """Drop the counters of windows long closed: guesses on made-up e-mails must not grow the table for ever."""
+    session.execute(delete(LoginCounter).where(LoginCounter.window_start < utcnow() - max(window, timedelta(days=1))))
+
+
+def _give_back(session: Session, *keys: str) -> None:
+    session.execute(update(LoginCounter).where(LoginCounter.key.in_(keys))
+                    .values(attempts=case((LoginCounter.attempts > 0, LoginCounter.attempts - 1), else_=0)))
+
+
+def claim_login(session: Session, email: str, remote_addr: str, limits: LoginLimits) -> str | None:
+    """Claim the right to check one password (Art. 32: resistance to guessing); the caller commits at once.
+
+    None: the attempt may be checked, and holds a slot of the account's and the address's counts until
+    `login_failed` keeps it or `login_succeeded` gives it back. "account" or "address": the limit is reached
+    and nothing is held, so a refused attempt never counts against the other counter.
+    """
+    account, address = _counter_keys(email, remote_addr)
+    _sweep(session, limits.window)
+    if not _claim(session, account, limits.per_account, limits.window):
+        _give_back(session, account)
+        return "account"
+    if not _claim(session, address, limits.per_address, limits.window):
+        _give_back(session, account, address)
+        return "address"
+    return None
+
+
+def login_succeeded(session: Session, email: str, remote_addr: str) -> None:
+    """A right password gives back the slots its attempt held: a success is no failure."""
+    _give_back(session, *_counter_keys(email, remote_addr))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user whose e-mail and password match, else None (the claimed slots then stay as the failure)."""
     email = email.strip().lower()
     user = find_user(session, email)
     try:
@@ -127,28 +197,71 @@ def authenticate(session: Session, email: str, password: str, remote_addr: str) 
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        session.add(LoginAttempt(email=email[:254], remote_addr=remote_addr[:64]))
-        session.flush()
         return None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
-    session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
     return user
 
 
-def open_session(session: Session, user: User) -> str:
+def open_session(session: Session, user: User, remote_addr: str | None = None, user_agent: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
-    session.add(LoginSession(id=token, user_id=user.id))
+    session.add(LoginSession(id=token, user_id=user.id, remote_addr=(remote_addr or "")[:64] or None,
+                             user_agent=(user_agent or "")[:300] or None))
     session.flush()
     return token
 
 
-def user_for_session(session: Session, token: str) -> User | None:
+def resume_session(session: Session, token: str, lifetimes: SessionLifetimes) -> tuple[User | None, str | None]:
+    """The user of the live login session `token` and None; or None and why it ended ("idle", "absolute").
+
+    Checked on the server at every request (Art. 32(1)(b)): an ended session is revoked for good, whatever
+    its cookie says; a live one records its use, at most once per TOUCH_EVERY. The caller commits.
+    """
     row = session.get(LoginSession, token)
     if row is None or row.revoked_at is not None:
-        return None
+        return None, None
+    now = utcnow()
+    ended = session_expiry(row.created_at, row.last_seen_at, now, lifetimes.idle, lifetimes.absolute)
+    if ended:
+        row.revoked_at = now
+        session.flush()
+        return None, ended
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
+        session.flush()
     user = session.get(User, row.user_id)
-    return user if user and user.is_active else None
+    return (user, None) if user and user.is_active else (None, None)
+
+
+def user_for_session(session: Session, token: str) -> User | None:
+    return resume_session(session, token, SessionLifetimes())[0]
+
+
+def session_handle(token: str) -> str:
+    """What a page may show of a session to name it: never the token, which is the credential itself."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
+
+
+def live_sessions(session: Session, user_id: int, lifetimes: SessionLifetimes) -> list[LoginSession]:
+    """The user's sessions still in force, most recently used first."""
+    now = utcnow()
+    rows = session.execute(select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+                           .order_by(LoginSession.last_seen_at.desc())).scalars()
+    return [r for r in rows if session_expiry(r.created_at, r.last_seen_at, now, lifetimes.idle, lifetimes.absolute)
+            is None]
+
+
+def end_sessions(session: Session, user_id: int, keep: str, handle: str | None = None) -> int:
+    """End the user's other sessions (all but `keep`), or only the one named by `handle`; how many were ended."""
+    rows = session.execute(select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None),
+                                                      LoginSession.id != keep)).scalars().all()
+    ended = 0
+    for row in rows:
+        if handle is None or session_handle(row.id) == handle:
+            row.revoked_at = utcnow()
+            ended += 1
+    session.flush()
+    return ended
 
 
 def close_session(session: Session, token: str) -> None:

@@ -18,9 +18,11 @@ def init_views(app: Flask) -> None:
     )
     from registry.views.errors import init_errors
     from registry.views.formatting import init_formatting
+    from registry.views.links import init_links
     from registry.views.lists import refresh_flags_after_write
 
     init_formatting(app)
+    init_links(app)
     init_errors(app)
     app.after_request(refresh_flags_after_write)
 

@@ -1,13 +1,14 @@
 """Login, logout and password change."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from registry.auth import SignedIn
+from registry.auth import SignedIn, login_limits, session_lifetimes
 from registry.db import get_session
 from registry.i18n import local_path
 from registry.services import users as accounts
@@ -34,6 +35,13 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("home.index")
 
 
+def _too_many(which: str) -> str:
+    minutes = current_app.config["REGISTRY_LOGIN_WINDOW_MINUTES"]
+    if which == "address":
+        return _("Too many failed attempts from this address: wait %(minutes)s minutes and try again.", minutes=minutes)
+    return _("Too many failed attempts on this account: wait %(minutes)s minutes and try again.", minutes=minutes)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -42,17 +50,21 @@ def login():
         session = get_session()
         remote = request.remote_addr or "unknown"
         email = form.email.data.strip().lower()
-        if accounts.is_rate_limited(session, email, remote):
-            form.password.errors.append(_("Too many failed attempts: wait 15 minutes and try again."))
+        # The claim is committed before the password is checked: parallel guesses each see the others' claims.
+        blocked = accounts.claim_login(session, email, remote, login_limits())
+        session.commit()
+        if blocked:
+            form.password.errors.append(_too_many(blocked))
             status = 429
         else:
-            user = accounts.authenticate(session, email, form.password.data, remote)
+            user = accounts.authenticate(session, email, form.password.data)
             if user is None:
-                session.commit()  # keep the failure count
+                session.commit()  # the claimed slots stay: they are the failure
                 form.password.errors.append(_("Unknown e-mail or wrong password."))
                 status = 401
             else:
-                token = accounts.open_session(session, user)
+                accounts.login_succeeded(session, email, remote)
+                token = accounts.open_session(session, user, remote, request.user_agent.string)
                 session.commit()
                 login_user(SignedIn(user, token))
                 return redirect(_safe_next(request.args.get("next")))
@@ -76,16 +88,46 @@ def password():
     if form.validate_on_submit():
         session = get_session()
         user = current_user.user
-        if accounts.authenticate(session, user.email, form.current.data, request.remote_addr or "unknown") is None:
+        remote = request.remote_addr or "unknown"
+        blocked = accounts.claim_login(session, user.email, remote, login_limits())
+        session.commit()
+        if blocked:
+            form.current.errors.append(_too_many(blocked))
+        elif accounts.authenticate(session, user.email, form.current.data) is None:
             session.commit()
             form.current.errors.append(_("Wrong password."))
         else:
+            accounts.login_succeeded(session, user.email, remote)
             accounts.set_password(session, user, form.new.data)
             session.commit()
             logout_user()
             flash(_("Password changed: every session was closed, log in again."))
             return redirect(url_for("auth.login"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions():
+    """The user's login sessions in force, this one marked, each with a button to end it, and one to end the others."""
+    rows = accounts.live_sessions(get_session(), current_user.id, session_lifetimes())
+    return render_template("auth/sessions.html", sessions=rows, current=current_user.token,
+                           handle=accounts.session_handle)
+
+
+@bp.post("/account/sessions/end")
+@login_required
+def end_sessions():
+    """End one other session (`session` names it by its handle) or, without one, every other session."""
+    session = get_session()
+    handle = request.form.get("session") or None
+    ended = accounts.end_sessions(session, current_user.id, keep=current_user.token, handle=handle)
+    if handle is not None and not ended:
+        abort(404)
+    session.commit()
+    flash(ngettext("%(num)s session ended.", "%(num)s sessions ended.", ended) if ended
+          else _("No other session was open."), "ok")
+    return redirect(url_for("auth.sessions"))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

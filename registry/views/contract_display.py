@@ -71,6 +71,18 @@ _REFUSALS: tuple[tuple[re.Pattern, object], ...] = tuple((re.compile(p), m) for 
     (r"^The OpenDocument file is corrupt or unreadable \((?P<detail>.*)\)\.$",
      _l("The OpenDocument file is corrupt or unreadable (%(detail)s).")),
     (r"^file_name: the file has no name$", _l("The file has no name.")),
+    (r"^The part (?P<part>.*) of the document is larger than (?P<limit>\d+) MiB once decompressed: refused\.$",
+     _l("The part %(part)s of the document is larger than %(limit)s MiB once decompressed: refused.")),
+    (r"^The document holds more than (?P<limit>\d+) XML elements: refused\.$",
+     _l("The document holds more than %(limit)s XML elements: refused.")),
+    (r"^Reading the document took longer than (?P<limit>[\d.]+) seconds: refused\.$",
+     _l("Reading the document took longer than %(limit)s seconds: refused.")),
+    (r"^Reading the document needed more than (?P<limit>\d+) seconds of processor time: refused\.$",
+     _l("Reading the document needed more than %(limit)s seconds of processor time: refused.")),
+    (r"^Reading the document needed more than the (?P<limit>\d+) MiB of memory allowed: refused\.$",
+     _l("Reading the document needed more than the %(limit)s MiB of memory allowed: refused.")),
+    (r"^The document could not be read: the reader stopped unexpectedly\.$",
+     _l("The document could not be read: the reader stopped unexpectedly.")),
 ))
 
 

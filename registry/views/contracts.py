@@ -8,10 +8,11 @@ import unicodedata
 from collections import Counter
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from registry.auth import accepts_upload
 from registry.db import get_session
 from registry.domain.refusals import Refused
 from registry.forms.contracts import AcceptTermsForm, ContractUploadForm
@@ -44,6 +45,15 @@ def content_disposition(file_name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
+def parse_limits() -> ex.ParseLimits:
+    """What reading one uploaded file may cost, from the settings (README, "Limits")."""
+    config = current_app.config
+    return ex.ParseLimits(file_bytes=config["REGISTRY_MAX_UPLOAD_BYTES"],
+                          cpu_seconds=config["REGISTRY_CONTRACT_CPU_SECONDS"],
+                          memory_bytes=config["REGISTRY_CONTRACT_MEMORY_MB"] * 1024 * 1024,
+                          timeout_seconds=config["REGISTRY_CONTRACT_TIMEOUT_SECONDS"])
+
+
 def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
     """Add `<area>.contract`, `.contract_upload`, `.contract_file` and `.contract_accept`."""
     area, model = entity.area, entity.model
@@ -63,6 +73,7 @@ def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
     def contract_view(record_id: int):
         return page(get_or_404(model, record_id, g.org), ContractUploadForm())
 
+    @accepts_upload
     @requires(WRITE)
     def upload_view(record_id: int):
         session = get_session()
@@ -74,12 +85,13 @@ def register_contract_routes(bp: Blueprint, entity: Entity) -> None:
             stream.seek(0, 2)
             size = stream.tell()
             stream.seek(0)
-            if size > ex.MAX_FILE_BYTES:  # refused before it is read into memory
-                form.file.errors.append(show.size_refusal(size, ex.MAX_FILE_BYTES))
+            limits = parse_limits()
+            if size > limits.file_bytes:  # refused before it is read into memory
+                form.file.errors.append(show.size_refusal(size, limits.file_bytes))
             else:
                 try:
                     doc = service.store_contract(session, g.org.id, file_name=upload.filename or "", data=stream.read(),
-                                                 uploaded_by=actor(), **owner_of(area, obj))
+                                                 uploaded_by=actor(), limits=limits, **owner_of(area, obj))
                 except ContractFileError as exc:
                     session.rollback()
                     form.file.errors.append(show.refusal_message(exc))

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +14,7 @@ from registry.db import get_session
 from registry.i18n import current_lang
 from registry.services import subprocessor_public as public
 from registry.views.formatting import country_text, date_text, vocab_text
+from registry.views.links import external_url
 
 bp = Blueprint("public", __name__, url_prefix="/public/<slug>")
 ATOM = "http://www.w3.org/2005/Atom"
@@ -94,13 +95,13 @@ def atom_feed(org, changes: list[dict]) -> bytes:
             el.text = text
         return el
 
-    page = url_for("public.subprocessors", slug=org.slug, _external=True)
+    page = external_url("public.subprocessors", slug=org.slug)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": current_lang()})
     sub(feed, "id", "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"gdpr-register:org:{org.id}:changes")))
     sub(feed, "title", _("Sub-processor changes of %(name)s", name=org.legal_name))
     updated = max([c["updated"] for c in changes], default=None)
     sub(feed, "updated", _stamp(updated or clock.now()))
-    sub(feed, "link", rel="self", href=url_for("public.feed", slug=org.slug, _external=True))
+    sub(feed, "link", rel="self", href=external_url("public.feed", slug=org.slug))
     sub(feed, "link", rel="alternate", type="text/html", href=page)
     author = sub(feed, "author")
     sub(author, "name", org.legal_name)

@@ -60,6 +60,6 @@ def test_first_run_creates_one_administrator_with_a_random_password(database_url
 
     with Session(second.extensions["registry.engine"]) as session:
         (admin,) = session.execute(select(User)).scalars().all()
-        assert admin.is_superuser and accounts.authenticate(session, admin.email, password, "test") is not None
+        assert admin.is_superuser and accounts.authenticate(session, admin.email, password) is not None
     for app in (first, second):
         app.extensions["registry.engine"].dispose()

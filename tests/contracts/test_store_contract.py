@@ -81,13 +81,13 @@ def _zip_bomb() -> bytes:
     ("big", "limit"),
     (bytes(range(256)) * 4, "not a PDF"),
 ])
-def test_refused_file_stores_nothing(session, records, monkeypatch, data, why):
+def test_refused_file_stores_nothing(session, records, data, why):
     org, client, _, _ = records
-    monkeypatch.setattr(ex, "MAX_UNZIPPED_BYTES", 1024 * 1024)
-    monkeypatch.setattr(ex, "MAX_FILE_BYTES", 64 * 1024)
     data = {"bomb": _zip_bomb(), "big": b"a" * (64 * 1024 + 1)}.get(data, data)
+    # The bounds go with the file to the child process that reads it.
+    limits = ex.ParseLimits(file_bytes=64 * 1024, unzipped_bytes=1024 * 1024)
     with pytest.raises(ContractFileError, match=why):
-        store_contract(session, org.id, client_id=client.id, file_name="x", data=data, uploaded_by="dpo")
+        store_contract(session, org.id, client_id=client.id, file_name="x", data=data, uploaded_by="dpo", limits=limits)
     session.rollback()
     assert count(session) == 0
 

@@ -17,6 +17,7 @@ def production(monkeypatch, database_url):
     monkeypatch.setenv("REGISTRY_ENV", "production")
     monkeypatch.setenv("REGISTRY_SECRET_KEY", GOOD_KEY)
     monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)
+    monkeypatch.setenv("REGISTRY_BASE_URL", "https://registre.example.org")
     apps = []
     yield lambda: apps.append(create_app()) or apps[-1]
     for app in apps:
@@ -50,6 +51,12 @@ def test_production_refuses_a_short_secret_key(production, monkeypatch):
 def test_production_refuses_to_start_without_a_database_url(production, monkeypatch):
     monkeypatch.delenv("REGISTRY_DATABASE_URL")
     with pytest.raises(ConfigError, match="REGISTRY_DATABASE_URL"):
+        production()
+
+
+def test_production_refuses_to_start_without_an_external_base_url(production, monkeypatch):
+    monkeypatch.delenv("REGISTRY_BASE_URL")
+    with pytest.raises(ConfigError, match="REGISTRY_BASE_URL"):
         production()
 
 

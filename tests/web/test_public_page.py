@@ -122,3 +122,28 @@ def test_an_admin_turns_the_public_page_on_in_the_settings(as_role, session, org
 def test_public_json_is_json_safe(client, session, org, register):
     publish(session, org)
     assert json.loads(client.get(URLS[1]).data)["subprocessors"][0]["name"] == SHOWN["name"]
+
+
+def test_feed_links_follow_the_configured_base_url_never_a_forged_host(app, client, session, org, register):
+    publish(session, org)
+    app.config["REGISTRY_BASE_URL"] = "https://registre.example.org/rgpd"
+    response = client.get(URLS[2], headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    assert response.status_code == 200 and b"evil.example" not in response.data
+    links = [link.get("href") for link in ET.fromstring(response.data).iter(f"{ATOM}link")]
+    assert len(links) == 3
+    assert set(links) == {"https://registre.example.org/rgpd/public/acme/changes.atom",
+                          "https://registre.example.org/rgpd/public/acme/subprocessors"}
+
+
+def test_without_a_base_url_outside_production_links_name_the_development_server(client, session, org, register):
+    publish(session, org)
+    response = client.get(URLS[2], headers={"Host": "evil.example"})
+    links = {link.get("href") for link in ET.fromstring(response.data).iter(f"{ATOM}link")}
+    assert links == {"http://127.0.0.1:5000/public/acme/changes.atom", "http://127.0.0.1:5000/public/acme/subprocessors"}
+
+
+def test_the_settings_page_shows_the_public_address_on_the_base_url(app, as_role, session, org):
+    app.config["REGISTRY_BASE_URL"] = "https://registre.example.org"
+    publish(session, org)
+    page = as_role("admin").get("/orgs/acme/settings").get_data(as_text=True)  # asked of http://localhost/
+    assert "https://registre.example.org/public/acme/subprocessors" in page and "//localhost" not in page
