@@ -211,7 +211,7 @@ _SCC_BEFORE_2021 = re.compile(
     r"|(?:clauses contractuelles types|standard contractual clauses|\bsccs?\b)[^.;]{0,120}?\b(?:2010|2001|2004)\b")
 # "the 2021 clauses replace those of 2010" names the old set without relying on it.
 # ("as may be amended or replaced from time to time" still relies on the set it names.)
-_SUPERSEDED = re.compile(r"(?:repealed|replaced|superseded) (?:by|with)|(?:abroge|remplace)e?s? par|replac(?:e|es|ing) the"
+_SUPERSEDED = re.compile(r"(?:repeal|replac|supersed)(?:e|es|ed|s|ing)? (?:by|with|the)\b|(?:abroge|remplace)e?s? par"
                          r"|(?:ont|a) (?:remplace|abroge)|no longer|ne sont plus|n'est plus")
 
 MECHANISMS: tuple[tuple[str, re.Pattern], ...] = (
