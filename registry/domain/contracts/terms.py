@@ -50,8 +50,13 @@ _AHEAD = re.compile(r"\s*(?:'|s')?\s*(?:de |d')?(?:prior|advance|written notice|
 _RESOLVE = re.compile(r"resol\w*|resoudre|negotiat\w*|discuss\w*|terminat\w*|resili\w*|cure|remed\w*|migrat\w*")
 _WITHIN = re.compile(r"(?:within|in|during|dans|sous|de|d'un delai de|delai de|period of|time of|less than|moins de)"
                      r"\W*(?:(?:the|les|un|a|at least|au moins|maximum|max|following)\s+)*$")
+# An objection window that is the notice period itself: "may object within this notice period", "giving the
+# controller sufficient time to be able to object ... prior to the engagement" (SCC 2021/915 clause 7.7(a)).
 _BACK_REFERENCE = re.compile(r"(?:within|during|in) (?:this|that|the|such) (?:notice |same )?period|(?:dans|pendant|durant|sous)"
-                             r" (?:ce|ledit|le meme) (?:meme )?delai|within (?:this|that|such) (?:notice|time)")
+                             r" (?:ce|ledit|le meme) (?:meme )?delai|within (?:this|that|such) (?:notice|time)"
+                             r"|sufficient time to (?:be able to )?object|(?:temps|delai) suffisant pour (?:pouvoir )?s'opposer"
+                             r"|(?:object|s'opposer)\w*.{0,60}(?:prior to|before|avant) (?:the |l'|le |la )?(?:engagement|change"
+                             r"|recrutement|recours|changement|prise d'effet)")
 
 
 def _period_found(value: int, unit: str, p: Passage, quote: str | None = None) -> Found:
@@ -70,7 +75,8 @@ def subprocessor_periods(ps: list[Passage]) -> tuple[list[Found], list[Found]]:
     long before the change the processor informs it. They are told apart by the words around the figure ("15
     days prior to", "au moins 30 jours à l'avance" are notice; "object within ten (10) days" is objection); a
     resolution or termination period ("if no resolution within thirty (30) days") is neither. An objection
-    "within this notice period" takes the notice period stated just before it.
+    "within this notice period", or "in sufficient time ... prior to the engagement", takes the notice period
+    stated just before it or in the same sentence.
     """
     objections, notices = [], []
     last_notice: tuple[Found, str] | None = None
