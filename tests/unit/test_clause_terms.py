@@ -197,3 +197,28 @@ def test_providers_named_in_brackets_are_sub_processors():
     text = ("## Sous-traitants et partenaires\nCette liste inclut nos partenaires réseau (Cogentia, Telinet, Level9) "
             "et nos fournisseurs d'infrastructure (datacenters).")
     assert names(text) == [("Cogentia", None), ("Telinet", None), ("Level9", None)]
+
+
+def test_sub_processors_are_read_from_an_html_table_the_sentence_before_announces():
+    text = """## Schedule A
+The table below lists the sub-processors engaged by the Processor.
+<table><tr><th>Entity</th><th>Service</th><th>Country</th></tr>
+<tr><td>Acme Hosting GmbH</td><td>Hosting</td><td>Germany</td></tr>
+<tr><td>Ticketline Ltd</td><td>Support desk</td><td>United Kingdom</td></tr></table>
+"""
+    assert names(text) == [("Acme Hosting GmbH", "DE"), ("Ticketline Ltd", "GB")]
+
+
+def test_a_list_announced_without_a_colon_and_a_country_in_brackets_in_a_table_cell_are_read():
+    listed = ("## Sub-processors\nThe Processor uses the following sub-processors.\n\n- Northwind Cloud\n"
+              "- Mailstream Inc. – email delivery (USA)\n")
+    assert names(listed) == [("Northwind Cloud", None), ("Mailstream Inc.", "US")]
+    table = "## Sous-traitants\n| Nom | Finalité |\n|---|---|\n| Hébergix SAS (France) | Hébergement |\n"
+    assert names(table) == [("Hébergix SAS (France)", "FR")]
+
+
+def test_privacy_shield_named_as_invalidated_is_not_relied_on_but_relying_on_it_is_outdated():
+    gone = "Since the CJEU invalidated the Privacy Shield, transfers rely on the 2021/914 clauses."
+    relied = "The Processor provides the same level of protection as required under the Privacy Shield frameworks."
+    assert "privacy_shield" not in [o["code"] for o in check(gone).outdated]
+    assert "privacy_shield" in [o["code"] for o in check(relied).outdated]

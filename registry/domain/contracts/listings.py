@@ -3,12 +3,15 @@ introduces them. The segmenter joins a table's lines into one passage; its rows 
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from registry.domain.contracts.segment import Passage, fold
 
 _DASHES = re.compile(r"^\s*:?-{3,}:?\s*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-–]|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}[.)])\s+")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)")
+_INTRODUCES = re.compile(r":\s*$|\b(?:following|below|as follows|listed|ci-dessous|ci-apres|ci-après|suivants?|suivantes?)\b",
+                         re.I)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
@@ -56,6 +59,48 @@ def tables(text: str) -> list[Table]:
     return out
 
 
+class _HtmlTable(HTMLParser):
+    """Rows of <table> elements: cell texts per <tr>, <th> and <td> alike."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables and self.tables[-1]:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(text: str) -> list[Table]:
+    """HTML tables inside a Markdown contract ("<table><tr><th>Name</th>..."): the first row is the header."""
+    if "<table" not in text.lower():
+        return []
+    parser = _HtmlTable()
+    parser.feed(text)
+    parser.close()
+    out = []
+    for rows in parser.tables:
+        rows = [r for r in rows if r]
+        if len(rows) >= 2:
+            width = len(rows[0])
+            out.append(Table(tuple(rows[0]), tuple(tuple((r + [""] * width)[:width]) for r in rows[1:])))
+    return out
+
+
 def is_item(p: Passage) -> bool:
     return bool(_BULLET.match(p.text))
 
@@ -65,9 +110,17 @@ def item_text(p: Passage) -> str:
     return plain(_BULLET.sub("", p.text, count=1))
 
 
+def preceding_text(ps: list[Passage], index: int) -> str:
+    """The passage before `index` in the same clause ("The table below lists our sub-processors."), or ""."""
+    if index and ps[index - 1].clause == ps[index].clause:
+        return ps[index - 1].text
+    return ""
+
+
 def intro_of(ps: list[Passage], index: int) -> str:
     """The sentence introducing the list item at `index`: its lead, else the last non-item passage before the
-    item in the same clause when that passage ends with a colon ("**Catégories de sous-traitants :**")."""
+    item in the same clause when it announces a list: a final colon ("**Catégories de sous-traitants :**"),
+    "the following", "listed below", "ci-dessous"."""
     p = ps[index]
     if p.lead:
         return p.lead
@@ -75,7 +128,7 @@ def intro_of(ps: list[Passage], index: int) -> str:
         if q.clause != p.clause:
             return ""
         if not is_item(q):
-            return q.text if plain(q.text).rstrip().endswith(":") else ""
+            return q.text if _INTRODUCES.search(plain(q.text)) else ""
     return ""
 
 

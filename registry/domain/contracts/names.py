@@ -34,7 +34,8 @@ _ENGAGES = re.compile(r"(?i:\b(?:engages?|uses?|utilises?|has appointed|appoints
                       r"(.{3,300}?)\s+(?i:as|en tant que|comme)\s+(?i:(?:an?|another|its|ses|des|de|d')\s*)?"
                       r"(?i:sub-?processors?|processors?|sous-traitants?)")
 _SUBPROCESSOR_TABLE = re.compile(r"sous-trait|sub-?processor|subcontractor")
-_NAME_COLUMN = re.compile(r"sous-trait|sub-?processor|subcontractor|\bnames?\b|\bnom\b|entit|provider|prestataire|company"
+_NAME_COLUMN = re.compile(r"sous-trait|sub-?processor|subcontractor|\bnames?\b|\bnom\b|entit|provider|prestataire|company|supplier"
+                          r"|recipient|destinataire|organi[sz]ation"
                           r"|societe|vendor|fournisseur|raison sociale|third part|partner|partenaire")
 _PLACE_COLUMN = re.compile(r"locat|countr|pays|locali|\blieu|region|jurisdiction|juridiction|siege|headquarter|where|ou\b")
 _LIST_INTRO = re.compile(r"(?:following|suivants?|ci-apres|ci-dessous|below|approved|autorises?|agrees?|liste?|categories"
@@ -82,7 +83,7 @@ def named_subprocessors(ps: list[Passage]) -> list[dict]:
                 seen[key]["country"] = country
 
     for i, p in enumerate(ps):
-        for name, country in _from_tables(p):
+        for name, country in _from_tables(p, listings.preceding_text(ps, i)):
             add(name, country, p)
         if listings.is_item(p):
             for name, country in _from_item(ps, i, common):
@@ -105,20 +106,25 @@ def named_subprocessors(ps: list[Passage]) -> list[dict]:
     return list(seen.values())
 
 
-def _from_tables(p: Passage) -> list[tuple[str, str | None]]:
-    """Rows of a sub-processor table: the name column (and the location column) of each row."""
+def _from_tables(p: Passage, before: str) -> list[tuple[str, str | None]]:
+    """Rows of a sub-processor table (Markdown or HTML): the name column, and the location column, of each row.
+
+    A table is about sub-processors when its header, its clause heading or the sentence before it says so.
+    """
     out = []
-    for table in listings.tables(p.text):
+    for table in listings.tables(p.text) + listings.html_tables(p.text):
         header = [fold(c) for c in table.header]
         name_col = next((i for i, h in enumerate(header) if _NAME_COLUMN.search(h)), None)
-        about = f"{' '.join(header)} {fold(p.clause)} {fold(p.lead)}"
+        opening = re.split(r"<table|\|", p.text, maxsplit=1, flags=re.I)[0]  # the sentence joined before the table
+        about = f"{' '.join(header)} {fold(p.clause)} {fold(p.lead)} {fold(before)} {fold(opening)}"
         if name_col is None or not _SUBPROCESSOR_TABLE.search(about):
             continue
         place_col = next((i for i, h in enumerate(header) if i != name_col and _PLACE_COLUMN.search(h)), None)
         for row in table.rows:
             name = row[name_col].strip()
             if _is_company(name, frozenset(), strict=False):
-                out.append((name, _country_in(row[place_col], several=True) if place_col is not None else None))
+                place = row[place_col] if place_col is not None else " ".join(re.findall(r"\(([^)]*)\)", name))
+                out.append((name, _country_in(place, several=True) if place else None))
     return out
 
 

@@ -220,6 +220,9 @@ _SCC_BEFORE_2021 = re.compile(
 _SUPERSEDED = re.compile(r"(?:repeal|replac|supersed)(?:e|es|ed|s|ing)? (?:by|with|the)\b|(?:abroge|remplace)e?s? par"
                          r"|(?:ont|a) (?:remplace|abroge)|no longer|ne sont plus|n'est plus")
 
+# "following the invalidation of the Privacy Shield" names it without relying on it.
+_INVALIDATED = re.compile(r"invalid\w*|no longer|n'(?:est|sont) plus|successor|remplac\w*|replac\w*|schrems|annul\w*")
+
 MECHANISMS: tuple[tuple[str, re.Pattern], ...] = (
     ("scc_2021", re.compile(r"2021/914|(?:clauses contractuelles types|standard contractual clauses).{0,60}2021")),
     ("scc_2010", _SCC_BEFORE_2021),
@@ -276,7 +279,8 @@ def outdated_references(ps: list[Passage], lang: str = "en") -> list[tuple[str, 
     out = []
     for code, en, fr, pattern in OUTDATED:
         hit = next((p for p in ps if pattern.search(p.folded)
-                    and not (code == "scc_2010" and _SUPERSEDED.search(p.folded))), None)
+                    and not (code == "scc_2010" and _SUPERSEDED.search(p.folded))
+                    and not (code in ("privacy_shield", "safe_harbor") and _INVALIDATED.search(p.folded))), None)
         if hit:
             label = fr if lang == "fr" else en
             if code == "cnil_declaration" and re.search(r"n\s*°?\s*x{2,}", hit.folded):
