@@ -7,11 +7,14 @@ certifications and the vendor's own staff or affiliates are refused, because a D
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from registry.domain.contracts import listings
 from registry.domain.contracts.segment import Passage, fold
 from registry.reference import countries
+
+# Clause headings and list leads repeat on every passage of their clause: fold each once.
+_heading = lru_cache(maxsize=4096)(fold)
 
 # Where contracts list providers: "(tels qu'OVH, Gandi ou équivalent)", "notamment OpenAI, L.L.C.,",
 # "(ex. Vitrine Media)", "such as AWS and Twilio", "comme Ubiflow ou équivalent".
@@ -89,7 +92,7 @@ def named_subprocessors(ps: list[Passage]) -> list[dict]:
             for name, country in _from_item(ps, i, common):
                 add(name, country, p)
         names = []
-        if _CLAUSE_CONTEXT.search(fold(p.clause)) or re.search(r"sous-trait|sub-?processor", p.folded):
+        if _CLAUSE_CONTEXT.search(_heading(p.clause)) or re.search(r"sous-trait|sub-?processor", p.folded):
             if _CONTEXT.search(p.folded):
                 names += [n for n in _listed(p.text) if _is_company(n, common)]
             names += [n for m in _PROVIDERS_IN_BRACKETS.finditer(p.text) for n in _bracketed(m.group(1), common)]
@@ -116,7 +119,7 @@ def _from_tables(p: Passage, before: str) -> list[tuple[str, str | None]]:
         header = [fold(c) for c in table.header]
         name_col = next((i for i, h in enumerate(header) if _NAME_COLUMN.search(h)), None)
         opening = re.split(r"<table|\|", p.text, maxsplit=1, flags=re.I)[0]  # the sentence joined before the table
-        about = f"{' '.join(header)} {fold(p.clause)} {fold(p.lead)} {fold(before)} {fold(opening)}"
+        about = f"{' '.join(header)} {_heading(p.clause)} {_heading(p.lead)} {fold(before)} {fold(opening)}"
         if name_col is None or not _SUBPROCESSOR_TABLE.search(about):
             continue
         place_col = next((i for i, h in enumerate(header) if i != name_col and _PLACE_COLUMN.search(h)), None)
@@ -132,7 +135,7 @@ def _from_item(ps: list[Passage], index: int, common: frozenset[str]) -> list[tu
     """Names in one list item whose introduction announces sub-processors ("The following Sub-processors are
     approved:", "Catégories de sous-traitants :"); "**Label :** A, B" keeps what follows the label."""
     intro = fold(listings.plain(listings.intro_of(ps, index)))
-    heading = fold(ps[index].clause)
+    heading = _heading(ps[index].clause)
     if not (_LIST_INTRO.search(intro) and _LIST_SUBJECT.search(intro)
             or not intro and listings.opens_clause(ps, index) and _SUBPROCESSOR_TABLE.search(heading)):
         return []
@@ -227,7 +230,8 @@ def _is_company(name: str, common: frozenset[str], strict: bool = True) -> bool:
 
 def _common_words(ps: list[Passage]) -> frozenset[str]:
     """Words the contract writes in lower case: a single capitalised one of them is a heading, not a name."""
-    return frozenset(fold(w) for p in ps for w in re.findall(r"(?<![\w.'’])[a-zà-ÿ][a-zà-ÿ-]{2,}(?![\w])", p.text))
+    words = {w for p in ps for w in re.findall(r"(?<![\w.'’])[a-zà-ÿ][a-zà-ÿ-]{2,}(?![\w])", p.text)}
+    return frozenset(fold(w) for w in words)
 
 
 def _contracting_parties(ps: list[Passage]) -> set[str]:

@@ -3,10 +3,14 @@ mechanisms) and outdated legal references, read from passages of a segmented con
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from registry.domain.contracts.numbers import BUSINESS_DAY, DAY, HOUR, NUMBER_WORDS, periods
 from registry.domain.contracts.segment import QUOTES, Passage, fold
+
+# Clause headings and list leads repeat on every passage of their clause: fold each once.
+_heading = lru_cache(maxsize=4096)(fold)
 
 _NUM = r"(\d{1,4}|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + r")"
 # "quinze (15) jours", "15 jours", "fifteen (15) days", "30 days'".
@@ -65,7 +69,7 @@ def _period_found(value: int, unit: str, p: Passage, quote: str | None = None) -
 
 def _subprocessor_clauses(ps: list[Passage]) -> set[str]:
     """Clauses that speak of sub-processors somewhere: "Droit d'opposition : ... 15 jours" belongs to them."""
-    return {p.clause for p in ps if _SUBPROCESSOR.search(p.folded) or _SUBPROCESSOR.search(fold(p.clause))}
+    return {p.clause for p in ps if _SUBPROCESSOR.search(p.folded) or _SUBPROCESSOR.search(_heading(p.clause))}
 
 
 def subprocessor_periods(ps: list[Passage]) -> tuple[list[Found], list[Found]]:
@@ -122,7 +126,7 @@ _ROUND_THE_CLOCK = re.compile(r"^\s*(?:sur|/|a|x|per|par)\s*\d|^\s*(?:7|7j)\b")
 
 def breach_clauses(ps: list[Passage]) -> set[str]:
     """Clauses that name a data breach or security incident outright: there, a bare "la violation" is one."""
-    return {p.clause for p in ps if _NAMED_BREACH.search(p.folded) or _NAMED_BREACH.search(fold(p.clause))}
+    return {p.clause for p in ps if _NAMED_BREACH.search(p.folded) or _NAMED_BREACH.search(_heading(p.clause))}
 
 
 def is_breach_notice(p: Passage, clauses: set[str] = frozenset()) -> bool:
@@ -131,7 +135,7 @@ def is_breach_notice(p: Passage, clauses: set[str] = frozenset()) -> bool:
     `clauses` (breach_clauses) lets a passage of a breach clause say only "la violation"; elsewhere the passage
     or its heading must also speak of data or security, so that an infringed patent is not a data breach.
     """
-    context = f"{fold(p.clause)} {p.folded}"
+    context = f"{_heading(p.clause)} {p.folded}"
     return bool(_BREACH_EVENT.search(context) and (p.clause in clauses or _DATA.search(context))
                 and not _NOT_A_BREACH.search(p.folded) and _NOTIFY.search(p.folded))
 
