@@ -22,7 +22,7 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.contract_files import MEDIA_TYPES, ContractFileError, N_, extract
+from registry.services.contract_files import MEDIA_TYPES, N_, ContractFileError, extract
 from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
 from registry.services.organisations import get_by_slug
 

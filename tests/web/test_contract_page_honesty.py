@@ -26,7 +26,7 @@ def row(page: str, code: str) -> str:
     return re.search(rf'<tr[^>]*id="item-{code}">(.*?)</tr>', page, re.S).group(1)
 
 
-def test_each_item_shows_its_corpus_score_and_low_scoring_items_are_to_verify_with_the_suggestion(dpo_of, demo):
+def test_each_item_shows_its_corpus_score_and_low_scoring_items_are_to_verify_with_the_suggestion(dpo_of, demo):  # noqa: F811
     web = dpo_of("pilotim")
     target = first_client(demo, "pilotim")
     assert upload(web, "clients", target.id, DPA, "dpa.md").status_code == 302
@@ -47,7 +47,7 @@ def test_each_item_shows_its_corpus_score_and_low_scoring_items_are_to_verify_wi
     assert f"on {scores.documents} public contracts" in page
 
 
-def test_rule_is_shown_in_words_of_the_interface_language_with_its_id_kept_for_support(dpo_of, demo):
+def test_rule_is_shown_in_words_of_the_interface_language_with_its_id_kept_for_support(dpo_of, demo):  # noqa: F811
     web = dpo_of("pilotim")
     target = first_client(demo, "pilotim")
     upload(web, "clients", target.id, DPA, "dpa.md")
@@ -60,7 +60,7 @@ def test_rule_is_shown_in_words_of_the_interface_language_with_its_id_kept_for_s
     assert "À vérifier" in page and "Sur le corpus" in page
 
 
-def test_terms_show_business_days_as_such_with_their_quote_and_names_from_a_table(dpo_of, demo):
+def test_terms_show_business_days_as_such_with_their_quote_and_names_from_a_table(dpo_of, demo):  # noqa: F811
     web = dpo_of("pilotim")
     target = first_client(demo, "pilotim")
     upload(web, "clients", target.id, DPA, "dpa.md")
@@ -73,7 +73,7 @@ def test_terms_show_business_days_as_such_with_their_quote_and_names_from_a_tabl
     assert "10 jours ouvrés" in french
 
 
-def test_refusal_is_translated_from_its_msgid_with_numbers_formatted_for_the_language(dpo_of, demo, monkeypatch):
+def test_refusal_is_translated_from_its_msgid_with_numbers_formatted_for_the_language(dpo_of, demo, monkeypatch):  # noqa: F811
     monkeypatch.setattr(ex, "MAX_TEXT_CHARS", 1000)
     web = dpo_of("pilotim")
     target = first_client(demo, "pilotim")

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from registry.domain.contracts.segment import Passage, fold
+from registry.domain.contracts.segment import Passage
 
 _DASHES = re.compile(r"^\s*:?-{3,}:?\s*$")
 _BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-–]|\(?[a-z]\)|\(?[ivx]+\)|\d{1,2}[.)])\s+")

@@ -3,8 +3,8 @@ mechanisms) and outdated legal references, read from passages of a segmented con
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from registry.domain.contracts.numbers import BUSINESS_DAY, DAY, HOUR, NUMBER_WORDS, periods
 from registry.domain.contracts.segment import QUOTES, Passage, fold
