@@ -197,7 +197,10 @@ def score(cases: list[Case], results: dict[str, ContractCheck]) -> dict:
             main, accept = case.items[v.code]
             for t in (s["items"][v.code], doc, lang, s["all"]):
                 t.add(main, accept, v.verdict)
-        _scalar(s["objection_days"], case.objection_days, result.terms["objection_period_days"])
+        # The labels give the objection window's number and say in a note when it counts business days.
+        _scalar(s["objection_days"], case.objection_days, result.terms.get("objection_period_days")
+                if result.terms.get("objection_period_days") is not None
+                else result.terms.get("objection_period_business_days"))
         _scalar(s["breach_hours"], case.breach_hours, result.terms["breach_notice_hours"])
         got_names = [x["name"] for x in result.terms["subprocessors"]]
         s["names"].update(got=len(got_names), labelled=len(case.subprocessors),

@@ -1,6 +1,8 @@
 """`python -m benchmarks contracts_evaluate`: the checker against labelled contracts (seeds, development corpus).
 
-Options: --corpus seeds|dev|all (default all), --split tune|heldout|all (default all).
+Options: --corpus seeds|dev|all (default all), --split tune|heldout|all (default all), --write-scores [FILE]
+(write the development corpus's per-item scores, for the split chosen, to the file the contract page reads:
+registry/reference/data/contract_checker_scores.json by default).
 
 Seeds: per item, how many verdicts match and the present/weak/missing confusion; per contract, the verdicts
 off by one step and by two, and every extracted term that differs from its label; exit 1 unless the target
@@ -11,8 +13,10 @@ separately (see contracts_corpus.HELD_OUT), per item, document and language: acc
 
 import argparse
 import importlib.util
+import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from benchmarks import contracts_corpus as cc
@@ -132,6 +136,35 @@ def render_scores(title: str, cases: list[cc.Case], results: dict, s: dict) -> s
     return "\n".join(out)
 
 
+SCORES_FILE = Path(__file__).resolve().parents[1] / "registry" / "reference" / "data" / "contract_checker_scores.json"
+
+
+def scores_document(s: dict, split: str, documents: int, on: date) -> dict:
+    """What the contract page shows of the checker's record: per item accepted/total/false present, per term."""
+    return {
+        "date": on.isoformat(),
+        "corpus": "development corpus of public DPAs and general terms (../shared/contracts), not the seeds",
+        "split": split,
+        "documents": documents,
+        "threshold_note": "an item accepted on less than 80 % of the documents is shown 'to verify'",
+        "items": {code: {"accepted": t.accepted, "total": t.total, "false_present": t.false_present}
+                  for code, t in s["items"].items()},
+        "terms": {
+            "objection_days": {k: s["objection_days"][k] for k in ("stated", "exact", "missed", "wrong")},
+            "breach_hours": {k: s["breach_hours"][k] for k in ("stated", "exact", "missed", "wrong")},
+            "outdated": {k: s["outdated"][k] for k in ("labelled", "exact", "missed", "wrong")},
+            "names": {k: s["names"][k] for k in ("labelled", "got", "matched")},
+        },
+    }
+
+
+def write_scores(path: Path, contracts: Path, split: str) -> dict:
+    cases = cc.corpus_cases(contracts, split)
+    doc = scores_document(cc.score(cases, cc.run(cases)), split, len(cases), date.today())
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return doc
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=("seeds", "dev", "all"), default="all")
@@ -140,7 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--contracts", type=Path, default=cc.CORPUS)
+    parser.add_argument("--write-scores", type=Path, nargs="?", const=SCORES_FILE, default=None, metavar="FILE",
+                        help="write the per-item scores on the development corpus (the --split part) to FILE "
+                             f"(default {SCORES_FILE.relative_to(SCORES_FILE.parents[3])})")
     args = parser.parse_args(argv)
+    if args.write_scores:
+        doc = write_scores(args.write_scores, args.contracts, args.split)
+        print(f"{args.write_scores}: scores of {doc['documents']} documents ({doc['split']}) written")
+        return 0
     ok = True
     if args.corpus in ("seeds", "all"):
         report, ok = evaluate(args.seeds, load_labels(args.labels))

@@ -55,6 +55,8 @@ def render_text(result: ContractCheck, lang: str) -> str:
             out.append(f"           « {v.quote[:300]} » ({_where(lang, v.page, v.line)}; {t['rule']} {v.rule})")
     out.append(f"\n{t['terms']}:")
     for key, value in result.terms.items():
+        if key == "term_quotes":  # the passages behind the values: in --json, too long for this summary
+            continue
         if key == "retention":
             value = ", ".join(f"{r['value']} {r['unit']} ({_where(lang, r['page'], r['line'])})" for r in value)
         elif key == "subprocessors":
@@ -67,7 +69,8 @@ def render_text(result: ContractCheck, lang: str) -> str:
         out.append(f"  {o['code']}: {o['label']} — « {o['quote'][:200]} » ({_where(lang, o['page'], o['line'])})")
     out.append(f"\n{t['conflicts']}: {t['none'] if not result.conflicts else ''}")
     for c in result.conflicts:
-        values = "; ".join(f"{v['value']} ({_where(lang, v['page'], v['line'])})" for v in c["values"])
+        values = "; ".join(f"{v['value']}{' ' + v['unit'] if v.get('unit') else ''} ({_where(lang, v['page'], v['line'])})"
+                           for v in c["values"])
         out.append(f"  {c['term']}: {values}")
     return "\n".join(out)
 

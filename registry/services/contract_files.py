@@ -45,12 +45,23 @@ _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class ContractFileError(Refused):
-    """A file the checker refuses; the message says why, for the person who uploaded it."""
+def N_(msgid: str) -> str:
+    """Marks a refusal message for the translation catalogs; the interface translates it where it shows it."""
+    return msgid
 
-    def __init__(self, message: str):
-        super().__init__({"file": [message]})
-        self.message = message
+
+class ContractFileError(Refused):
+    """A file the checker refuses; the message says why, for the person who uploaded it.
+
+    `msgid` is the English message with %(name)s placeholders and `values` fill them: the interface translates
+    the message and formats the numbers in its own language (views/contract_display.refusal_message); str()
+    is the English text, for the shell and logs. Both cross the child process of `extract_isolated` as JSON.
+    """
+
+    def __init__(self, msgid: str, **values: object):
+        self.msgid, self.values = msgid, values
+        self.message = msgid % {k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()} if values else msgid
+        super().__init__({"file": [self.message]})
 
     def __str__(self) -> str:
         return self.message
@@ -85,9 +96,9 @@ def sniff(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(_OLE_MAGIC):
-        raise ContractFileError(
+        raise ContractFileError(N_(
             "This is an encrypted Office document or an old binary .doc file: save it as an unprotected "
-            ".docx, .odt or .pdf and upload it again.")
+            ".docx, .odt or .pdf and upload it again."))
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -97,18 +108,20 @@ def sniff(data: bytes) -> str:
                 if "mimetype" in names and z.read("mimetype").strip() == _ODT_MIME:
                     return "odt"
         except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-            raise ContractFileError(f"The file looks like a DOCX/ODT archive but is corrupt ({exc}).") from exc
-        raise ContractFileError("This archive is neither a Word (.docx) nor an OpenDocument text (.odt) file.")
+            raise ContractFileError(N_("The file looks like a DOCX/ODT archive but is corrupt (%(detail)s)."),
+                                    detail=str(exc)) from exc
+        raise ContractFileError(N_("This archive is neither a Word (.docx) nor an OpenDocument text (.odt) file."))
     text = _decode_text(data)
     return "markdown" if _looks_like_markdown(text) else "text"
 
 
 def _check_size(data: bytes, limits: ParseLimits) -> None:
     if not data:
-        raise ContractFileError("The file is empty.")
+        raise ContractFileError(N_("The file is empty."))
     bound = limits.file_bytes or MAX_FILE_BYTES
     if len(data) > bound:
-        raise ContractFileError(f"The file is {len(data) / 1048576:.1f} MiB; the limit is {bound // 1048576} MiB.")
+        raise ContractFileError(N_("The file is %(size)s MiB; the limit is %(limit)s MiB."),
+                                size=round(len(data) / 1048576, 1), limit=bound // 1048576)
 
 
 def extract_isolated(data: bytes, limits: ParseLimits | None = None) -> ExtractedText:
@@ -124,11 +137,11 @@ def extract_isolated(data: bytes, limits: ParseLimits | None = None) -> Extracte
         done = subprocess.run([sys.executable, "-I", str(worker), json.dumps(asdict(limits))], input=data,
                               capture_output=True, timeout=limits.timeout_seconds, check=False)
     except subprocess.TimeoutExpired:
-        raise ContractFileError(
-            f"Reading the document took longer than {limits.timeout_seconds:g} seconds: refused.") from None
+        raise ContractFileError(N_("Reading the document took longer than %(limit)s seconds: refused."),
+                                limit=f"{limits.timeout_seconds:g}") from None
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        raise ContractFileError(
-            f"Reading the document needed more than {limits.cpu_seconds} seconds of processor time: refused.")
+        raise ContractFileError(N_("Reading the document needed more than %(limit)s seconds of processor time: refused."),
+                                limit=limits.cpu_seconds)
     try:
         answer = json.loads(done.stdout)
     except ValueError:
@@ -137,12 +150,12 @@ def extract_isolated(data: bytes, limits: ParseLimits | None = None) -> Extracte
              done.returncode, answer.get("peak_rss_bytes"), limits.memory_bytes)
     if "memory" in answer:
         raise ContractFileError(
-            f"Reading the document needed more than the {limits.memory_bytes // 1048576} MiB of memory allowed: "
-            "refused.")
+            N_("Reading the document needed more than the %(limit)s MiB of memory allowed: refused."),
+            limit=limits.memory_bytes // 1048576)
     if "refused" in answer:
-        raise ContractFileError(answer["refused"])
+        raise ContractFileError(answer["refused"], **answer.get("values", {}))
     if "lines" not in answer:
-        raise ContractFileError("The document could not be read: the reader stopped unexpectedly.")
+        raise ContractFileError(N_("The document could not be read: the reader stopped unexpectedly."))
     lines = [SourceLine(page, number, text, level) for page, number, text, level in answer["lines"]]
     return ExtractedText(answer["kind"], lines, answer["pages"])
 
@@ -164,10 +177,10 @@ def extract(data: bytes, limits: ParseLimits | None = None) -> ExtractedText:
     result = ExtractedText(result.kind, [SourceLine(ln.page, ln.number, _CONTROL.sub("", ln.text), ln.heading_level)
                                          for ln in result.lines], result.pages)
     if sum(len(line.text) for line in result.lines) > MAX_TEXT_CHARS:
-        raise ContractFileError(f"The document holds more than {MAX_TEXT_CHARS:,} characters of text.")
+        raise ContractFileError(N_("The document holds more than %(limit)s characters of text."), limit=MAX_TEXT_CHARS)
     if not any(line.text.strip() for line in result.lines):
-        raise ContractFileError(
-            "No text could be read from this file (a scanned PDF needs OCR first: no text layer was found).")
+        raise ContractFileError(N_(
+            "No text could be read from this file (a scanned PDF needs OCR first: no text layer was found)."))
     return result
 
 
@@ -181,10 +194,10 @@ def _decode_text(data: bytes) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise ContractFileError("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.") from exc
+            raise ContractFileError(N_("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.")) from exc
     controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\t\n\r\f")
     if "\x00" in text or controls > 10:
-        raise ContractFileError("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.")
+        raise ContractFileError(N_("The file is not a PDF, DOCX, ODT, Markdown or plain-text file."))
     return text
 
 
@@ -201,7 +214,7 @@ class _ElementCounter:
     def start(self, tag, attrib):
         self.count += 1
         if self.count > self.bound:
-            raise ContractFileError(f"The document holds more than {self.bound} XML elements: refused.")
+            raise ContractFileError(N_("The document holds more than %(limit)s XML elements: refused."), limit=self.bound)
 
     def close(self):
         return self.count
@@ -226,17 +239,18 @@ def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
-                raise ContractFileError(f"The archive holds {len(infos)} parts; the limit is {MAX_ZIP_ENTRIES}.")
+                raise ContractFileError(N_("The archive holds %(count)s parts; the limit is %(limit)s."),
+                                        count=len(infos), limit=MAX_ZIP_ENTRIES)
             if any(i.flag_bits & 0x1 for i in infos):
-                raise ContractFileError("The document is password-protected: remove the password and upload it again.")
+                raise ContractFileError(N_("The document is password-protected: remove the password and upload it again."))
             if "META-INF/manifest.xml" in z.namelist() and b"encryption-data" in z.read("META-INF/manifest.xml"):
-                raise ContractFileError("The document is password-protected: remove the password and upload it again.")
+                raise ContractFileError(N_("The document is password-protected: remove the password and upload it again."))
             total = sum(i.file_size for i in infos)
             if total > unzipped:
-                raise ContractFileError(_bomb_message(unzipped))
+                raise _bomb(unzipped)
             for info in infos:
                 if _is_xml(info.filename) and info.file_size > limits.xml_part_bytes:
-                    raise ContractFileError(_xml_part_message(info.filename, limits))
+                    raise _xml_part_too_large(info.filename, limits)
             total, elements = 0, 0
             for info in infos:
                 xml, size = _is_xml(info.filename), 0
@@ -247,15 +261,15 @@ def _check_zip(data: bytes, limits: ParseLimits | None = None) -> None:
                         total += len(chunk)
                         size += len(chunk)
                         if total > unzipped:
-                            raise ContractFileError(_bomb_message(unzipped))
+                            raise _bomb(unzipped)
                         if xml and size > limits.xml_part_bytes:
-                            raise ContractFileError(_xml_part_message(info.filename, limits))
+                            raise _xml_part_too_large(info.filename, limits)
                         parser = _feed(parser, chunk)
                 elements = counter.count
     except ContractFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-        raise ContractFileError(f"The document archive is corrupt ({exc}).") from exc
+        raise ContractFileError(N_("The document archive is corrupt (%(detail)s)."), detail=str(exc)) from exc
 
 
 def _feed(parser, chunk: bytes):
@@ -273,14 +287,15 @@ def _feed(parser, chunk: bytes):
     return parser
 
 
-def _xml_part_message(name: str, limits: ParseLimits) -> str:
-    part = _CONTROL.sub("", name)[:100]
-    return f"The part {part} of the document is larger than {limits.xml_part_bytes // 1048576} MiB once decompressed: refused."
+def _xml_part_too_large(name: str, limits: ParseLimits) -> ContractFileError:
+    return ContractFileError(
+        N_("The part %(part)s of the document is larger than %(limit)s MiB once decompressed: refused."),
+        part=_CONTROL.sub("", name)[:100], limit=limits.xml_part_bytes // 1048576)
 
 
-def _bomb_message(bound: int) -> str:
-    return (f"The document decompresses to more than {bound // 1048576} MiB: "
-            "refused as a possible zip bomb.")
+def _bomb(bound: int) -> ContractFileError:
+    return ContractFileError(N_("The document decompresses to more than %(limit)s MiB: refused as a possible zip bomb."),
+                             limit=bound // 1048576)
 
 
 def _pdf(data: bytes) -> ExtractedText:
@@ -290,10 +305,11 @@ def _pdf(data: bytes) -> ExtractedText:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise ContractFileError("The PDF is encrypted: remove the password or protection and upload it again.")
+            raise ContractFileError(N_("The PDF is encrypted: remove the password or protection and upload it again."))
         count = len(reader.pages)
         if count > MAX_PDF_PAGES:
-            raise ContractFileError(f"The PDF has {count} pages; the limit is {MAX_PDF_PAGES}.")
+            raise ContractFileError(N_("The PDF has %(count)s pages; the limit is %(limit)s."), count=count,
+                                    limit=MAX_PDF_PAGES)
         lines = []
         for page_no, page in enumerate(reader.pages, 1):
             for i, text in enumerate((page.extract_text() or "").splitlines(), 1):
@@ -302,7 +318,8 @@ def _pdf(data: bytes) -> ExtractedText:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError, AssertionError, ZeroDivisionError) as exc:
-        raise ContractFileError(f"The PDF is corrupt or unreadable ({type(exc).__name__}: {exc}).") from exc
+        raise ContractFileError(N_("The PDF is corrupt or unreadable (%(detail)s)."),
+                                detail=f"{type(exc).__name__}: {exc}") from exc
     return ExtractedText("pdf", lines, count)
 
 
@@ -317,7 +334,8 @@ def _docx(data: bytes) -> ExtractedText:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises bare KeyError/ValueError/lxml errors on broken parts
-        raise ContractFileError(f"The Word document is corrupt or unreadable ({type(exc).__name__}).") from exc
+        raise ContractFileError(N_("The Word document is corrupt or unreadable (%(detail)s)."),
+                                detail=type(exc).__name__) from exc
     rendered, hard = qn("w:lastRenderedPageBreak"), qn("w:br")
     page, rows = 1, []
     for p in document.element.body.iter(qn("w:p")):
@@ -350,7 +368,8 @@ def _odt(data: bytes) -> ExtractedText:
     try:
         document = load(io.BytesIO(data))
     except Exception as exc:  # odfpy surfaces raw xml.sax / KeyError failures
-        raise ContractFileError(f"The OpenDocument file is corrupt or unreadable ({type(exc).__name__}).") from exc
+        raise ContractFileError(N_("The OpenDocument file is corrupt or unreadable (%(detail)s)."),
+                                detail=type(exc).__name__) from exc
     lines: list[tuple[int, str, int | None]] = []
     page = 1
     stack = [document.text]

@@ -50,7 +50,7 @@ def main() -> int:
         try:
             result = extract(data, ParseLimits(**limits))
         except ContractFileError as exc:
-            answer = {"memory": True} if _out_of_memory(exc) else {"refused": exc.message}
+            answer = {"memory": True} if _out_of_memory(exc) else {"refused": exc.msgid, "values": exc.values}
         else:
             answer = {"kind": result.kind, "pages": result.pages,
                       "lines": [[ln.page, ln.number, ln.text, ln.heading_level] for ln in result.lines]}

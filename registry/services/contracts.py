@@ -22,7 +22,7 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.contract_files import MEDIA_TYPES, ContractFileError, ParseLimits, extract_isolated
+from registry.services.contract_files import MEDIA_TYPES, N_, ContractFileError, ParseLimits, extract_isolated
 from registry.services.crud import Changes, Invalid, apply, check_version, record_update, validate
 from registry.services.organisations import get_by_slug
 
@@ -50,7 +50,7 @@ def store_contract(session: Session, organisation_id: int, *, file_name: str, da
                                "in this organisation")
     name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
     if not name:
-        raise ContractFileError("file_name: the file has no name")
+        raise ContractFileError(N_("The file has no name."))
     extracted = extract_isolated(data, limits)
     result = check_lines(extracted.lines)
     owner_column = ContractDocument.client_id if client_id is not None else ContractDocument.subprocessor_id

@@ -1,21 +1,22 @@
 """How a contract check appears on screen: verdicts, item and term labels, refusal messages, in the chosen language."""
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
-from flask_babel import format_decimal, get_locale, ngettext
+from babel.dates import format_date, format_datetime
+from flask_babel import format_decimal, format_percent, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from registry.domain.contracts.rules import ITEM_BY_CODE
+from registry.domain.contracts.reliability import RELIABLE_SHARE, item_reliability
+from registry.domain.contracts.rules import ITEM_BY_CODE, RULES
 from registry.domain.contracts.terms import OUTDATED
 from registry.i18n import current_lang
+from registry.reference.checker_scores import CheckerScores, checker_scores
 from registry.services.contract_files import ContractFileError
 
-VERDICTS = {"present": _l("Present"), "weak": _l("Weak"), "missing": _l("Missing")}
+VERDICTS = {"present": _l("Present"), "weak": _l("Weak"), "missing": _l("Missing"), "to_verify": _l("To verify")}
 KINDS = {"pdf": "PDF", "docx": "Word (DOCX)", "odt": "OpenDocument (ODT)", "markdown": "Markdown", "text": _l("Plain text")}
 MECHANISMS = {
     "scc": _l("Standard contractual clauses (version not stated)"),
@@ -29,6 +30,7 @@ MECHANISMS = {
 }
 TERM_LABELS = {
     "objection_period_days": _l("Period to object to a new sub-processor"),
+    "subprocessor_notice_days": _l("Notice before a new sub-processor"),
     "breach_notice_hours": _l("Breach notice delay"),
     "breach_notice_content": _l("Content of the breach notice (Art. 33(3))"),
     "audits_per_year": _l("Audits per year"),
@@ -38,68 +40,30 @@ TERM_LABELS = {
     "retention": _l("Retention and destruction delays"),
     "stored_only_in_eu": _l("Data stored only in the EU"),
 }
-
-# The refusals of registry.services.contract_files, in the interface language; the technical detail stays as it is.
-_REFUSALS: tuple[tuple[re.Pattern, object], ...] = tuple((re.compile(p), m) for p, m in (
-    (r"^The file is empty\.$", _l("The file is empty.")),
-    (r"^The file is (?P<size>[\d.]+) MiB; the limit is (?P<limit>\d+) MiB\.$",
-     _l("The file is %(size)s MiB; the limit is %(limit)s MiB.")),
-    (r"^This is an encrypted Office document",
-     _l("This is an encrypted Office document or an old binary .doc file: save it as an unprotected .docx, .odt or "
-        ".pdf and upload it again.")),
-    (r"^The file looks like a DOCX/ODT archive but is corrupt \((?P<detail>.*)\)\.$",
-     _l("The file looks like a DOCX/ODT archive but is corrupt (%(detail)s).")),
-    (r"^This archive is neither", _l("This archive is neither a Word (.docx) nor an OpenDocument text (.odt) file.")),
-    (r"^The document holds more than (?P<limit>[\d,]+) characters",
-     _l("The document holds more than %(limit)s characters of text.")),
-    (r"^No text could be read", _l("No text could be read from this file (a scanned PDF needs OCR first: no text "
-                                   "layer was found).")),
-    (r"^The file is not a PDF", _l("The file is not a PDF, DOCX, ODT, Markdown or plain-text file.")),
-    (r"^The archive holds (?P<count>\d+) parts; the limit is (?P<limit>\d+)\.$",
-     _l("The archive holds %(count)s parts; the limit is %(limit)s.")),
-    (r"^The document is password-protected",
-     _l("The document is password-protected: remove the password and upload it again.")),
-    (r"^The document decompresses to more than (?P<limit>\d+) MiB",
-     _l("The document decompresses to more than %(limit)s MiB: refused as a possible zip bomb.")),
-    (r"^The document archive is corrupt \((?P<detail>.*)\)\.$", _l("The document archive is corrupt (%(detail)s).")),
-    (r"^The PDF is encrypted", _l("The PDF is encrypted: remove the password or protection and upload it again.")),
-    (r"^The PDF has (?P<count>\d+) pages; the limit is (?P<limit>\d+)\.$",
-     _l("The PDF has %(count)s pages; the limit is %(limit)s.")),
-    (r"^The PDF is corrupt or unreadable \((?P<detail>.*)\)\.$", _l("The PDF is corrupt or unreadable (%(detail)s).")),
-    (r"^The Word document is corrupt or unreadable \((?P<detail>.*)\)\.$",
-     _l("The Word document is corrupt or unreadable (%(detail)s).")),
-    (r"^The OpenDocument file is corrupt or unreadable \((?P<detail>.*)\)\.$",
-     _l("The OpenDocument file is corrupt or unreadable (%(detail)s).")),
-    (r"^file_name: the file has no name$", _l("The file has no name.")),
-    (r"^The part (?P<part>.*) of the document is larger than (?P<limit>\d+) MiB once decompressed: refused\.$",
-     _l("The part %(part)s of the document is larger than %(limit)s MiB once decompressed: refused.")),
-    (r"^The document holds more than (?P<limit>\d+) XML elements: refused\.$",
-     _l("The document holds more than %(limit)s XML elements: refused.")),
-    (r"^Reading the document took longer than (?P<limit>[\d.]+) seconds: refused\.$",
-     _l("Reading the document took longer than %(limit)s seconds: refused.")),
-    (r"^Reading the document needed more than (?P<limit>\d+) seconds of processor time: refused\.$",
-     _l("Reading the document needed more than %(limit)s seconds of processor time: refused.")),
-    (r"^Reading the document needed more than the (?P<limit>\d+) MiB of memory allowed: refused\.$",
-     _l("Reading the document needed more than the %(limit)s MiB of memory allowed: refused.")),
-    (r"^The document could not be read: the reader stopped unexpectedly\.$",
-     _l("The document could not be read: the reader stopped unexpectedly.")),
-))
+# A period the contract counts in business days has its own key (never counted as days); one row shows both.
+BUSINESS_DAY_KEYS = {"objection_period_days": "objection_period_business_days",
+                     "subprocessor_notice_days": "subprocessor_notice_business_days"}
+_MARKS = {"no_personal_data_clause": _l("At most weak: the document has no clause on personal data.")}
+# What the rules of an item look for, by the verdict they give: the words shown when a rule has no French yet.
+_LOOKED_FOR = {
+    "present": _l("Wording that states the obligation in full."),
+    "weak": _l("Wording narrower than the obligation, or indirect: read the passage."),
+    "missing": _l("Wording that excludes the obligation or leaves it out."),
+}
 
 
 def refusal_message(exc: ContractFileError) -> str:
-    """The reason a file was refused, as the service words it, in the interface language."""
-    text = str(exc)
-    for pattern, message in _REFUSALS:
-        if m := pattern.search(text):
-            # The lazy string translates the message with its placeholders; the file's own values fill them.
-            return str(message) % m.groupdict() if m.groupdict() else str(message)
-    return text
+    """The reason a file was refused, in the interface language: the service's msgid translated here, its
+    numbers formatted for the language (the technical detail of a corrupt file stays as the library wrote it)."""
+    values = {k: format_decimal(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+              for k, v in exc.values.items()}
+    return _(exc.msgid, **values)
 
 
 def size_refusal(size: int, limit: int) -> str:
     """The service's oversize message, for a file refused before it is read into memory."""
-    return _("The file is %(size)s MiB; the limit is %(limit)s MiB.", size=f"{size / 1048576:.1f}",
-             limit=limit // 1048576)
+    return _("The file is %(size)s MiB; the limit is %(limit)s MiB.", size=format_decimal(round(size / 1048576, 1)),
+             limit=format_decimal(limit // 1048576))
 
 
 def item_label(code: str) -> str:
@@ -135,6 +99,8 @@ def where(page: int | None, line: int | None) -> str:
 def duration(value: int, unit: str) -> str:
     if unit == "day":
         return ngettext("%(num)s day", "%(num)s days", value)
+    if unit == "business_day":
+        return ngettext("%(num)s business day", "%(num)s business days", value)
     if unit == "week":
         return ngettext("%(num)s week", "%(num)s weeks", value)
     if unit == "month":
@@ -142,12 +108,14 @@ def duration(value: int, unit: str) -> str:
     return ngettext("%(num)s year", "%(num)s years", value)
 
 
-def term_value(term: str, value) -> str:
+def term_value(term: str, value, unit: str | None = None) -> str:
     """One extracted term as text; the empty answer is a dash, never a guess."""
     if value is None or value == [] or value == "":
         return "—"
-    if term in ("objection_period_days", "audit_notice_days"):
-        return duration(value, "day")
+    if term in ("objection_period_days", "audit_notice_days", "subprocessor_notice_days"):
+        return duration(value, unit or "day")
+    if term in BUSINESS_DAY_KEYS.values():
+        return duration(value, "business_day")
     if term == "breach_notice_hours":
         return _("%(n)s hours", n=value) if isinstance(value, int) else f"« {value} »"
     if term == "breach_notice_content":
@@ -166,10 +134,12 @@ class TermRow:
     term: str
     label: str
     value: str
-    quotes: list[tuple[str, str]]  # (quote, where), for the retention periods
+    quotes: list[tuple[str, str]]  # (quote, where) of the passage that states the value
 
 
 def term_rows(terms: dict) -> list[TermRow]:
+    """One row per term with the passage that states it; a period in business days says so."""
+    quoted = terms.get("term_quotes") or {}
     rows = []
     for term, label in TERM_LABELS.items():
         value = terms.get(term)
@@ -177,9 +147,64 @@ def term_rows(terms: dict) -> list[TermRow]:
             quotes = [(r.get("quote") or "", where(r.get("page"), r.get("line"))) for r in value or []]
             text = ", ".join(duration(r["value"], r["unit"]) for r in value or []) or "—"
             rows.append(TermRow(term, str(label), text, quotes))
-        else:
-            rows.append(TermRow(term, str(label), term_value(term, value), []))
+            continue
+        keys = [term, BUSINESS_DAY_KEYS[term]] if term in BUSINESS_DAY_KEYS else [term]
+        stated = [k for k in keys if terms.get(k) not in (None, [], "")]
+        text = " / ".join(term_value(k, terms[k]) for k in stated) or "—"
+        quotes = [(q["quote"], where(q.get("page"), q.get("line"))) for k in stated
+                  if isinstance(q := quoted.get(k), dict) and q.get("quote")]
+        rows.append(TermRow(term, str(label), text, quotes))
     return rows
+
+
+def conflict_value(term: str, entry: dict) -> str:
+    """One of a conflict's values, in its own unit ("10 days", "15 business days")."""
+    return term_value(term, entry.get("value"), entry.get("unit"))
+
+
+def _translated(message: str) -> bool:
+    return current_lang() == "en" or get_translations().ugettext(message) != message
+
+
+def rule_words(item: dict) -> str:
+    """What the rule that decided an item looked for, in words of the interface language.
+
+    The rule's own description where the catalog translates it; else what rules of that verdict look for.
+    The rule id stays available to the template (title attribute) for support.
+    """
+    name = item.get("rule")
+    if not name:
+        return ""
+    base, *marks = name.split("+")
+    rule = next((r for r in RULES if r.name == base), None)
+    if rule is not None and _translated(rule.doc):
+        words = _(rule.doc)
+    else:
+        words = str(_LOOKED_FOR.get(rule.verdict if rule else item.get("verdict"), _LOOKED_FOR["present"]))
+    return " ".join([words, *(str(_MARKS[m]) for m in marks if m in _MARKS)])
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """How the checker did on one item over the evaluation corpus, as the contract page shows it."""
+
+    measured: bool
+    accepted: int
+    total: int
+    share: str
+    to_verify: bool
+
+
+def item_record(code: str) -> ItemRecord:
+    r = item_reliability(code)
+    if not r.measured:
+        return ItemRecord(False, 0, 0, "", True)
+    return ItemRecord(True, r.score.accepted, r.score.total, format_percent(r.score.share, "#,##0 %"), r.to_verify)
+
+
+def shown_verdict(item: dict) -> str:
+    """"to_verify" for an item the checker gets right too rarely on the corpus, else the verdict itself."""
+    return "to_verify" if item_record(item.get("code", "")).to_verify else item.get("verdict", "")
 
 
 def local_time(moment: datetime, timezone: str) -> str:
@@ -207,3 +232,29 @@ def record_value(field: str, value) -> str:
     if field == "breach_notice_hours":
         return _("%(n)s hours", n=value)
     return str(value)
+
+
+def corpus_scores() -> CheckerScores | None:
+    return checker_scores()
+
+
+def split_label(split: str) -> str:
+    return {"all": _("tuning and held-out documents"), "heldout": _("held-out documents only"),
+            "tune": _("tuning documents only")}.get(split, split)
+
+
+def scores_date(day: str) -> str:
+    return format_date(date.fromisoformat(day), "long", locale=str(get_locale() or "fr"))
+
+
+def threshold() -> str:
+    return format_percent(RELIABLE_SHARE, "#,##0 %")
+
+
+def terms_scores(terms: dict) -> str:
+    """The term extraction's record on the corpus, in one sentence."""
+    o, b, n = terms.get("objection_days", {}), terms.get("breach_hours", {}), terms.get("names", {})
+    return _("On the corpus: objection periods %(o)s of %(os)s exact, breach delays in hours %(b)s of %(bs)s exact, "
+             "named sub-processors %(nm)s of %(nl)s found with %(nw)s wrong.",
+             o=o.get("exact", 0), os=o.get("stated", 0), b=b.get("exact", 0), bs=b.get("stated", 0),
+             nm=n.get("matched", 0), nl=n.get("labelled", 0), nw=n.get("got", 0) - n.get("matched", 0))

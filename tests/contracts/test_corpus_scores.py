@@ -77,11 +77,13 @@ def test_no_item_loses_more_than_one_accepted_verdict_on_the_corpus(dev):
 
 
 def test_terms_found_on_the_corpus_hold(dev):
-    assert dev["objection_days"]["exact"] >= 2 and dev["objection_days"]["wrong"] == 0
-    assert dev["breach_hours"]["exact"] >= 6 and dev["breach_hours"]["wrong"] == 0
-    assert dev["outdated"]["exact"] >= 4 and dev["outdated"]["wrong"] == 0
+    # Measured 2026-12-07 after the terms work: objection 6/6, breach hours 8/8, outdated 5/5, names 41 of 54 found
+    # with none wrong (precision 1.00; tuning set 28/28, held-out 13/26).
+    assert dev["objection_days"]["exact"] >= 6 and dev["objection_days"]["wrong"] == 0
+    assert dev["breach_hours"]["exact"] >= 8 and dev["breach_hours"]["wrong"] == 0
+    assert dev["outdated"]["exact"] >= 5 and dev["outdated"]["wrong"] == 0
     names = dev["names"]
-    assert names["matched"] >= 0 and names["got"] - names["matched"] <= 3  # today: 'ISO 27001', 'SOC 2', 'Security'
+    assert names["matched"] >= 41 and dev["names_precision"] >= 0.95
 
 
 def test_held_out_split_is_six_documents_three_per_language_apart_from_the_tuning_set():

@@ -24,7 +24,7 @@ def test_an_xml_part_past_its_bound_is_refused_before_any_parser_reads_it():
 
 
 def test_too_many_xml_elements_are_refused_by_a_count_that_builds_no_tree():
-    with pytest.raises(ContractFileError, match="more than 20000 XML elements"):
+    with pytest.raises(ContractFileError, match="more than 20,000 XML elements"):
         extract(docx_with_xml(1), ParseLimits(xml_elements=20_000))
 
 

@@ -7,7 +7,7 @@ page or line and the rule that decided. It never concludes that a contract is "c
 import re
 from dataclasses import dataclass, field
 
-from registry.domain.contracts import names, terms
+from registry.domain.contracts import terms
 from registry.domain.contracts.rules import (
     CONTROLLER_SIDE,
     DATA_PROTECTION_CONTEXT,
@@ -28,6 +28,7 @@ from registry.domain.contracts.rules import (
     Rule,
 )
 from registry.domain.contracts.segment import Passage, SourceLine, fold, passages, segment
+from registry.domain.contracts.stated import stated_terms
 
 CAPPED = "no_personal_data_clause"
 CONTROLLER_TEXT = "controller_side_text"
@@ -124,7 +125,7 @@ def check_passages(ps: list[Passage], lang: str = "en") -> ContractCheck:
             verdict, name = WEAK, f"{name}+{CAPPED}"
         p = ps[hit.first]
         items.append(Verdict(item.code, verdict, quote[:600], p.page, p.line, name, item.article))
-    extracted, conflicts = _terms(ps, rules)
+    extracted, conflicts = stated_terms(ps)
     outdated = [{"code": code, "label": label, "quote": f.quote, "page": f.page, "line": f.line}
                 for code, label, f in terms.outdated_references(ps, lang)]
     return ContractCheck(items, extracted, outdated, conflicts, dp_context)
@@ -214,36 +215,3 @@ def document_languages(ps: list[Passage]) -> set[str]:
     if en > 2 * fr:
         return {"en"}
     return {"fr", "en"}
-
-
-def _terms(ps: list[Passage], rules: list[Rule]) -> tuple[dict, list[dict]]:
-    """Term values, and a conflict for each term the contract states with two different values."""
-    # Delays are read only where a rule saw a breach notice: "dans les meilleurs délais" is common elsewhere.
-    breach = [p for p in ps if any(r.pattern.search(p.scope or p.folded) for r in rules if r.item == "art33_2")]
-    found = {
-        "objection_period_days": terms.objection_periods(ps),
-        "breach_notice_hours": terms.breach_delays(breach),
-    }
-    freq, notice = terms.audit_terms(ps)
-    found["audits_per_year"], found["audit_notice_days"] = freq, notice
-    conflicts = []
-    values: dict = {}
-    for term, hits in found.items():
-        if term == "breach_notice_hours" and any(isinstance(h.value, int) for h in hits):
-            hits = [h for h in hits if isinstance(h.value, int)]  # an hour figure is more precise than a phrase
-        distinct = list(dict.fromkeys(h.value for h in hits))
-        values[term] = distinct[0] if distinct else None
-        if len(distinct) > 1:
-            first = {v: next(h for h in hits if h.value == v) for v in distinct}
-            conflicts.append({"term": term, "values": [
-                {"value": v, "quote": h.quote, "page": h.page, "line": h.line} for v, h in first.items()]})
-    retention = terms.retention_periods(ps)
-    eu_only = terms.is_eu_only(ps)
-    values.update({
-        "breach_notice_content": terms.breach_notice_content(breach),
-        "subprocessors": [{"name": n["name"], "country": n["country"]} for n in names.named_subprocessors(ps)],
-        "transfer_mechanisms": [f.value for f in terms.transfer_mechanisms(ps)],
-        "retention": [{**f.value, "quote": f.quote, "page": f.page, "line": f.line} for f in retention],
-        "stored_only_in_eu": bool(eu_only),
-    })
-    return values, conflicts
