@@ -1,9 +1,22 @@
 """Blueprints of the web interface, one per area of the register (CSRF protection comes with `registry.auth`)."""
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+from registry.models.checks import INT_MAX
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id beyond the integer columns' range matches no route, so it is a 404
+    rather than a query the database refuses."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_views(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter
     from registry.views import (
         activities,
         auth,
