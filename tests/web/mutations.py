@@ -144,12 +144,21 @@ def discover(client, urls: Iterable[str]) -> list[Form]:
     return sorted(seen.values(), key=lambda f: (f.action.endswith(ending), f.action, f.method))
 
 
+# Sent to every field even in the fast run: the character that PostgreSQL refuses and SQLite stores.
+ALWAYS = ("nul",)
+
+
 def mutations(form: Form, values: list[tuple[str, str | bytes]], per_field: int | None = None) -> Iterator[tuple[str, str, str | bytes]]:
-    """(field, value name, value): every value for every field, or `per_field` values per field taken in turn
-    from the list, so that the fields of a form share the whole list between them."""
+    """(field, value name, value): every value for every field; or, with `per_field`, the ALWAYS values and
+    `per_field` others taken in turn from the list, so that the fields of a form share the whole list between them."""
     targets = [n for n in form.names if n != "csrf_token"]
+    always = [v for v in values if v[0] in ALWAYS]
+    others = [v for v in values if v[0] not in ALWAYS]
     for i, name in enumerate(targets):
-        chosen = values if per_field is None else [values[(i * per_field + k) % len(values)] for k in range(per_field)]
+        if per_field is None:
+            chosen = values
+        else:
+            chosen = always + [others[(i * per_field + k) % len(others)] for k in range(per_field)]
         for label, value in chosen:
             yield name, label, value
 

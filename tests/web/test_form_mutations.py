@@ -3,8 +3,8 @@
 The forms are read from the pages (tests/web/mutations.py): the generic CRUD pages of every registered entity and
 the breach, change, contract, member, settings and account pages, of the PILOTIM demo register with one breach
 and one planned change added, signed in as the organisation's admin (a DPO who also manages members and settings).
-The fast test gives each field two hostile values taken in turn from the list, so that the list is spread over
-the fields of each form; the slow one sends every value to every field.
+The fast test sends each field a NUL and one other hostile value taken in turn from the list, so that the list is
+spread over the fields of each form; the slow one sends every value to every field.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -60,7 +60,7 @@ def test_every_field_of_every_form_refuses_hostile_values_without_a_server_error
     for expected in ("/activities/new", "/breaches/new", "/changes/new", "/members/", "/settings", "/contract/upload",
                      "/notices", "/objections", "/account/password", "/clients/"):
         assert any(expected in a for a in actions), (expected, sorted(actions))
-    outcomes = mutations.run(client, forms, per_field=2)
+    outcomes = mutations.run(client, forms, per_field=1)
     assert len(outcomes) > 500
     assert mutations.server_errors(outcomes) == []
 
