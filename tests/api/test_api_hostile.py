@@ -71,7 +71,10 @@ def test_a_search_holding_nul_is_422_naming_the_parameter(client, headers):
 
 
 def test_ids_beyond_the_integer_columns_are_404_in_the_address_and_422_in_the_body(client, headers):
-    assert client.get(f"{API}/subprocessors/99999999999999999999", headers=headers).status_code == 404
+    huge = f"{API}/subprocessors/99999999999999999999"
+    assert client.get(huge, headers=headers).status_code == 404
+    assert client.patch(huge, headers=headers, json={"version": 1}).status_code == 404
+    assert client.delete(huge, headers=headers).get_json()["error"] == "not_found"
     response = client.post(f"{API}/transfers", headers=headers, json={
         "recipient": "Importer", "destination_country": "US", "mechanism": "scc", "activity_id": 10**20})
     assert response.status_code == 422 and "activity_id" in response.get_json()["errors"]
