@@ -56,7 +56,7 @@ def export_json_command(slug: str, output: str | None) -> None:
 
 
 @click.command("import-json")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--slug", help="Import under this slug instead of the one in the file.")
 @with_appcontext
 def import_json_command(file, slug: str | None) -> None:

@@ -1,4 +1,4 @@
-"""Shared pieces of the register's forms: the base form, choice lists from the reference data, tri-state answers."""
+"""Shared pieces of the register's forms: the base forms, choice lists from the reference data, tri-state answers."""
 
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -9,12 +9,24 @@ from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms import (
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Email, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry import reference
 from registry.collation import collated
+from registry.models.checks import unsafe_character
 
 V = TypeVar("V")
 
@@ -162,7 +174,79 @@ def not_before(other: str, message: str) -> Callable:
     return check
 
 
-class RecordForm(FlaskForm):
+UNSAFE_TEXT = _l("Remove the invisible control character %(char)s from this answer: it cannot be stored.")
+ONE_LINE = _l("This answer takes one line: remove the tab or line break.")
+
+
+class _Screened(MultiDict):
+    """Answers already screened for characters no record may hold (a nested form receives them screened)."""
+
+
+def _screen(form, formdata) -> _Screened:
+    """The answers with each character no record may hold replaced by U+FFFD, noted by field name on the form.
+
+    Replaced, not kept: nothing downstream (a validator's query, the page that shows the answer again) ever sees a
+    NUL, and the person sees where the character was. A file's name is screened the same way.
+    """
+    form.unsafe_answers = {}
+    out = _Screened()
+    for name, values in formdata.lists():
+        for value in values:
+            text = value.filename if isinstance(value, FileStorage) else value
+            found = unsafe_character(text) if isinstance(text, str) else None
+            if found:
+                form.unsafe_answers.setdefault(name, found)
+                clean = "".join("\ufffd" if unsafe_character(c) else c for c in text)
+                value = (FileStorage(value.stream, clean, value.name, value.content_type, headers=value.headers)
+                         if isinstance(value, FileStorage) else clean)
+            out.add(name, value)
+    return out
+
+
+def _leaves(fields):
+    """Every answering field, inside repeatable rows and sub-forms too."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _leaves(field.entries)
+        elif isinstance(field, FormField):
+            yield from _leaves(field.form)
+        else:
+            yield field
+
+
+class Form(FlaskForm):
+    """Base of every form of the app: an answer holding a character no record may hold is refused at its field.
+
+    Control characters (NUL, escape, ...) and unpaired surrogates are refused in every answer and file name; tab
+    and line breaks only in one-line answers (a text area keeps them). One place for every form, on both databases.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            data = super().wrap_formdata(form, formdata)
+            if data is None or isinstance(data, _Screened):
+                return data
+            return _screen(form, data)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        unsafe = getattr(self, "unsafe_answers", {})
+        for field in _leaves(self):
+            if field.name in unsafe:
+                message = UNSAFE_TEXT % {"char": unsafe[field.name]}
+            elif not isinstance(field, TextAreaField) and any(
+                isinstance(v, str) and unsafe_character(v, lines=False) for v in field.raw_data or ()
+            ):
+                message = str(ONE_LINE)
+            else:
+                continue
+            field.errors = [message]
+            ok = False
+        self._errors = None
+        return ok
+
+
+class RecordForm(Form):
     """Base form: the record's version (optimistic locking) and conversion of the answers to record data."""
 
     version = HiddenField()

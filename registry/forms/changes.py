@@ -1,11 +1,10 @@
 """Forms of a planned sub-processor change (Art. 28(2)): the plan, each client's notice, objections and decisions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from registry.forms import CountryField, MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices
+from registry.forms import CountryField, Form, MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices
 from registry.forms.subprocessors import LocationRow
 
 KINDS = [
@@ -61,31 +60,31 @@ class PlanChangeForm(RecordForm):
     )
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(Form):
     sent_on = OptionalDate(_l("Notice sent on"))
     consent_on = OptionalDate(_l("Written authorisation received on"))
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(Form):
     client_id = Select(_l("Client"), [InputRequired(_l("Pick the client who objected."))], choices=[], coerce=str)
     received_on = RequiredDate(_l("Received on"), _l("Give the date the objection was received."))
     grounds = TextAreaField(_l("Grounds"), [Length(max=4000)])
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     outcome = Select(_l("Outcome"), choices=plain_choices(OUTCOMES))
     decision = TextAreaField(_l("Decision and reasons"), [DataRequired(_l("Write the decision.")), Length(max=4000)])
 
 
-class DpoDecisionForm(FlaskForm):
+class DpoDecisionForm(Form):
     dpo_decision = TextAreaField(_l("DPO decision on the change"),
                                  [DataRequired(_l("Write the decision.")), Length(max=4000)])
 
 
-class EffectiveForm(FlaskForm):
+class EffectiveForm(Form):
     on = RequiredDate(_l("Effective on"), _l("Give the effective date."))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     pass
 

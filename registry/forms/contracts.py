@@ -1,13 +1,14 @@
 """Forms of a record's contract: the file upload, and the extracted terms the DPO copies into the record."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from registry.forms import Form
 
-class ContractUploadForm(FlaskForm):
+
+class ContractUploadForm(Form):
     file = FileField(
         _l("Contract file"),
         [FileRequired(_l("Choose the contract file to upload."))],
@@ -16,7 +17,7 @@ class ContractUploadForm(FlaskForm):
     )
 
 
-class AcceptTermsForm(FlaskForm):
+class AcceptTermsForm(Form):
     """The terms to copy: one box per record field the contract gives a value for (choices set by the view)."""
 
     version = HiddenField()

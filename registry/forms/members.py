@@ -1,11 +1,10 @@
 """Forms of the members page: add a person with a role, change a member's role."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from registry.forms import Select, plain_choices
+from registry.forms import Form, Select, plain_choices
 
 ROLE_CHOICES = [
     ("dpo", _l("DPO: edits the register")),
@@ -14,7 +13,7 @@ ROLE_CHOICES = [
 ]
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = StringField(
         _l("E-mail"), [DataRequired(_l("Give the person's e-mail address.")), Email(_l("Enter a valid e-mail address."))],
         render_kw={"type": "email", "autocomplete": "off"},
@@ -23,5 +22,5 @@ class MemberForm(FlaskForm):
     role = Select(_l("Role"), choices=plain_choices(ROLE_CHOICES), default="auditor")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = Select(_l("Role"), choices=plain_choices(ROLE_CHOICES))

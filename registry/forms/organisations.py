@@ -1,12 +1,11 @@
 """Form of the organisation's settings: the identity and contacts printed at the top of its register (Art. 30(1)(a))."""
 
-from zoneinfo import available_timezones
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
+from registry.models.checks import time_zones
 
 ACTS_AS = [
     ("controller", _l("Controller only")),
@@ -49,7 +48,7 @@ class OrganisationForm(RecordForm):
     )
 
     def validate_timezone(self, field):
-        if field.data and field.data.strip() not in available_timezones():
+        if field.data and field.data.strip() not in time_zones():
             raise ValidationError(_l("Pick a time zone from the list, e.g. Europe/Paris."))
 
 

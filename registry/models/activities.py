@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 from registry.models.clients import ClientController
 from registry.models.measures import SecurityMeasure
 from registry.models.retention import RetentionRule
@@ -36,7 +37,7 @@ class ActivityMeasureLink(SQLModel, table=True):
     measure_id: int = Field(foreign_key="security_measure.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
-class Purpose(BaseModel):
+class Purpose(Storable):
     """One purpose with its own Art. 6 legal basis (and Art. 9(2) condition where special data are used)."""
 
     purpose: str
@@ -62,7 +63,7 @@ class Purpose(BaseModel):
 
 
 def _category(vocabulary: str):
-    class Category(BaseModel):
+    class Category(Storable):
         code: str
         detail: str | None = None
 
@@ -79,7 +80,7 @@ DataSubject = _category("data_subjects")
 Recipient = _category("recipients")
 
 
-class ActivityBase(SQLModel):
+class ActivityBase(Storable):
     reference: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=200)
     role: str = Field(max_length=20)

@@ -9,6 +9,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from registry.models import checks
 from registry.models.activities import Activity
 from registry.models.base import OrgScoped, UTCDateTime
+from registry.models.checks import Storable
 from registry.models.clients import ClientController
 from registry.models.organisations import Organisation
 from registry.models.subprocessors import SubProcessor
@@ -46,7 +47,7 @@ class BreachClientLink(SQLModel, table=True):
     client_id: int = Field(foreign_key="client_controller.id", primary_key=True, ondelete="CASCADE", index=True)
 
 
-class BreachBase(SQLModel):
+class BreachBase(Storable):
     reference: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=200)
     facts: str | None = None  # what happened, how it was discovered (Art. 33(5) "facts")
@@ -151,7 +152,7 @@ class BreachCreate(BreachBase):
         return self.model_dump(exclude={"activity_ids", "subprocessor_ids", "client_ids"})
 
 
-class BreachNoticeBase(SQLModel):
+class BreachNoticeBase(Storable):
     recipient: str = Field(max_length=20)  # cnil | client | data_subjects
     client_id: int | None = Field(default=None, foreign_key="client_controller.id", index=True, ondelete="SET NULL")
     sent_at: datetime = Field(sa_type=UTCDateTime)

@@ -4,10 +4,11 @@ from datetime import date
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, UniqueConstraint
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 from registry.models.subprocessors import ProcessingLocationCreate
 
 KINDS = ("add", "replace", "remove", "change_locations")
@@ -15,7 +16,7 @@ STATUSES = ("planned", "notified", "effective", "cancelled")
 OUTCOMES = ("pending", "withdrawn", "upheld", "overruled")
 
 
-class SubProcessorChangeBase(SQLModel):
+class SubProcessorChangeBase(Storable):
     kind: str = Field(max_length=20)
     subprocessor_id: int = Field(foreign_key="subprocessor.id", index=True, ondelete="CASCADE")
     replaces_id: int | None = Field(default=None, foreign_key="subprocessor.id", ondelete="SET NULL")
@@ -50,6 +51,21 @@ class SubProcessorChange(SubProcessorChangeBase, OrgScoped, table=True):
     )
 
 
+class SubProcessorChangeState(Storable):
+    """What an exported change records beyond its input, checked when a file is imported: its state, its computed
+    dates and the DPO's decision."""
+
+    status: str = "planned"
+    earliest_effective: date | None = None
+    effective_on: date | None = None
+    dpo_decision: str | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, v):
+        return checks.one_of(v, STATUSES, "status")
+
+
 class SubProcessorChangeCreate(SubProcessorChangeBase):
     new_locations: list[ProcessingLocationCreate] = []
     default_objection_days: int = Field(default=30, ge=0, le=365)
@@ -76,7 +92,7 @@ class SubProcessorChangeCreate(SubProcessorChangeBase):
         return values
 
 
-class ChangeNoticeBase(SQLModel):
+class ChangeNoticeBase(Storable):
     client_id: int = Field(foreign_key="client_controller.id", index=True, ondelete="CASCADE")
     language: str = Field(default="fr", max_length=2)
     sent_on: date | None = None
@@ -87,6 +103,14 @@ class ChangeNoticeBase(SQLModel):
     @classmethod
     def _lang(cls, v):
         return checks.one_of(v, ("fr", "en"), "language")
+
+
+class ChangeNoticeState(Storable):
+    """What an exported notice records beyond its input, checked when a file is imported: its window and deadline."""
+
+    period_days: int = Field(default=0, ge=0, le=3650)
+    period_recorded: bool = True
+    deadline: date | None = None
 
 
 class ChangeNotice(ChangeNoticeBase, table=True):
@@ -102,7 +126,7 @@ class ChangeNotice(ChangeNoticeBase, table=True):
     change: SubProcessorChange | None = Relationship(back_populates="notices")
 
 
-class ChangeObjectionBase(SQLModel):
+class ChangeObjectionBase(Storable):
     client_id: int = Field(foreign_key="client_controller.id", index=True, ondelete="CASCADE")
     received_on: date
     grounds: str | None = Field(default=None, max_length=4000)

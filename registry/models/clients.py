@@ -3,10 +3,11 @@
 from datetime import date
 
 from pydantic import field_validator, model_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 
 AUTHORISATIONS = ("specific", "general", "none_stated")
 AUDIT_COSTS = ("controller", "processor", "shared")
@@ -15,7 +16,7 @@ END_FATES = ("controller_choice", "return_or_delete", "return", "delete")
 DELAY_UNITS = ("days", "weeks", "months", "years")
 
 
-class ClientControllerBase(SQLModel):
+class ClientControllerBase(Storable):
     legal_name: str = Field(min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=500)
     country: str | None = Field(default=None, max_length=2)

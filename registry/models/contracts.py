@@ -4,14 +4,15 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import JSON
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from registry.models.base import OrgScoped, UTCDateTime, utcnow
+from registry.models.checks import Storable
 
 OWNER_KINDS = ("client", "subprocessor")
 
 
-class ContractDocumentBase(SQLModel):
+class ContractDocumentBase(Storable):
     client_id: int | None = Field(default=None, foreign_key="client_controller.id", index=True, ondelete="CASCADE")
     subprocessor_id: int | None = Field(default=None, foreign_key="subprocessor.id", index=True, ondelete="CASCADE")
     file_name: str = Field(min_length=1, max_length=255)

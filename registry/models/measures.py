@@ -1,13 +1,14 @@
 """Technical and organisational security measures (Art. 32), under the CNIL and SCC Annex II headings."""
 
 from pydantic import field_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 
 
-class SecurityMeasureBase(SQLModel):
+class SecurityMeasureBase(Storable):
     heading: str = Field(max_length=40)
     title: str = Field(min_length=1, max_length=200)
     description: str | None = None

@@ -1,16 +1,15 @@
 """The organisation whose register is kept: its identity, DPO and roles (Art. 30(1)(a), 30(2)(a))."""
 
-from zoneinfo import available_timezones
-
 import sqlalchemy as sa
 from pydantic import field_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from registry.models import checks
 from registry.models.base import ActsAs, Stamped
+from registry.models.checks import Storable
 
 
-class OrganisationBase(SQLModel):
+class OrganisationBase(Storable):
     slug: str = Field(max_length=64, unique=True, index=True)
     legal_name: str = Field(min_length=1, max_length=200)
     trade_name: str | None = Field(default=None, max_length=200)
@@ -43,7 +42,7 @@ class OrganisationBase(SQLModel):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v):
-        if v not in available_timezones():
+        if v not in checks.time_zones():
             raise ValueError(f"{v!r} is not an IANA time zone")
         return v
 

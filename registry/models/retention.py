@@ -4,10 +4,11 @@ from datetime import date
 from typing import Optional
 
 from pydantic import field_validator, model_validator
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 
 KINDS = ("fixed", "from_event", "until_date", "versions", "indeterminate")
 UNITS = ("days", "weeks", "months", "years")
@@ -15,7 +16,7 @@ BOUNDS = ("exact", "minimum", "maximum")
 END_ACTIONS = ("delete", "anonymise", "archive")
 
 
-class RetentionRuleBase(SQLModel):
+class RetentionRuleBase(Storable):
     activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True, ondelete="CASCADE")
     data_category: str | None = Field(default=None, max_length=40)
     covers_backups: bool = False

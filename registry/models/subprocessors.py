@@ -5,16 +5,17 @@ from datetime import date
 import sqlalchemy as sa
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON
-from sqlmodel import Field, Relationship, SQLModel
+from sqlmodel import Field, Relationship
 
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 
 STATUSES = ("planned", "active", "retired")
 LOCATION_KINDS = ("storage", "access", "support")
 
 
-class SubProcessorBase(SQLModel):
+class SubProcessorBase(Storable):
     legal_name: str = Field(min_length=1, max_length=200)
     trade_name: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=500)
@@ -60,7 +61,7 @@ class SubProcessor(SubProcessorBase, OrgScoped, table=True):
     )
 
 
-class ProcessingLocationBase(SQLModel):
+class ProcessingLocationBase(Storable):
     country: str = Field(max_length=2)
     site: str | None = Field(default=None, max_length=200)
     kind: str = Field(default="storage", max_length=20)

@@ -3,16 +3,17 @@
 from datetime import date
 
 from pydantic import field_validator, model_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from registry import reference
 from registry.models import checks
 from registry.models.base import OrgScoped
+from registry.models.checks import Storable
 
 PARTY_ROLES = ("controller", "processor")
 
 
-class TransferBase(SQLModel):
+class TransferBase(Storable):
     activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True, ondelete="CASCADE")
     subprocessor_id: int | None = Field(default=None, foreign_key="subprocessor.id", index=True, ondelete="CASCADE")
     recipient: str = Field(min_length=1, max_length=200)

@@ -74,8 +74,34 @@ def apply(obj: SQLModel, values: dict, fields: Iterable[str] | None = None) -> C
     return changes
 
 
+VERSION_MISSING = ("This form was sent without the version of the record it changes, so it could overwrite someone "
+                   "else's edit: nothing was saved. Reload the record and redo your change.")
+VERSION_INVALID = ("The version sent with this change is not a whole number: nothing was saved. Reload the record and redo "
+                   "your change.")
+
+
+def read_version(version: object, required: bool = False) -> int | None:
+    """The version of the record the change was read at: a whole number, refused at the field `version` otherwise.
+
+    None when none was given; `required` (every edit form) refuses that too, since without it an edit would
+    overwrite unseen changes (Art. 5(1)(d)).
+    """
+    if version is None or (isinstance(version, str) and not version.strip()):
+        if required:
+            raise Invalid({"version": [VERSION_MISSING]})
+        return None
+    if isinstance(version, int) and not isinstance(version, bool):
+        return version
+    text = version.strip() if isinstance(version, str) else ""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    raise Invalid({"version": [VERSION_INVALID]})
+
+
 def check_version(obj: SQLModel, version: str | int | None) -> None:
-    if version not in (None, "") and int(version) != obj.version:
+    """Refuse a change read at another version of the record than the stored one (none given: not checked)."""
+    read = read_version(version)
+    if read is not None and read != obj.version:
         raise StaleRecord()
 
 

@@ -5,7 +5,7 @@ and accounts (the database backup keeps them), and the audit trail: an import st
 """
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -40,8 +40,8 @@ from registry.models import (
     Transfer,
     TransferCreate,
 )
-from registry.models.changes import STATUSES as CHANGE_STATUSES
-from registry.models.changes import ChangeNoticeBase
+from registry.models.changes import ChangeNoticeBase, ChangeNoticeState, SubProcessorChangeState
+from registry.models.checks import INT_MAX, unsafe_character
 
 SCHEMA = "gdpr-registry/register"
 # 2 added the breach register ("breaches", each with its notices) and the planned sub-processor changes
@@ -157,7 +157,13 @@ def dumps(doc: dict) -> str:
 
 def _label(section: str, index: int, item: dict) -> str:
     name = item.get("legal_name") or item.get("name") or item.get("title") or item.get("recipient")
-    return f"{section}[{index}]" + (f" ({name})" if isinstance(name, str) else "")
+    shown = isinstance(name, str) and len(name) <= 200 and not unsafe_character(name, lines=False)
+    return f"{section}[{index}]" + (f" ({name})" if shown else "")
+
+
+def _known(ref: object, known: dict[int, SQLModel]) -> bool:
+    """Whether `ref` is the local id of a record of the file (a whole number: a list or an object is none)."""
+    return isinstance(ref, int) and not isinstance(ref, bool) and ref in known
 
 
 def _validate(create: type[SQLModel], data: dict, where: str, allowed: set[str]) -> SQLModel:
@@ -187,8 +193,9 @@ def _stamps(data: dict, where: str) -> dict:
                 raise ImportRefused(f"{where}.{key}", "date-time without a UTC offset")
             out[key] = value
     if data.get("version") is not None:
-        if not isinstance(data["version"], int) or data["version"] < 1:
-            raise ImportRefused(f"{where}.version", "must be a whole number from 1")
+        version = data["version"]
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= INT_MAX:
+            raise ImportRefused(f"{where}.version", f"must be a whole number from 1 to {INT_MAX}")
         out["version"] = data["version"]
     return out
 
@@ -207,7 +214,10 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
     unknown = sorted(set(doc) - sections)
     if unknown:
         raise ImportRefused(unknown[0], "unknown section")
-    org_data = dict(doc.get("organisation") or {})
+    org_data = doc.get("organisation") or {}
+    if not isinstance(org_data, dict):
+        raise ImportRefused("organisation", "must be an object")
+    org_data = dict(org_data)
     if slug:
         org_data["slug"] = slug
     org_in = _validate(OrganisationCreate, org_data, "organisation", set(OrganisationCreate.model_fields) | set(STAMPS))
@@ -235,7 +245,7 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             data = {k: v for k, v in item.items() if k not in refs and k not in ("id", *STAMPS)}
             for key, (target, column) in refs.items():
                 ref = item.get(key)
-                if ref is not None and ref not in created[target]:
+                if ref is not None and not _known(ref, created[target]):
                     raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
                 # A placeholder id passes validation; the real id is set once the target exists.
                 data[column] = created[target][ref].id if ref is not None else None
@@ -243,7 +253,7 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             if model is Activity:
                 for key, target in ACTIVITY_LINKS.items():
                     refs_list = data.pop(key, [])
-                    if not isinstance(refs_list, list) or any(r not in created[target] for r in refs_list):
+                    if not isinstance(refs_list, list) or not all(_known(r, created[target]) for r in refs_list):
                         raise ImportRefused(f"{where}.{key}", f"refers to {target} that are not in the file")
                     links[key] = [created[target][r] for r in refs_list]
             allowed = set(create.model_fields) | set(ACTIVITY_LINKS if model is Activity else ())
@@ -267,7 +277,7 @@ def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: s
     ref = item.get(key)
     if ref is None and not required:
         return None
-    if ref not in known:
+    if not _known(ref, known):
         raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
     return known[ref].id
 
@@ -293,11 +303,10 @@ def _import_changes(session: Session, org: Organisation, items: object, created:
         data["replaces_id"] = _ref(item, "replaces", where, subs, "subprocessors")
         data["activity_ids"] = [a.id for a in _local_ids(item, "activities", where, created["activities"], "activities")]
         valid = _validate(SubProcessorChangeCreate, data, where, set(SubProcessorChangeCreate.model_fields))
-        state = {k: item.get(k) for k in CHANGE_STATE if item.get(k) is not None}
-        if state.get("status", "planned") not in CHANGE_STATUSES:
-            raise ImportRefused(f"{where}.status", f"one of: {', '.join(CHANGE_STATUSES)}")
+        state = _validate(SubProcessorChangeState, {k: item[k] for k in CHANGE_STATE if item.get(k) is not None}, where,
+                          set(CHANGE_STATE))
         change = SubProcessorChange(**valid.table_values(), organisation_id=org.id, **_stamps(item, where),
-                                    **_dates(state, where, ("earliest_effective", "effective_on")))
+                                    **state.model_dump())
         change.new_locations = [loc.model_dump() for loc in valid.new_locations]
         session.add(change)
         session.flush()
@@ -305,8 +314,9 @@ def _import_changes(session: Session, org: Organisation, items: object, created:
             fields = {k: v for k, v in notice.items() if k not in ("client", *CHANGE_NOTICE_STATE)}
             fields["client_id"] = _ref(notice, "client", at, clients, "clients", required=True)
             valid_notice = _validate(ChangeNoticeBase, fields, at, set(ChangeNoticeBase.model_fields))
-            extra = _dates({k: notice.get(k) for k in CHANGE_NOTICE_STATE if notice.get(k) is not None}, at, ("deadline",))
-            session.add(ChangeNotice(**valid_notice.model_dump(), change_id=change.id, **extra))
+            extra = _validate(ChangeNoticeState, {k: notice[k] for k in CHANGE_NOTICE_STATE if notice.get(k) is not None}, at,
+                              set(CHANGE_NOTICE_STATE))
+            session.add(ChangeNotice(**valid_notice.model_dump(), change_id=change.id, **extra.model_dump()))
         for at, objection in _objects(item, "objections", where):
             fields = {k: v for k, v in objection.items() if k != "client"}
             fields["client_id"] = _ref(objection, "client", at, clients, "clients", required=True)
@@ -317,21 +327,9 @@ def _import_changes(session: Session, org: Organisation, items: object, created:
         audit.record(session, actor, "create", change, organisation_slug=org.slug, after=audit.snapshot(change))
 
 
-def _dates(values: dict, where: str, names: tuple[str, ...]) -> dict:
-    """`values` with the named entries read as ISO dates (the rest kept as they are)."""
-    out = dict(values)
-    for name in names:
-        if out.get(name) is not None:
-            try:
-                out[name] = date.fromisoformat(out[name])
-            except (TypeError, ValueError):
-                raise ImportRefused(f"{where}.{name}", f"{out[name]!r} is not an ISO 8601 date") from None
-    return out
-
-
 def _local_ids(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str) -> list[SQLModel]:
     refs = item.get(key, [])
-    if not isinstance(refs, list) or any(not isinstance(r, int) or r not in known for r in refs):
+    if not isinstance(refs, list) or not all(_known(r, known) for r in refs):
         raise ImportRefused(f"{where}.{key}", f"refers to {target} that are not in the file")
     return [known[r] for r in refs]
 
@@ -365,7 +363,7 @@ def _import_breaches(session: Session, org: Organisation, items: object, created
             if not isinstance(notice_item, dict):
                 raise ImportRefused(at, "must be an object")
             client = notice_item.get("client")
-            if client is not None and client not in created["clients"]:
+            if client is not None and not _known(client, created["clients"]):
                 raise ImportRefused(f"{at}.client", f"refers to clients id {client!r}, which is not in the file")
             data = {k: v for k, v in notice_item.items() if k not in ("client", *STAMPS)}
             data["client_id"] = created["clients"][client].id if client is not None else None
@@ -377,11 +375,19 @@ def _import_breaches(session: Session, org: Organisation, items: object, created
             audit.record(session, actor, "create", notice, organisation_slug=org.slug, after=audit.snapshot(notice))
 
 
-def import_file(session: Session, text: str, slug: str | None = None, actor: str = "import") -> Organisation:
+def import_file(session: Session, text: str | bytes, slug: str | None = None, actor: str = "import") -> Organisation:
+    """Import a file's content: refused, naming where, unless it is UTF-8 JSON of a register export."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused("file", f"not UTF-8 text (byte {exc.start} cannot be read)") from None
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ImportRefused("file", "nested too deeply to be a register export") from None
     return import_register(session, doc, slug, actor)
 
 

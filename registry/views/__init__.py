@@ -1,9 +1,19 @@
 """Blueprints of the web interface, one per area of the register (CSRF protection comes with `registry.auth`)."""
 
-from flask import Flask
+from flask import Flask, abort
+
+from registry.models.checks import INT_MAX
+
+
+def _ids_in_range(_endpoint, values) -> None:
+    """An id in an address beyond the integer columns' range names no record: 404 for every method (a bounded URL
+    converter would make Werkzeug answer 405 to a PUT or DELETE on such an address), before any query is made."""
+    if any(isinstance(v, int) and not 0 <= v <= INT_MAX for v in (values or {}).values()):
+        abort(404)
 
 
 def init_views(app: Flask) -> None:
+    app.url_value_preprocessor(_ids_in_range)
     from registry.views import (
         activities,
         auth,

@@ -19,6 +19,7 @@ from registry.models import (
     SubProcessorCreate,
     TransferCreate,
 )
+from registry.models.checks import INT_MAX, unsafe_character
 from registry.services import users as accounts
 from registry.services.crud import Invalid, StaleRecord
 from registry.views import activities, clients, measures, retention, subprocessors, transfers
@@ -28,7 +29,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated: no ambient cookie authority to forge
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
-INT_MAX = 2**31 - 1  # integer columns are 32-bit on PostgreSQL: a larger value can match or fit nothing
+# INT_MAX (checks): integer columns are 32-bit on PostgreSQL, a larger value can match or fit nothing
 
 # Area -> (entity of the web interface, validating model of its input).
 AREAS = {
@@ -170,6 +171,11 @@ def list_records(slug: str, area: str):
         per_page = min(max(int(request.args.get("per_page", 50)), 1), MAX_PER_PAGE)
     except ValueError:
         return error(422, "invalid", "page and per_page are whole numbers.", errors={"page": ["not a number"]})
+    for name, value in request.args.items(multi=True):
+        found = unsafe_character(value, lines=False)
+        if found:
+            return error(422, "invalid", "Some parameters are invalid.",
+                         errors={name: [f"contains the character {found}, which no search can match"]})
     stmt = select(entity.model).where(entity.model.organisation_id == org.id)
     text = (request.args.get("q") or "").strip()
     if text and entity.search:

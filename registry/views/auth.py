@@ -4,30 +4,30 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from registry.auth import SignedIn, login_limits, session_lifetimes
 from registry.db import get_session
+from registry.forms import Form
 from registry.i18n import local_path
 from registry.services import users as accounts
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", validators=[DataRequired()])
     password = PasswordField("Password", validators=[DataRequired()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired()])
     new = PasswordField("New password", validators=[DataRequired(), Length(min=accounts.MIN_PASSWORD)])
     confirm = PasswordField("Repeat the new password", validators=[EqualTo("new")])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField("What the token is for", validators=[DataRequired(), Length(max=100)])
 
 

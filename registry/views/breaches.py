@@ -24,9 +24,9 @@ from registry.forms.breaches import (
     label,
 )
 from registry.i18n import current_lang
-from registry.models import Activity, Breach, BreachCreate, BreachNoticeCreate, ClientController, SubProcessor
+from registry.models import Activity, Breach, BreachCreate, BreachNoticeCreate, ClientController, SubProcessor, checks
 from registry.services import breaches as svc
-from registry.services.crud import check_version, validate
+from registry.services.crud import check_version, read_version, validate
 from registry.views.crud import actor, get_or_404, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
 from registry.views.history import record_history
@@ -171,7 +171,8 @@ def keep_unchanged_times(form: BreachForm, breach: Breach, tz: str) -> None:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    """The ticked ids that can be ids at all (a number beyond the columns' range matches no record)."""
+    return [n for n in map(checks.record_id, values) if n is not None]
 
 
 def _run(form, model, action):
@@ -233,7 +234,7 @@ def edit(record_id: int):
         keep_unchanged_times(form, breach, g.org.timezone)
 
         def update(data):
-            check_version(breach, form.version.data)
+            check_version(breach, read_version(form.version.data, required=True))
             return svc.update_breach(session, breach, data, actor())
 
         changes = _run(form, BreachCreate, update)

@@ -31,6 +31,7 @@ from registry.models import (
     SubProcessor,
     SubProcessorChangeCreate,
     SubProcessorCreate,
+    checks,
 )
 from registry.services import changes as svc
 from registry.services.crud import Invalid, StaleRecord, validate
@@ -302,10 +303,7 @@ def objection(record_id: int):
 @requires(WRITE)
 def decide(record_id: int):
     change = _change(record_id)
-    try:
-        target = int(request.form.get("objection_id", ""))
-    except ValueError:
-        target = None
+    target = checks.record_id(request.form.get("objection_id", ""))
     form = DecideForm(prefix=f"o{target}")
     form.form_errors = []
 

@@ -17,9 +17,11 @@ from registry.db import get_session
 from registry.domain.refusals import Refused
 from registry.forms.contracts import AcceptTermsForm, ContractUploadForm
 from registry.i18n import current_lang
+from registry.models import checks
 from registry.services import contract_files as ex
 from registry.services import contracts as service
 from registry.services.contract_files import ContractFileError
+from registry.services.crud import read_version
 from registry.views import contract_display as show
 from registry.views.crud import actor, attach_errors, get_or_404
 from registry.views.entity import READ, WRITE, Entity, requires
@@ -146,10 +148,10 @@ def _accept_view(entity: Entity):
             form.document.data = str(latest.id)
             form.fields.data = [p.field for p in proposals if p.preselected]
         elif form.validate_on_submit():
-            document_id = int(form.document.data) if (form.document.data or "").isdigit() else -1
+            document_id = checks.record_id(form.document.data) or -1
             try:
                 changes = service.accept_contract_terms(session, g.org, obj, document_id, form.fields.data or [],
-                                                        form.version.data, actor())
+                                                        read_version(form.version.data, required=True), actor())
             except Refused as exc:  # a stale version is a refusal too: its message goes to the top of the form
                 session.rollback()
                 attach_errors(form, exc.by_field(current_lang()))

@@ -15,6 +15,7 @@ from registry.domain.refusals import Refused
 from registry.forms import RecordForm, grow_rows, spare_rows
 from registry.i18n import current_lang
 from registry.models import Organisation
+from registry.services.crud import read_version
 from registry.views.entity import ADMIN, READ, Entity, requires
 from registry.views.history import record_history
 from registry.views.lists import PAGE_SIZE, list_page, list_state
@@ -99,7 +100,9 @@ def register_crud(bp: Blueprint, entity: Entity) -> None:
         page = list_page(entity, g.org, state)
         pages = max(1, -(-page.total // PAGE_SIZE)) if page.total is not None else None
         ctx = entity.page_context(get_session(), g.org, page.rows)
-        return _render(entity, "list", rows=page.rows, flags=page.flags, page=page, pages=pages, state=state, ctx=ctx)
+        status = 422 if state["errors"] else 200
+        return _render(entity, "list", status, rows=page.rows, flags=page.flags, page=page, pages=pages, state=state,
+                       ctx=ctx)
 
     @requires(entity.role_write)
     def new_view():
@@ -200,9 +203,9 @@ def save(form: RecordForm, run: Callable[[dict], Any], with_version: bool = Fals
     """
     session = get_session()
     data = form.record_data()
-    if with_version:
-        data["version"] = form.version.data
     try:
+        if with_version:  # an edit: the version it was read at, without which it could overwrite unseen changes
+            data["version"] = read_version(form.version.data, required=True)
         result = run(data)
     except Refused as exc:  # the one place the web turns a refusal into messages at the form's fields
         session.rollback()

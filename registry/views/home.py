@@ -1,7 +1,5 @@
 """Home page: the organisations the logged-in person belongs to, with their counts and role."""
 
-from zoneinfo import available_timezones
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,6 +7,7 @@ from flask_login import current_user, login_required
 from registry.auth import actor
 from registry.db import get_session
 from registry.forms.organisations import NewOrganisationForm
+from registry.models.checks import time_zones
 from registry.services.organisations import create_organisation, organisation_summaries
 from registry.services.users import organisations_of
 from registry.views.crud import save
@@ -40,4 +39,4 @@ def new_organisation():
             flash(_("%(name)s created: fill in its register, then add its members.", name=org.legal_name), "ok")
             return redirect(url_for("organisations.detail", slug=org.slug))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("home/new_organisation.html", form=form, timezones=sorted(available_timezones())), status
+    return render_template("home/new_organisation.html", form=form, timezones=sorted(time_zones())), status

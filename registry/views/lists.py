@@ -9,7 +9,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from registry import audit
 from registry.db import get_session
 from registry.domain.flags import WORST_FIRST, worst_severity
+from registry.forms import UNSAFE_TEXT
 from registry.models import Organisation
+from registry.models.checks import unsafe_character
 from registry.services.flag_cache import FlagCache
 from registry.views.entity import Entity
 
@@ -25,8 +27,14 @@ def list_state(entity: Entity) -> dict:
         page = max(1, int(args.get("page", 1)))
     except ValueError:
         page = 1
+    q = (args.get("q") or "").strip()[:200]
+    errors = {}
+    if unsafe_character(q, lines=False):
+        # Refused at the search box: the list shows every record rather than a search the database cannot run.
+        errors["q"], q = str(UNSAFE_TEXT % {"char": unsafe_character(q, lines=False)}), ""
     return {
-        "q": (args.get("q") or "").strip()[:200],
+        "q": q,
+        "errors": errors,
         "filters": {f.name: args.get(f.name, "") for f in entity.filters},
         "sort": sort,
         "dir": "desc" if args.get("dir") == "desc" else "asc",

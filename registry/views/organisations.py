@@ -1,8 +1,6 @@
 """An organisation's dashboard (the list pages' flags counted and grouped, each record linked to its fix, and the
 deadlines that run) and its settings."""
 
-from zoneinfo import available_timezones
-
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +10,7 @@ from registry import audit
 from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.models.base import utcnow
+from registry.models.checks import time_zones
 from registry.services.dashboard import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.changes import KIND_LABELS
@@ -93,5 +92,5 @@ def edit():
             return redirect(url_for("organisations.detail"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
-        "organisations/edit.html", org=g.org, form=form, timezones=sorted(available_timezones())
+        "organisations/edit.html", org=g.org, form=form, timezones=sorted(time_zones())
     ), status
