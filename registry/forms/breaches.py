@@ -1,6 +1,7 @@
 """Forms of a personal data breach (Arts. 33-34) and of a notice sent for it; times are typed in the organisation's zone."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, IntegerField, StringField, TextAreaField
@@ -8,7 +9,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import DateTimeLocalInput
 
 from registry.domain import breaches as rules
+from registry.formats import datetime_text
 from registry.forms import MultiCheckboxField, RecordForm, Select, plain_choices, vocab_choices
+from registry.i18n import current_lang
 
 NATURES = [
     ("confidentiality", _l("Loss of confidentiality (unauthorised disclosure or access)")),
@@ -66,8 +69,10 @@ class LocalDateTimeField(Field):
         self.tz = rules.DEFAULT_TIMEZONE
 
     def shown(self) -> str:
-        """The time as a detail page shows it, with its zone."""
-        return f"{self.data:%Y-%m-%d %H:%M} ({self.tz})" if self.data else "—"
+        """The time as a detail page shows it, written as every date-time of the pages (with its zone and offset)."""
+        if not self.data:
+            return "—"
+        return datetime_text(self.data.replace(tzinfo=ZoneInfo(self.tz)), self.tz, current_lang())
 
     def _value(self) -> str:
         if self.raw_data:

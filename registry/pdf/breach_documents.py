@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from registry import reference
 from registry.domain import breaches as rules
+from registry.formats import datetime_text
 from registry.models import Breach, ClientController, Organisation
 from registry.models.base import utcnow
 from registry.services.breaches import breach_clocks, breach_facts, list_breaches
@@ -158,7 +159,7 @@ def _labels(vocab: str, codes: list[str], lang: str) -> list[str]:
 
 
 def _when(moment: datetime | None, org: Organisation, lang: str) -> str:
-    return rules.format_local(moment, org.timezone, lang) if moment else t("unknown", lang)
+    return datetime_text(moment, org.timezone, lang) if moment else t("unknown", lang)
 
 
 def _dpo(org: Organisation, lang: str) -> dict:
@@ -390,7 +391,7 @@ def breach_register(session: Session, org: Organisation, lang: str = "fr", now: 
         "note": t("register_note", lang),
         "articles": "Art. 33(5)",
         "organisation": {"name": org.legal_name, "address": org.address, "contact": _dpo(org, lang)},
-        "generated_at": rules.format_local(now, org.timezone, lang),
+        "generated_at": datetime_text(now, org.timezone, lang),
         "count": len(rows),
         "breaches": rows,
     }
