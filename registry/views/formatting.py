@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from registry import formats, reference
 from registry.domain.flags import worst_severity
+from registry.domain.refusals import Message
 from registry.i18n import current_lang, current_timezone
 
 STATUS_LABELS = {
@@ -22,6 +23,11 @@ STATUS_LABELS = {
     "processor": _l("Processor"),
 }
 
+
+CHANGE_STATUSES = {"planned": _l("Planned"), "notified": _l("Clients told"), "effective": _l("In effect"),
+                   "cancelled": _l("Cancelled")}
+# The coded values a refusal names, shown by their labels (the key is the placeholder's name in the message).
+VALUE_LABELS = {"sp_status": STATUS_LABELS, "change_status": CHANGE_STATUSES}
 
 SEVERITY_LABELS = {"missing": _l("Missing"), "risk": _l("Risk"), "warning": _l("To check")}
 
@@ -38,6 +44,21 @@ def date_text(value: date | None) -> str:
 def datetime_text(moment: datetime | None, tz: str | None = None) -> str:
     """An instant as every page writes it: in `tz` (by default the organisation's), with the zone and offset."""
     return formats.datetime_text(moment, tz or current_timezone(), current_lang()) if moment else ""
+
+
+def message_text(message: str | Message) -> str:
+    """A refusal's message in the interface language: the one place the web writes a `Message` — its id through
+    the catalog, its dates as every page writes them, its codes as their labels."""
+    if not isinstance(message, Message):
+        return _(message)
+    values = {}
+    for name, value in message.values.items():
+        if isinstance(value, date):
+            value = date_text(value)
+        elif name in VALUE_LABELS:
+            value = str(VALUE_LABELS[name].get(value, value))
+        values[name] = value
+    return _(message.msgid, **values)
 
 
 def number(value) -> str:

@@ -2,8 +2,8 @@
 date, HH:mm, the zone and its offset): no ISO date, no day/month digits, no abbreviated month, no seconds in the text."""
 
 import html
-from datetime import timedelta
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
