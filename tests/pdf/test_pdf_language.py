@@ -18,7 +18,7 @@ from sqlalchemy import select
 from registry import reference
 from registry.i18n import read_catalog
 from registry.models import BreachCreate, SubProcessorChangeCreate, SubProcessorCreate
-from registry.pdf import breach_documents, breaches, changes, labels, register
+from registry.pdf import breach_wording, changes, labels, register
 from registry.pdf import breaches as breach_pdfs
 from registry.services import breaches as breach_svc
 from registry.services import changes as change_svc
@@ -57,7 +57,7 @@ def pairs() -> list[tuple[str, str]]:
             ids = m.id if isinstance(m.id, tuple) else (m.id,)
             strings = m.string if isinstance(m.string, tuple) else (m.string,)
             found += [(s, i) for i in ids for s in strings]
-    for module in (labels, changes, breach_documents, breaches):
+    for module in (labels, changes, breach_wording):
         for value in vars(module).values():
             if isinstance(value, dict) and {"fr", "en"} <= value.keys():
                 found += _pairs_of_tables(value["fr"], value["en"])
