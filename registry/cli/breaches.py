@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from registry.cli.common import org_or_fail, terminal_safe
 from registry.db import get_session
 from registry.domain import breaches as rules
+from registry.formats import datetime_text
 from registry.models.base import utcnow
 from registry.pdf.breach_documents import breach_register
 from registry.services import breaches as svc
@@ -32,9 +33,9 @@ def _clock_line(clock: rules.Clock, tz: str, lang: str) -> str:
     if clock.deadline is None:
         deadline = "without undue delay" if lang == "en" else "dans les meilleurs délais"
     else:
-        deadline = rules.format_local(clock.deadline, tz, lang)
+        deadline = datetime_text(clock.deadline, tz, lang)
     if clock.state == "done":
-        detail = f"sent {rules.format_local(clock.sent_at, tz, lang)}" + (" (late)" if clock.late else "")
+        detail = f"sent {datetime_text(clock.sent_at, tz, lang)}" + (" (late)" if clock.late else "")
     elif clock.remaining is not None:
         detail = rules.format_remaining(clock.remaining, lang)
     else:
@@ -62,7 +63,7 @@ def list_command(slug: str, at: str | None, lang: str) -> None:
             f"{_safe(breach.reference)}  [{breach.status}, risk: {breach.risk or 'not assessed'}, {breach.phase}]  "
             f"{_safe(breach.title)}"
         )
-        click.echo(f"    aware at {rules.format_local(breach.aware_at, org.timezone, lang)}")
+        click.echo(f"    aware at {datetime_text(breach.aware_at, org.timezone, lang)}")
         clocks = svc.breach_clocks(breach, now)
         for clock in clocks:
             click.echo(_clock_line(clock, org.timezone, lang))

@@ -66,7 +66,7 @@ def _change(org: Organisation, change_id: int) -> SubProcessorChange:
 OPTIONS = {"subprocessor_id": "--subprocessor", "replaces_id": "--replaces", "activity_ids": "--activity",
            "notice_date": "--notice-date", "new_locations": "--location", "default_objection_days": "--default-days",
            "sent_on": "--sent-on", "consent_on": "--consent-on", "received_on": "--received-on",
-           "client_id": "--client", "effective_on": "--on", "legal_name": "--new", "country": "--country"}
+           "client_id": "--client", "effective_on": "--on", "on": "--on", "legal_name": "--new", "country": "--country"}
 
 
 def _commit(action):

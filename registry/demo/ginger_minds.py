@@ -1,5 +1,6 @@
 """GINGER MINDS (seed 002): web agency; informs of sub-processor changes without a right to object; EU-only hosting by
-itself or an unnamed host; backups kept 30 days."""
+itself or an unnamed host (recorded as a host whose name, country and contract the register lacks); backups kept
+30 days."""
 
 from registry.demo.build import register
 
@@ -20,6 +21,21 @@ CLIENTS = [
      "end_fate": "return_or_delete",  # Annexe 2.2.3: "supprimer ou renvoyer", not said to be the Client's choice
      "notes": "Transferts hors UE seulement après autorisation préalable écrite du Client (Annexe 2.2.3). "
               "L'assistance aux analyses d'impact et aux audits donne lieu à facturation séparée."},
+]
+
+# CGV 5.3.3.2: the developments are hosted "dans les locaux du Prestataire ou dans ceux d'un sous-traitant hébergeur
+# du Prestataire, librement choisi par lui". The contract names no host: it is recorded under what the contract says
+# it is, with its name, seat, locations and DPA left empty, so that the register flags what is missing rather than
+# leaving the host out or inventing one.
+SUBPROCESSORS = [
+    {"legal_name": "Sous-traitant hébergeur non nommé", "status": "active",
+     "service": "Hébergement des sites et applications développés, lorsqu'il n'est pas assuré dans les locaux de "
+                "GINGER MINDS (CGV 5.3.3.1 et 5.3.3.2)",
+     "notes": "CGV 5.3.3.2 : hébergement dans les locaux du Prestataire ou chez un sous-traitant hébergeur librement "
+              "choisi par lui, qu'il peut changer sans préavis particulier ; le contrat ne donne ni son nom, ni son "
+              "pays, ni ses lieux de traitement, ni son contrat de sous-traitance : à compléter ou, si GINGER MINDS "
+              "héberge elle-même, à retirer. Annexe 1.6 : serveurs d'hébergement exclusivement situés dans l'Union "
+              "européenne. Annexe 2.4.1 : changement de sous-traitant sur information préalable écrite du Client."},
 ]
 
 MEASURES = [
@@ -46,9 +62,8 @@ ACTIVITIES = [
      "purposes": [{"purpose": "Réaliser les Prestations"}],
      "data_subjects": [{"code": "users", "detail": "utilisateurs personnes physiques des sites et applications développés"}],
      "data_categories": [{"code": "identity", "detail": "nom, prénom, email, adresse"}],
-     "clients": [1], "measures": [1],
-     # CGV 5.3.3.2: hosted "dans les locaux du Prestataire ou dans ceux d'un sous-traitant hébergeur du Prestataire,
-     # librement choisi par lui": no host is named, so no sub-processor is recorded (the register cannot invent one).
+     "clients": [1], "subprocessors": [1], "measures": [1],
+     # CGV 5.3.3.2: hosted by GINGER MINDS or by a host it chooses, not named (the unnamed host above).
      "systems": "Serveurs d'hébergement exclusivement situés dans l'Union européenne (Annexe 1.6) ; hébergement dans "
                 "les locaux du Prestataire ou chez un sous-traitant hébergeur qu'il choisit librement, non nommé "
                 "(CGV 5.3.3.2)"},
@@ -72,5 +87,5 @@ REGISTER = register(
      "address": "5 rue Chemin du Pressoir Chênaie, 44100 Nantes",
      "notes": "Source : conditions générales de vente (art. 13, art. 16 et Annexe). Aucun délégué à la protection "
               "des données n'y est nommé."},
-    measures=MEASURES, clients=CLIENTS, activities=ACTIVITIES, retention_rules=RETENTION,
+    measures=MEASURES, clients=CLIENTS, subprocessors=SUBPROCESSORS, activities=ACTIVITIES, retention_rules=RETENTION,
 )

@@ -77,16 +77,6 @@ def from_local(wall: datetime, tz_name: str = DEFAULT_TIMEZONE) -> datetime:
     return local.astimezone(UTC)
 
 
-def format_local(moment: datetime | None, tz_name: str = DEFAULT_TIMEZONE, lang: str = "fr") -> str:
-    """A time as the organisation reads it, with the offset so that a reader abroad is not misled."""
-    if moment is None:
-        return ""
-    local = to_local(moment, tz_name)
-    offset = local.strftime("%z")
-    stamp = local.strftime("%d/%m/%Y %H:%M") if lang == "fr" else local.strftime("%Y-%m-%d %H:%M")
-    return f"{stamp} ({tz_name}, UTC{offset[:3]}:{offset[3:]})"
-
-
 def format_remaining(delta: timedelta, lang: str = "fr") -> str:
     """Remaining (or, negative, overdue) time in days, hours and minutes, e.g. "2 d 03 h 15 min"."""
     minutes = int(abs(delta).total_seconds() // 60)

@@ -1,6 +1,7 @@
 """Forms of a personal data breach (Arts. 33-34) and of a notice sent for it; times are typed in the organisation's zone."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from wtforms.widgets import DateTimeLocalInput
 
 from registry import clock, reference
 from registry.domain import breaches as rules
+from registry.formats import datetime_text
 from registry.forms import MultiCheckboxField, RecordForm, Select, plain_choices, vocab_choices
 from registry.i18n import current_lang
 
@@ -69,8 +71,10 @@ class LocalDateTimeField(Field):
         self.tz = rules.DEFAULT_TIMEZONE
 
     def shown(self) -> str:
-        """The time as a detail page shows it, with its zone."""
-        return f"{self.data:%Y-%m-%d %H:%M} ({self.tz})" if self.data else "—"
+        """The time as a detail page shows it, written as every date-time of the pages (with its zone and offset)."""
+        if not self.data:
+            return "—"
+        return datetime_text(self.data.replace(tzinfo=ZoneInfo(self.tz)), self.tz, current_lang())
 
     def _value(self) -> str:
         if self.raw_data:

@@ -7,36 +7,8 @@ from sqlmodel import Session
 
 from registry.models import Breach, ClientController, Organisation
 from registry.pdf import breach_documents as docs
+from registry.pdf.breach_wording import labels
 from registry.pdf.render import ProjectFetcher, html_to_pdf, render_template
-
-# Wording only the printed pages need, (French, English).
-EXTRA: dict[str, tuple[str, str]] = {
-    "colon": (" : ", ": "),
-    "gdpr": ("Règlement (UE) 2016/679 (RGPD)", "Regulation (EU) 2016/679 (GDPR)"),
-    "not_required": ("Aucune notification à l'autorité de contrôle (CNIL) n'est due selon l'évaluation enregistrée "
-                     "au registre.",
-                     "No notification to the supervisory authority (CNIL) is due according to the register's "
-                     "assessment."),
-    "not_required_processor": ("Pour les données concernées, l'organisme agit uniquement comme sous-traitant : il en "
-                               "informe chaque responsable du traitement (art. 33(2)), à qui il revient de notifier la "
-                               "CNIL (art. 33(1)).",
-                               "For the data affected, the organisation acts only as processor: it informs each "
-                               "controller (Art. 33(2)), who notifies the CNIL (Art. 33(1))."),
-    "not_required_unlikely": ("La violation est jugée non susceptible d'engendrer un risque pour les droits et libertés "
-                              "des personnes physiques (art. 33(1)).",
-                              "The breach is assessed as unlikely to result in a risk to the rights and freedoms of "
-                              "natural persons (Art. 33(1))."),
-    "reasoning": ("Motifs de l'évaluation", "Reasoning of the assessment"),
-    "address": ("Adresse", "Address"),
-    "empty": ("Aucune violation enregistrée.", "No breach recorded."),
-}
-
-
-def labels(lang: str) -> dict[str, str]:
-    """Every heading of the breach documents in one language, for the print templates."""
-    out = {key: docs.t(key, lang) for key in docs.T}
-    out.update({key: fr if lang == "fr" else en for key, (fr, en) in EXTRA.items()})
-    return out
 
 
 def _meta(title: str, org: Organisation, breach: Breach | None = None) -> dict:

@@ -1,28 +1,20 @@
 """Phrases built from register records for print: dates, retention periods, transfer safeguards, places."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-
-from registry import reference
+from registry import formats, reference
 from registry.domain.retention import period_text
 from registry.pdf.labels import END_ACTIONS, LOCATION_KINDS, labels, word
 
 
 def day(d: date | datetime | None, lang: str, tz: str = "UTC") -> str | None:
-    """A date in words; an instant is dated in the time zone `tz` (the organisation's)."""
-    if d is None:
-        return None
-    if isinstance(d, datetime):
-        d = d.astimezone(ZoneInfo(tz)).date()
-    return format_date(d, format="long", locale=lang)
+    """A date in words, as the pages write it (registry.formats); an instant is dated in the time zone `tz`."""
+    return formats.date_text(d, lang, tz) if d is not None else None
 
 
 def moment(dt: datetime, tz: str, lang: str) -> str:
     """A date and time in the organisation's time zone, with its UTC offset so that it is unambiguous."""
-    local = dt.astimezone(ZoneInfo(tz))
-    return format_datetime(local, "d MMMM y, HH:mm:ss xxx", locale=lang) + f" ({tz})"
+    return formats.datetime_text(dt, tz, lang)
 
 
 def country_name(code: str | None, lang: str) -> str | None:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from registry import audit, clock
 from registry.domain import changes as rules
 from registry.domain.flags import Flag
-from registry.domain.refusals import Refused
+from registry.domain.refusals import Message, Refused
 from registry.models import (
     Activity,
     ActivitySubProcessorLink,
@@ -27,10 +27,11 @@ from registry.services.crud import claim_version
 
 
 class ChangeRefused(Refused):
-    """The action is refused; `blockers` says why when a change cannot take effect yet."""
+    """The action is refused, with the message at `field` (the record's field name, "" for the change as a whole);
+    `blockers` says why when a change cannot take effect yet."""
 
-    def __init__(self, message: str, blockers: list[rules.Blocker] | None = None):
-        super().__init__(message, blockers or [])
+    def __init__(self, message: str | Message, field: str = "", blockers: list[rules.Blocker] | None = None):
+        super().__init__({field: [message]}, blockers or [])
         self.message = message
 
 
@@ -42,7 +43,7 @@ def org_today(session: Session, org_id: int) -> date:
 def _subprocessor(session: Session, org_id: int, sp_id: int | None, field: str) -> SubProcessor:
     sp = session.get(SubProcessor, sp_id) if sp_id is not None else None
     if sp is None or sp.organisation_id != org_id:
-        raise ChangeRefused(f"{field}: no sub-processor {sp_id} in this organisation")
+        raise ChangeRefused(Message("no sub-processor %(id)s in this organisation", {"id": sp_id}), field)
     return sp
 
 
@@ -50,7 +51,8 @@ def _activities(session: Session, org_id: int, ids: list[int]) -> list[Activity]
     found = list(session.execute(select(Activity).where(Activity.id.in_(ids or [-1]))).scalars())
     wrong = sorted(set(ids) - {a.id for a in found if a.organisation_id == org_id})
     if wrong:
-        raise ChangeRefused(f"activity_ids: no activity {', '.join(map(str, wrong))} in this organisation")
+        raise ChangeRefused(Message("no activity %(ids)s in this organisation", {"ids": ", ".join(map(str, wrong))}),
+                            "activity_ids")
     return sorted(found, key=lambda a: a.id)
 
 
@@ -108,9 +110,11 @@ def plan_change(session: Session, org: Organisation, data: SubProcessorChangeCre
     if data.kind == "replace":
         _subprocessor(session, org.id, data.replaces_id, "replaces_id")
     if data.kind in rules.ENGAGES_NEW and sp.status != "planned":
-        raise ChangeRefused(f"subprocessor_id: {sp.legal_name} is {sp.status}; a new sub-processor is recorded as planned")
+        raise ChangeRefused(Message("%(name)s is recorded as “%(sp_status)s”; a new sub-processor is recorded as planned",
+                                    {"name": sp.legal_name, "sp_status": sp.status}), "subprocessor_id")
     if data.kind in ("remove", "change_locations") and sp.status != "active":
-        raise ChangeRefused(f"subprocessor_id: {sp.legal_name} is {sp.status}, not active")
+        raise ChangeRefused(Message("%(name)s is recorded as “%(sp_status)s”, not as active",
+                                    {"name": sp.legal_name, "sp_status": sp.status}), "subprocessor_id")
     _activities(session, org.id, data.activity_ids)
     change = SubProcessorChange(organisation_id=org.id, **data.table_values())
     change.new_locations = [loc.model_dump() for loc in data.new_locations]
@@ -140,7 +144,8 @@ def _change_snapshot(change: SubProcessorChange) -> dict:
 def _update(session: Session, change: SubProcessorChange, actor: str, mutate) -> SubProcessorChange:
     """Apply `mutate` to a change that is still open, bump its version and audit it; flush only."""
     if change.status in ("effective", "cancelled"):
-        raise ChangeRefused(f"status: the change is {change.status}; it can no longer be modified")
+        raise ChangeRefused(Message("the change is “%(change_status)s”: it can no longer be modified",
+                                    {"change_status": change.status}), "status")
     before = _change_snapshot(change)
     mutate()
     claim_version(session, change)
@@ -152,7 +157,7 @@ def _update(session: Session, change: SubProcessorChange, actor: str, mutate) ->
 def _notice(change: SubProcessorChange, client_id: int) -> ChangeNotice:
     notice = next((n for n in change.notices if n.client_id == client_id), None)
     if notice is None:
-        raise ChangeRefused(f"client_id: client {client_id} is not affected by this change")
+        raise ChangeRefused(Message("client %(id)s is not affected by this change", {"id": client_id}), "client_id")
     return notice
 
 
@@ -167,7 +172,8 @@ def record_notice_sent(session: Session, change: SubProcessorChange, client_id: 
                        actor: str) -> SubProcessorChange:
     """Art. 28(2): the client was told on `sent_on`; its window runs from then (a late notice moves the date)."""
     if sent_on < change.notice_date:
-        raise ChangeRefused(f"sent_on: the notice cannot be sent before the notice date {change.notice_date}")
+        raise ChangeRefused(Message("the notice cannot be sent before the notice date (%(day)s)",
+                                    {"day": change.notice_date}), "sent_on")
     notice = _notice(change, client_id)
 
     def mutate():
@@ -191,7 +197,8 @@ def record_objection(session: Session, change: SubProcessorChange, data: ChangeO
     """Art. 28(2): a client objected to the change; it stays open until the DPO records a decision."""
     _notice(change, data.client_id)
     if data.received_on < change.notice_date:
-        raise ChangeRefused("received_on: an objection cannot be received before the notice date")
+        raise ChangeRefused(Message("an objection cannot be received before the notice date (%(day)s)",
+                                    {"day": change.notice_date}), "received_on")
     objection = ChangeObjection(**data.model_dump())
     _update(session, change, actor, lambda: change.objections.append(objection))
     return objection
@@ -202,7 +209,7 @@ def decide_objection(session: Session, change: SubProcessorChange, objection_id:
     """Art. 28(2): the DPO's decision on an objection (withdrawn, upheld or overruled) with its reasons."""
     objection = next((o for o in change.objections if o.id == objection_id), None)
     if objection is None:
-        raise ChangeRefused(f"objection_id: no objection {objection_id} on this change")
+        raise ChangeRefused(Message("no objection %(id)s on this change", {"id": objection_id}), "objection_id")
     checked = ChangeObjectionCreate.model_validate(
         {**objection.model_dump(include=set(ChangeObjectionCreate.model_fields)), "outcome": outcome,
          "decision": decision, "decided_on": on or org_today(session, change.organisation_id)})
@@ -218,7 +225,7 @@ def decide_objection(session: Session, change: SubProcessorChange, objection_id:
 def record_dpo_decision(session: Session, change: SubProcessorChange, text: str, actor: str) -> SubProcessorChange:
     """The DPO's decision on the change as a whole (e.g. how an upheld objection is handled)."""
     if not (text or "").strip():
-        raise ChangeRefused("dpo_decision: write the decision")
+        raise ChangeRefused(Message("write the decision"), "dpo_decision")
     return _update(session, change, actor, lambda: setattr(change, "dpo_decision", text.strip()))
 
 
@@ -274,13 +281,14 @@ def make_effective(session: Session, change: SubProcessorChange, actor: str, on:
     today = org_today(session, change.organisation_id)
     on = on or today
     if change.status not in ("planned", "notified"):
-        raise ChangeRefused(f"status: the change is {change.status}")
+        raise ChangeRefused(Message("the change is “%(change_status)s”", {"change_status": change.status}), "status")
     if on > today:
-        raise ChangeRefused("on: a change is made effective on the day it takes effect, not in advance")
+        raise ChangeRefused(Message("a change is made effective on the day it takes effect, not in advance"), "on")
     blockers = effect_blockers(session, change, on)
     if blockers:
         raise ChangeRefused("the change cannot take effect yet: " + "; ".join(
-            f"{b.code}{f' (client {b.client_id})' if b.client_id else ''}: {b.detail}" for b in blockers), blockers)
+            f"{b.code}{f' (client {b.client_id})' if b.client_id else ''}: {b.detail}" for b in blockers),
+            blockers=blockers)
     org_id = change.organisation_id
     sp = _subprocessor(session, org_id, change.subprocessor_id, "subprocessor_id")
     if change.kind in ("add", "replace"):

@@ -29,6 +29,7 @@ from registry.services import breaches as svc
 from registry.services.crud import check_version, read_version, validate
 from registry.views.crud import actor, get_or_404, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
+from registry.views.formatting import datetime_text
 from registry.views.history import record_history
 
 bp = org_blueprint("breaches", __name__)
@@ -40,7 +41,7 @@ bp = org_blueprint("breaches", __name__)
 @bp.app_template_global()
 def breach_time(moment) -> str:
     """A stored UTC time in the organisation's zone, with the offset."""
-    return rules.format_local(moment, g.org.timezone, current_lang()) if moment else ""
+    return datetime_text(moment, g.org.timezone)
 
 
 @bp.app_template_global()

@@ -1,8 +1,6 @@
 """Planned sub-processor changes (Art. 28(2)): plan one, tell each affected client (PDF notice in its language),
 record objections and the DPO's decisions, and make the change effective once nothing blocks it."""
 
-import re
-from datetime import date
 from io import BytesIO
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -13,6 +11,7 @@ from sqlalchemy import select
 from registry import clock
 from registry.db import get_session
 from registry.domain import changes as rules
+from registry.domain.refusals import Message
 from registry.forms import by_label, grow_rows, spare_rows
 from registry.forms.changes import (
     KINDS,
@@ -24,6 +23,7 @@ from registry.forms.changes import (
     ObjectionForm,
     PlanChangeForm,
 )
+from registry.i18n import current_lang
 from registry.models import (
     Activity,
     ChangeObjectionCreate,
@@ -37,14 +37,12 @@ from registry.services import changes as svc
 from registry.services.crud import Invalid, StaleRecord, validate
 from registry.views.crud import actor, attach_errors, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
-from registry.views.formatting import STATUS_LABELS
+from registry.views.formatting import CHANGE_STATUSES, STATUS_LABELS, date_text
 from registry.views.history import record_history
 
 bp = org_blueprint("changes", __name__)
 
 KIND_LABELS = dict(KINDS)
-CHANGE_STATUSES = {"planned": _l("Planned"), "notified": _l("Clients told"), "effective": _l("In effect"),
-                   "cancelled": _l("Cancelled")}
 OUTCOME_LABELS = {"pending": _l("Pending"), "withdrawn": _l("Withdrawn"), "upheld": _l("Upheld"),
                   "overruled": _l("Overruled")}
 BLOCKERS = {
@@ -54,9 +52,6 @@ BLOCKERS = {
     "objection_open": _l("%(client)s objected: record the DPO's decision on the objection."),
     "objection_upheld": _l("%(client)s's objection was upheld: record on the change how it is handled."),
 }
-# Fields the service names in a refusal ("field: why"), shown next to that field of the form.
-REFUSAL_FIELDS = {"subprocessor_id", "replaces_id", "activity_ids", "client_id", "sent_on", "received_on",
-                  "objection_id", "dpo_decision", "on", "status"}
 
 
 def _change(record_id: int):
@@ -66,54 +61,7 @@ def _change(record_id: int):
     return change
 
 
-# The service's refusals that carry values, as patterns and their words in the interface language; the others
-# are fixed sentences translated as they are.
-REFUSAL_TEXTS = (
-    (r"no sub-processor (?P<id>\d+) in this organisation", _l("no sub-processor %(id)s in this organisation")),
-    (r"no activity (?P<ids>[\d, ]+) in this organisation", _l("no activity %(ids)s in this organisation")),
-    (r"(?P<name>.+) is (?P<sp_status>\w+); a new sub-processor is recorded as planned",
-     _l("%(name)s is recorded as “%(sp_status)s”; a new sub-processor is recorded as planned")),
-    (r"(?P<name>.+) is (?P<sp_status>\w+), not active", _l("%(name)s is recorded as “%(sp_status)s”, not as active")),
-    (r"the change is (?P<change_status>\w+); it can no longer be modified",
-     _l("the change is “%(change_status)s”: it can no longer be modified")),
-    (r"the change is (?P<change_status>\w+)", _l("the change is “%(change_status)s”")),
-    (r"client (?P<id>\d+) is not affected by this change", _l("client %(id)s is not affected by this change")),
-    (r"the notice cannot be sent before the notice date (?P<day>[\d-]+)",
-     _l("the notice cannot be sent before the notice date (%(day)s)")),
-    (r"no objection (?P<id>\d+) on this change", _l("no objection %(id)s on this change")),
-)
-
-
-def refusal_text(why: str) -> str:
-    """One refusal of the change services in the interface language, its codes and dates shown as words."""
-    from registry.views.formatting import date_text
-
-    for pattern, text in REFUSAL_TEXTS:
-        found = re.fullmatch(pattern, why)
-        if found:
-            values = found.groupdict()
-            if "sp_status" in values:
-                values["sp_status"] = str(STATUS_LABELS.get(values["sp_status"], values["sp_status"]))
-            if "change_status" in values:
-                values["change_status"] = str(CHANGE_STATUSES.get(values["change_status"], values["change_status"]))
-            if "day" in values:
-                values["day"] = date_text(date.fromisoformat(values["day"]))
-            return str(text) % values
-    return _(why)
-
-
-def refusal_errors(exc: svc.ChangeRefused) -> dict[str, list[str]]:
-    """A service refusal "field: why" as form errors at that field, in the interface language."""
-    text = str(exc)
-    field, _sep, why = text.partition(": ")
-    if field in REFUSAL_FIELDS and why:
-        return {field: [refusal_text(why)]}
-    return {"": [refusal_text(text)]}
-
-
 def blocker_text(b: rules.Blocker, names: dict[int, str], earliest) -> str:
-    from registry.views.formatting import date_text
-
     return str(BLOCKERS.get(b.code, b.code)) % {"client": names.get(b.client_id, b.client_id),
                                                  "day": date_text(earliest)}
 
@@ -176,10 +124,7 @@ def plan(session, org, data: dict, who: str):
         "notice_date": data["notice_date"], "reason": data["reason"],
         "default_objection_days": 30 if data["default_objection_days"] is None else data["default_objection_days"],
     })
-    try:
-        return svc.plan_change(session, org, values, who)
-    except svc.ChangeRefused as exc:
-        raise Invalid(refusal_errors(exc)) from None
+    return svc.plan_change(session, org, values, who)  # a refusal reaches crud.save, which shows it at the field
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -252,7 +197,7 @@ def _act(change, name: str, form, run, done: str, target: int | None = None):
         run(form)
     except svc.ChangeRefused as exc:
         session.rollback()
-        attach_errors(form, refusal_errors(exc) if not exc.blockers else {})
+        attach_errors(form, exc.by_field(current_lang()) if not exc.blockers else {})
         return _detail(_change(change.id), 409, posted, refused=exc.blockers)
     except StaleRecord:
         session.rollback()
@@ -274,7 +219,7 @@ def notice(record_id: int, client_id: int):
 
     def run(f):
         if not f.sent_on.data and not f.consent_on.data:
-            raise svc.ChangeRefused("sent_on: " + _("Give the date the notice was sent, or of the authorisation."))
+            raise svc.ChangeRefused(Message("Give the date the notice was sent, or of the authorisation."), "sent_on")
         if f.sent_on.data:
             svc.record_notice_sent(get_session(), change, client_id, f.sent_on.data, actor())
         if f.consent_on.data:
@@ -309,7 +254,7 @@ def decide(record_id: int):
 
     def run(f):
         if target is None:
-            raise svc.ChangeRefused("objection_id: " + _("No such objection on this change."))
+            raise svc.ChangeRefused(Message("No such objection on this change."), "objection_id")
         svc.decide_objection(get_session(), change, target, f.outcome.data, f.decision.data.strip(), actor(),
                              clock.today(g.org.timezone))
 

@@ -17,6 +17,7 @@ from registry.i18n import current_lang
 from registry.models import Organisation
 from registry.services.crud import read_version
 from registry.views.entity import ADMIN, READ, Entity, requires
+from registry.views.formatting import message_text
 from registry.views.history import record_history
 from registry.views.lists import PAGE_SIZE, list_page, list_state
 
@@ -219,7 +220,7 @@ def attach_errors(form: RecordForm, errors: dict[str, list[str]]) -> None:
     """Service errors shown next to their field; a field the form lacks goes to the top of the form."""
     for name, messages in errors.items():
         target = _find_field(form, name)
-        translated = [_(m) for m in messages]
+        translated = [message_text(m) for m in messages]
         if target is None:
             form.form_errors.extend(translated)
         else:

@@ -1,18 +1,18 @@
 """How values appear on screen in the chosen language: dates, numbers, countries, vocabulary codes, statuses."""
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
-from babel.dates import format_date as babel_format_date
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from registry import reference
+from registry import formats, reference
 from registry.domain.flags import worst_severity
-from registry.i18n import current_lang
+from registry.domain.refusals import Message
+from registry.i18n import current_lang, current_timezone
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -24,6 +24,11 @@ STATUS_LABELS = {
 }
 
 
+CHANGE_STATUSES = {"planned": _l("Planned"), "notified": _l("Clients told"), "effective": _l("In effect"),
+                   "cancelled": _l("Cancelled")}
+# The coded values a refusal names, shown by their labels (the key is the placeholder's name in the message).
+VALUE_LABELS = {"sp_status": STATUS_LABELS, "change_status": CHANGE_STATUSES}
+
 SEVERITY_LABELS = {"missing": _l("Missing"), "risk": _l("Risk"), "warning": _l("To check")}
 
 
@@ -32,13 +37,28 @@ def severity_label(code: str) -> str:
 
 
 def date_text(value: date | None) -> str:
-    return _medium_date(value, get_locale()) if value else ""
+    """A date as every page writes it, in the interface language (registry.formats)."""
+    return formats.date_text(value, current_lang()) if value else ""
 
 
-@lru_cache(maxsize=4096)
-def _medium_date(value: date, locale) -> str:
-    """A list shows the same few dates on many rows: each is formatted once per language."""
-    return babel_format_date(value, "medium", locale=locale)
+def datetime_text(moment: datetime | None, tz: str | None = None) -> str:
+    """An instant as every page writes it: in `tz` (by default the organisation's), with the zone and offset."""
+    return formats.datetime_text(moment, tz or current_timezone(), current_lang()) if moment else ""
+
+
+def message_text(message: str | Message) -> str:
+    """A refusal's message in the interface language: the one place the web writes a `Message` — its id through
+    the catalog, its dates as every page writes them, its codes as their labels."""
+    if not isinstance(message, Message):
+        return _(message)
+    values = {}
+    for name, value in message.values.items():
+        if isinstance(value, date):
+            value = date_text(value)
+        elif name in VALUE_LABELS:
+            value = str(VALUE_LABELS[name].get(value, value))
+        values[name] = value
+    return _(message.msgid, **values)
 
 
 def number(value) -> str:
@@ -97,7 +117,7 @@ def _flag_cell(lang: str, flags: tuple) -> Markup:
 
 def init_formatting(app: Flask) -> None:
     app.jinja_env.filters.update(
-        fdate=date_text, fnum=number, country=country_text, badge=badge, flag_cell=flag_cell,
+        fdate=date_text, fdatetime=datetime_text, fnum=number, country=country_text, badge=badge, flag_cell=flag_cell,
     )
     app.jinja_env.globals.update(
         vocab_text=vocab_text,

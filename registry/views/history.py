@@ -7,18 +7,15 @@ The audit trail keeps the stored values; only their display is translated here.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, SQLModel
 from wtforms import BooleanField, DateField, Field, FieldList, Form, FormField, IntegerField, SelectFieldBase
 
 from registry import audit
-from registry.domain.breaches import format_local
 from registry.forms import CountryField, TriStateField
 from registry.forms.breaches import LocalDateTimeField
-from registry.i18n import current_lang
-from registry.views.formatting import country_text, date_text, number
+from registry.views.formatting import country_text, date_text, datetime_text, number
 
 ACTIONS = {"create": _l("Creation"), "update": _l("Modification"), "delete": _l("Deletion")}
 # Bookkeeping columns every save changes: listing them would hide the change the person made.
@@ -48,7 +45,7 @@ class Event:
 
     @property
     def when(self) -> str:
-        return format_datetime(self.at, "medium")
+        return datetime_text(self.at)
 
 
 def _empty(value) -> bool:
@@ -72,7 +69,7 @@ def shown_value(value, field: Field | None = None) -> str:
         items = value if isinstance(value, list) else [value]
         return ", ".join(choices.get(str(item), str(item)) for item in items)
     if isinstance(field, LocalDateTimeField):
-        return format_local(_instant(value), field.tz, current_lang())
+        return datetime_text(_instant(value), field.tz)
     if isinstance(field, DateField):
         return date_text(date.fromisoformat(str(value)[:10]))
     if isinstance(field, IntegerField) and isinstance(value, int):

@@ -93,7 +93,7 @@ def flag_label(code: str) -> str:
 def as_of_view():
     data, shown, errors = _data()
     return render_template(
-        "subprocessors/as_of.html", org=g.org, data=data, shown=shown, errors=errors,
+        "subprocessors/as_of.html", org=g.org, data=data, shown=shown, errors=errors, as_of=date.fromisoformat(data["as_of"]),
         existing=_existing([e["id"] for e in data["subprocessors"]]), flag_label=flag_label,
         countries=country_choices(blank=False)(), mechanisms=vocab_choices("transfer_mechanisms", blank=False)(),
         statuses=STATUSES, flagged_choices=FLAGGED, as_of_value=request.args.get("as_of") or data["as_of"],

@@ -34,7 +34,7 @@ def test_seed_demo_creates_the_five_organisations_once(runner, session):
     assert "nothing created" in again.output
     slugs = session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars().all()
     assert slugs == ["apex-timing", "art-zone", "defi-informatique", "ginger-minds", "pilotim"]
-    assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 18
+    assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 19  # PILOTIM 17, OVH at DEFI, the unnamed host of GINGER MINDS
 
 
 def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(demo):
@@ -111,7 +111,11 @@ def test_ginger_minds_keeps_backups_30_days_and_hosts_itself_or_with_an_unnamed_
     assert "CGV 5.3.3.3" in backups.notes
     hosting = next(a for a in of(demo, Activity, org) if a.reference == "GM-S-01")
     assert "sous-traitant hébergeur qu'il choisit librement, non nommé (CGV 5.3.3.2)" in hosting.systems
-    assert of(demo, SubProcessor, org) == []  # the host is not named: none is invented
+    # The host is not named: it is recorded as the contract gives it, its unknowns empty and flagged, not left out.
+    (host,) = of(demo, SubProcessor, org)
+    assert host.legal_name == "Sous-traitant hébergeur non nommé" and "CGV 5.3.3.2" in host.notes
+    assert (host.country, host.dpa_signed_on, list(host.locations)) == (None, None, [])
+    assert [s.id for s in hosting.subprocessors] == [host.id]
 
 
 def test_defi_informatique_hosts_on_ovh_in_roubaix_and_strasbourg_with_its_retention(demo):

@@ -167,4 +167,4 @@ def test_cnil_draft_of_an_unlikely_risk_says_why_no_notification_is_due_and_prin
     assert "Échéance" not in body and "agit uniquement comme sous-traitant" not in body
     owed = ovh_breach(session, org, reference="2026-OWN-2", subprocessor_ids=[], activity_ids=own, client_ids=[])
     body = text(pdf.cnil_draft_pdf(owed, "fr", now=NOW))  # the same breach at risk: the 72 hours are printed
-    assert "Échéance" in body and "26/11/2026 05:00" in body and "Aucune notification" not in body
+    assert "Échéance" in body and "26 novembre 2026, 05:00" in body and "Aucune notification" not in body

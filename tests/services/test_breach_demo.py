@@ -95,4 +95,4 @@ def test_breach_register_of_pilotim_lists_its_breaches_only(demo):
     assert [b["title"] for b in defi_register["breaches"]] == ["Incident côté DEFI"]
     notifications = {f["label"]: f["value"] for f in defi_register["breaches"][0]["fields"]}["Notifications"]
     assert notifications[0].startswith("Notification à la CNIL par les responsables du traitement")
-    assert notifications[1] == "Art. 33(2) — Mairie Démo de Ménilmontant (fictive) : 23/11/2026 10:00 (Europe/Paris, UTC+01:00)"
+    assert notifications[1] == "Art. 33(2) — Mairie Démo de Ménilmontant (fictive) : 23 novembre 2026, 10:00 (Europe/Paris, UTC+01:00)"

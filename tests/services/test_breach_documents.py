@@ -61,7 +61,7 @@ def test_french_client_notice_shows_the_contractual_deadline_in_the_organisation
     notice = docs.client_notice(breach, quick, now=NOW)
     header = {f["label"]: f["value"] for f in notice["header"]}
     assert notice["lang"] == "fr"
-    assert header["Échéance"] == "24/11/2026 09:00 (Europe/Paris, UTC+01:00)"  # aware 08:00 UTC + 24 h
+    assert header["Échéance"] == "24 novembre 2026, 09:00 (Europe/Paris, UTC+01:00)"  # aware 08:00 UTC + 24 h
     assert notice["items"][2]["fields"][0]["value"].startswith("Non connu à ce stade")
 
 

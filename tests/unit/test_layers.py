@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "registry"
 
 # Inner to outer: a module may import its own layer and the layers before it, never one after it.
 LAYERS = [
-    ("data", ("registry.clock", "registry.reference", "registry.demo", "registry.collation")),  # pure modules
+    ("data", ("registry.clock", "registry.reference", "registry.demo", "registry.collation", "registry.formats")),  # pure modules
     ("domain", ("registry.domain",)),
     ("models", ("registry.models",)),
     ("storage", ("registry.config", "registry.migrations", "registry.audit", "registry.backup")),

@@ -140,3 +140,12 @@ def test_deadlines_come_soonest_first_with_the_cnil_before_notices_without_a_fix
     assert cnil < first_undue  # due in 12 hours: before the notices owed without a fixed hour
     assert "change" in kinds and kinds.index("change") > max(n for n, k in enumerate(kinds) if k == "breach")
     assert "Objection window (Art. 28(2))" in board and "notice not sent yet" in board
+
+
+def test_ginger_minds_unnamed_host_is_flagged_not_absent(demo_dpo):
+    """CGV 5.3.3.2 names no host: the dashboard shows it with its missing DPA and processing locations."""
+    section = plain(card(demo_dpo.get("/orgs/ginger-minds/").get_data(as_text=True), "subprocessors"))
+    assert "Sous-traitant hébergeur non nommé" in section and "Nothing to report." not in section
+    assert "No signed data processing agreement (DPA) recorded." in section
+    page = html.unescape(demo_dpo.get("/orgs/ginger-minds/subprocessors/?flagged=missing").get_data(as_text=True))
+    assert "Sous-traitant hébergeur non nommé" in page
