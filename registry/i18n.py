@@ -1,5 +1,6 @@
 """French (default) and English interface through Flask-Babel; the choice is kept in the session."""
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -40,7 +41,7 @@ def compile_catalogs(target: Path) -> Path:
         if mo.exists() and mo.stat().st_mtime >= max(po.stat().st_mtime for po in sources):
             continue
         mo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mo.with_suffix(".tmp")
+        tmp = mo.with_suffix(f".{os.getpid()}.tmp")  # processes starting together (test or gunicorn workers) never share one
         with tmp.open("wb") as out:
             write_mo(out, read_catalog(lang_dir))
         tmp.replace(mo)

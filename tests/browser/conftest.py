@@ -1,6 +1,7 @@
 """A real browser (Debian's chromium driven by Playwright) against the app served on 127.0.0.1 by a thread."""
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -40,19 +41,17 @@ def browser(chromium):
         b.close()
 
 
-@pytest.fixture
-def server(tmp_path):
-    """The app on an SQLite file with one organisation, served on a free port of 127.0.0.1."""
-    from werkzeug.serving import make_server
-
+@pytest.fixture(scope="session")
+def acme_database(sqlite_templates, tmp_path_factory) -> Path:
+    """An SQLite file at head with ACME and its DPO, made once per run: each test serves its own copy of it."""
     from registry import create_app
     from registry.db import get_session
     from registry.models import Organisation
     from registry.services import users
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "SECRET_KEY": "browser-test",
-                      "REGISTRY_BOOTSTRAP_ADMIN": False})
-    app.instance_path = str(tmp_path / "instance")
+    path = tmp_path_factory.mktemp("browser-template") / "browser.db"
+    shutil.copyfile(sqlite_templates["migrated"].removeprefix("sqlite:///"), path)
+    app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "browser-test", "REGISTRY_BOOTSTRAP_ADMIN": False})
     with app.app_context():
         session = get_session()
         org = Organisation(slug="acme", legal_name="ACME SAS", country="FR", dpo_name="Jeanne Martin",
@@ -61,6 +60,22 @@ def server(tmp_path):
         session.flush()
         users.grant(session, users.create_user(session, DPO, PASSWORD), org, "dpo")
         session.commit()
+    app.extensions["registry.engine"].dispose()
+    return path
+
+
+@pytest.fixture
+def server(acme_database, tmp_path):
+    """The app on its own SQLite file (tmp_path/browser.db, a copy of `acme_database`: one organisation and its
+    DPO), served on a free port of 127.0.0.1."""
+    from werkzeug.serving import make_server
+
+    from registry import create_app
+
+    shutil.copyfile(acme_database, tmp_path / "browser.db")
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "SECRET_KEY": "browser-test",
+                      "REGISTRY_BOOTSTRAP_ADMIN": False})
+    app.instance_path = str(tmp_path / "instance")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -82,6 +97,16 @@ def log_in(server):
         pg.wait_for_url(f"{server}/")
 
     return run
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests are one xdist group: under `--dist loadgroup` a single worker runs them all, with one
+    chromium and one `acme_database` (pytest-xdist reads the mark after this hook)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -79,18 +79,16 @@ def test_art_zone_report_flags_outdated_references(runner):
 
 
 def _demo(session):
+    """GINGER MINDS and its first client, in the demo the test's database was copied from (the `demo` fixture)."""
     from registry.models import ClientController, Organisation
-    from registry.services.demo import seed_demo
 
-    seed_demo(session)
-    session.commit()
     org = session.execute(select(Organisation).where(Organisation.slug == "ginger-minds")).scalar_one()
     client = session.execute(select(ClientController).where(ClientController.organisation_id == org.id)).scalars().first()
     return org, client
 
 
 @needs_seeds
-def test_cross_check_on_demo_organisation_lists_register_differences(runner, session):
+def test_cross_check_on_demo_organisation_lists_register_differences(runner, session, demo):
     from registry.models import ProcessingLocation, SubProcessor
 
     org, client = _demo(session)
@@ -107,7 +105,7 @@ def test_cross_check_on_demo_organisation_lists_register_differences(runner, ses
 
 
 @needs_seeds
-def test_cross_check_of_unknown_client_is_refused(runner, session):
+def test_cross_check_of_unknown_client_is_refused(runner, session, demo):
     _demo(session)
     out = runner.invoke(args=["check-contract", str(SEEDS / "002_d3eaa0bf0228e7fa.txt"),
                               "--org", "ginger-minds", "--client", "9999"])

@@ -1,29 +1,23 @@
 """Fixtures for the operations tests: a second empty database on the same backend as `database_url`."""
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 PG_ADMIN_URL = os.environ.get("REGISTRY_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture
-def other_database_url(database_url, tmp_path):
+def other_database_url(database_url, tmp_path, request):
     """An empty database beside the test's own, on the same backend (a restore target)."""
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'other.db'}"
         return
-    name = f"registry_test_{uuid.uuid4().hex[:12]}_other"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
+    server = request.getfixturevalue("pg_server")  # tests/conftest.py: it drops the database in the background
+    name = server.create()
     yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    server.give_back(name)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from registry.services.demo import seed_demo
 from registry.services.organisations import get_by_slug
 
 # Which library subsets the fonts (HarfBuzz-Subset, or fontTools when libharfbuzz-subset0 is missing) is the
@@ -44,7 +43,7 @@ def weasyprint_log():
 
 
 @pytest.fixture
-def demo(session):
-    seed_demo(session)
-    session.commit()
+def demo(demo_wanted, session):
+    """A demo organisation by its slug, in the test's database: a copy of the seeded demo template
+    (tests/conftest.py), made once per run and backend rather than seeded again for each test."""
     return lambda slug: get_by_slug(session, slug)
