@@ -8,6 +8,8 @@ import pytest
 from a11y import assert_accessible
 from sqlmodel import Session, create_engine, select
 
+from registry import clock
+
 PARIS = ZoneInfo("Europe/Paris")
 HALF_PAST_MIDNIGHT = datetime(2026, 6, 15, 0, 30, tzinfo=PARIS)  # 22:30 UTC on 14 June
 
@@ -96,11 +98,11 @@ def test_forbidden_and_missing_pages_are_styled_french_pages_with_a_way_back(pag
 
 def test_comparing_from_the_as_of_page_to_a_past_date_reports_additions_as_additions(page, server, tmp_path, artifacts):
     names = _two_subprocessors(tmp_path)
-    past = date.today() - timedelta(days=30)
+    past = clock.today("Europe/Paris") - timedelta(days=30)
     page.goto(f"{server}/orgs/acme/subprocessors/as-of")
     assert_accessible(page)
     page.get_by_role("link", name="Comparer deux dates").click()  # from = the as-of date, today
-    assert page.locator("#from").input_value() == datetime.now(PARIS).date().isoformat()
+    assert page.locator("#from").input_value() == clock.today("Europe/Paris").isoformat()
     page.fill("#to", past.isoformat())
     page.get_by_role("button", name="Comparer", exact=True).click()
 

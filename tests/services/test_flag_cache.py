@@ -1,11 +1,11 @@
 """Flags kept per record: after a write, the cache recomputes what that write touched and gives what the rules give."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from registry import audit
+from registry import audit, clock
 from registry.models import Activity, ClientController, OrganisationCreate, RetentionRule, SubProcessor, Transfer
 from registry.services import crud
 from registry.services import flags as rules
@@ -118,7 +118,7 @@ def test_a_breach_or_a_member_written_keeps_every_flag(session, demo):
     cache = FlagCache()
     every_flag(session, cache, org)
     computed = cache.computed
-    values = {"reference": "2026-X", "title": "Perte d'un ordinateur", "aware_at": "2026-11-20T10:00:00+00:00",
+    values = {"reference": "2026-X", "title": "Perte d'un ordinateur", "aware_at": clock.now() - timedelta(days=2),
               "confidentiality": True, "risk": "unlikely", "risk_reasoning": "Disque chiffré"}
     breaches.record_breach(session, org, BreachCreate.model_validate(values), actor=ACTOR)
     session.commit()

@@ -7,11 +7,12 @@ The fast test sends each field a NUL and one other hostile value taken in turn f
 spread over the fields of each form; the slow one sends every value to every field.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from registry import clock
 from registry.models import Activity, BreachCreate, SubProcessor, SubProcessorChangeCreate
 from registry.services import breaches as breach_svc
 from registry.services import changes as change_svc
@@ -26,7 +27,7 @@ def register(app, demo, sign_in):
     pilotim = get_by_slug(demo, "pilotim")
     ovh = [s.id for s in breach_svc.find_subprocessors(demo, pilotim.id, "OVH")]
     proposal = breach_svc.propose_impact(demo, pilotim.id, ovh).create_values()
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    now = clock.now().replace(second=0)
     breach = breach_svc.record_breach(demo, pilotim, BreachCreate.model_validate({
         **proposal, "reference": "2026-OVH-1", "title": "Intrusion OVH", "aware_at": now - timedelta(hours=6),
         "confidentiality": True, "risk": "high"}), actor="test")
