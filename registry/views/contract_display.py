@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from flask_babel import format_decimal, format_percent, get_locale, get_translations, ngettext
+from flask_babel import format_decimal, format_percent, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +13,7 @@ from registry.domain.contracts.terms import OUTDATED
 from registry.i18n import current_lang
 from registry.reference.checker_scores import CheckerScores, checker_scores
 from registry.services.contract_files import ContractFileError
+from registry.views.formatting import date_text, datetime_text
 
 VERDICTS = {"present": _l("Present"), "weak": _l("Weak"), "missing": _l("Missing"), "to_verify": _l("To verify")}
 KINDS = {"pdf": "PDF", "docx": "Word (DOCX)", "odt": "OpenDocument (ODT)", "markdown": "Markdown", "text": _l("Plain text")}
@@ -208,9 +207,9 @@ def shown_verdict(item: dict) -> str:
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """An upload time in the organisation's time zone (stored in UTC)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "medium", tzinfo=ZoneInfo(timezone), locale=str(get_locale() or "fr"))
+    """An upload time in the organisation's time zone (stored in UTC; SQLite drops the zone), written as every page
+    writes a date-time (registry.formats)."""
+    return datetime_text(moment if moment.tzinfo else moment.replace(tzinfo=UTC), timezone)
 
 
 def size_text(size: int) -> str:
@@ -244,7 +243,8 @@ def split_label(split: str) -> str:
 
 
 def scores_date(day: str) -> str:
-    return format_date(date.fromisoformat(day), "long", locale=str(get_locale() or "fr"))
+    """The day the checker was measured (stored as an ISO date), written as every page writes a date."""
+    return date_text(date.fromisoformat(day))
 
 
 def threshold() -> str:
