@@ -161,6 +161,12 @@ def conflict_value(term: str, entry: dict) -> str:
     return term_value(term, entry.get("value"), entry.get("unit"))
 
 
+def conflict_text(term: str, result: dict) -> str:
+    """Every value a contract states for one term, each in its own unit ("10 business days, 30 days")."""
+    entries = next((c.get("values") or [] for c in result.get("conflicts") or [] if c.get("term") == term), [])
+    return ", ".join(conflict_value(term, entry) for entry in entries)
+
+
 def _translated(message: str) -> bool:
     return current_lang() == "en" or get_translations().ugettext(message) != message
 
