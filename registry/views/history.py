@@ -136,9 +136,13 @@ class Rows:
 
 
 def _row_summary(rows: Rows, row: dict) -> str:
-    """A row added or removed: its answers in the form's order, then the others, the empty ones left out."""
-    parts = [shown_value(row.get(name), f) for name, f in rows.form._fields.items() if not _empty(row.get(name))]
-    parts += [text(row[name]) for name, (_label, text) in rows.others.items() if not _empty(row.get(name))]
+    """A row added or removed: each answer after its label ("Received on: June 15, 2026 · Grounds: ..."), in the
+    form's order, then the others; the empty ones left out."""
+    colon = _(": ")
+    parts = [f"{f.label.text}{colon}{shown_value(row.get(name), f)}" for name, f in rows.form._fields.items()
+             if not _empty(row.get(name))]
+    parts += [f"{label}{colon}{text(row[name])}" for name, (label, text) in rows.others.items()
+              if not _empty(row.get(name))]
     return " · ".join(parts) or NOT_RECORDED
 
 
