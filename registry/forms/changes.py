@@ -1,7 +1,7 @@
 """Forms of a planned sub-processor change (Art. 28(2)): the plan, each client's notice, objections and decisions."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.forms import CountryField, Form, MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices
@@ -88,3 +88,28 @@ class EffectiveForm(Form):
 class CancelForm(Form):
     pass
 
+
+
+# What a change's History shows: the fields of the forms above under the same labels, and the values the page
+# records beyond them (its state, its computed dates). The view gives the coded values' labels as choices.
+
+
+class ChangeShown(PlanChangeForm):
+    status = Select(_l("Status"), choices=[])
+    earliest_effective = DateField(_l("Earliest effective date"))
+    effective_on = DateField(_l("In effect since"))
+    dpo_decision = TextAreaField(_l("DPO decision on the change"))
+
+
+class NoticeShown(NoticeForm):
+    language = Select(_l("Language"), choices=plain_choices([("fr", _l("French")), ("en", _l("English"))]))
+    deadline = DateField(_l("Deadline"))
+    period_recorded = BooleanField(_l("Window set by the client's contract"))
+
+
+class ObjectionShown(Form):
+    received_on = DateField(_l("Received on"))
+    grounds = TextAreaField(_l("Grounds"))
+    outcome = Select(_l("Outcome"), choices=[])
+    decision = TextAreaField(_l("Decision and reasons"))
+    decided_on = DateField(_l("Decided on"))

@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from registry import clock
@@ -16,11 +17,14 @@ from registry.forms import by_label, grow_rows, spare_rows
 from registry.forms.changes import (
     KINDS,
     CancelForm,
+    ChangeShown,
     DecideForm,
     DpoDecisionForm,
     EffectiveForm,
     NoticeForm,
+    NoticeShown,
     ObjectionForm,
+    ObjectionShown,
     PlanChangeForm,
 )
 from registry.i18n import current_lang
@@ -38,7 +42,7 @@ from registry.services.crud import Invalid, StaleRecord, validate
 from registry.views.crud import actor, attach_errors, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
 from registry.views.formatting import CHANGE_STATUSES, STATUS_LABELS, date_text
-from registry.views.history import record_history
+from registry.views.history import Rows, record_history
 
 bp = org_blueprint("changes", __name__)
 
@@ -162,9 +166,29 @@ def _detail(change, status: int = 200, posted: dict | None = None, refused: list
         consent_needed={cid for cid, c in clients.items() if rules.needs_consent(change.kind, svc.client_terms(c))},
         blockers=[blocker_text(b, names, earliest) for b in blockers],
         refused=[blocker_text(b, names, earliest) for b in refused or []],
-        posted=posted or {}, today=today, history=record_history(session, change),
+        posted=posted or {}, today=today, history=change_history(session, change, names),
         forms={"objection": _objection_form(change, posted)},
     ), status
+
+
+def change_history(session, change, names: dict[int, str]) -> list:
+    """The change's History in the words of its page: its state by its label, each notice and objection by its
+    client and the fields of its form, every date in the one date format."""
+    shown = ChangeShown(formdata=None, meta={"csrf": False})
+    prepare_plan_form(shown)
+    shown.status.choices = list(CHANGE_STATUSES.items())
+    objection = ObjectionShown(formdata=None, meta={"csrf": False})
+    objection.outcome.choices = list(OUTCOME_LABELS.items())
+    hidden = frozenset({"id", "change_id", "client_id"})
+    window = (_l("Window to object"), lambda days: ngettext("%(num)s day", "%(num)s days", days))
+    rows = {
+        "notices": Rows(NoticeShown(formdata=None, meta={"csrf": False}), key="client_id", hidden=hidden,
+                        title=lambda n: _("Notice to %(client)s", client=names.get(n.get("client_id"), "—")),
+                        others={"period_days": window}),
+        "objections": Rows(objection, hidden=hidden,
+                           title=lambda o: _("Objection of %(client)s", client=names.get(o.get("client_id"), "—"))),
+    }
+    return record_history(session, change, shown, rows=rows)
 
 
 def _objection_form(change, posted):

@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
-from flask_babel import format_decimal, format_percent, get_locale, get_translations, ngettext
+from flask_babel import format_decimal, format_percent, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +13,7 @@ from registry.domain.contracts.terms import OUTDATED
 from registry.i18n import current_lang
 from registry.reference.checker_scores import CheckerScores, checker_scores
 from registry.services.contract_files import ContractFileError
+from registry.views.formatting import date_text, datetime_text
 
 VERDICTS = {"present": _l("Present"), "weak": _l("Weak"), "missing": _l("Missing"), "to_verify": _l("To verify")}
 KINDS = {"pdf": "PDF", "docx": "Word (DOCX)", "odt": "OpenDocument (ODT)", "markdown": "Markdown", "text": _l("Plain text")}
@@ -162,6 +161,12 @@ def conflict_value(term: str, entry: dict) -> str:
     return term_value(term, entry.get("value"), entry.get("unit"))
 
 
+def conflict_text(term: str, result: dict) -> str:
+    """Every value a contract states for one term, each in its own unit ("10 business days, 30 days")."""
+    entries = next((c.get("values") or [] for c in result.get("conflicts") or [] if c.get("term") == term), [])
+    return ", ".join(conflict_value(term, entry) for entry in entries)
+
+
 def _translated(message: str) -> bool:
     return current_lang() == "en" or get_translations().ugettext(message) != message
 
@@ -208,9 +213,9 @@ def shown_verdict(item: dict) -> str:
 
 
 def local_time(moment: datetime, timezone: str) -> str:
-    """An upload time in the organisation's time zone (stored in UTC)."""
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "medium", tzinfo=ZoneInfo(timezone), locale=str(get_locale() or "fr"))
+    """An upload time in the organisation's time zone (stored in UTC; SQLite drops the zone), written as every page
+    writes a date-time (registry.formats)."""
+    return datetime_text(moment if moment.tzinfo else moment.replace(tzinfo=UTC), timezone)
 
 
 def size_text(size: int) -> str:
@@ -244,7 +249,8 @@ def split_label(split: str) -> str:
 
 
 def scores_date(day: str) -> str:
-    return format_date(date.fromisoformat(day), "long", locale=str(get_locale() or "fr"))
+    """The day the checker was measured (stored as an ISO date), written as every page writes a date."""
+    return date_text(date.fromisoformat(day))
 
 
 def threshold() -> str:

@@ -36,8 +36,11 @@ def severity_label(code: str) -> str:
     return str(SEVERITY_LABELS.get(code, code))
 
 
-def date_text(value: date | None) -> str:
-    """A date as every page writes it, in the interface language (registry.formats)."""
+def date_text(value: date | str | None) -> str:
+    """A date as every page writes it, in the interface language (registry.formats); a date the audit trail
+    stores as ISO text (the list as of a date is replayed from it) is written the same way."""
+    if isinstance(value, str) and value:
+        value = date.fromisoformat(value[:10])
     return formats.date_text(value, current_lang()) if value else ""
 
 

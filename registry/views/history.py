@@ -4,7 +4,8 @@ and its old and new value as the form shows them (vocabulary labels, country nam
 The audit trail keeps the stored values; only their display is translated here.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
@@ -121,13 +122,63 @@ def describe(form: Form | None, name: str) -> tuple[str, Field | None]:
     return name, None
 
 
-def field_changes(form: Form | None, changed: dict[str, tuple], others: dict | None = None) -> list[Change]:
+@dataclass
+class Rows:
+    """How a snapshot's list of child rows (a change's notices, its objections) is shown: each row found by `key`
+    and named by `title`, its answers by the fields of `form`, or by `others` (`name: (label, text)`) for the
+    values no form asks. Names in `hidden` (the row's links) are never shown: the title says them."""
+
+    form: Form
+    title: Callable[[dict], str]
+    key: str = "id"
+    others: dict = field(default_factory=dict)
+    hidden: frozenset = frozenset({"id"})
+
+
+def _row_summary(rows: Rows, row: dict) -> str:
+    """A row added or removed: each answer after its label ("Received on: June 15, 2026 · Grounds: ..."), in the
+    form's order, then the others; the empty ones left out."""
+    colon = _(": ")
+    parts = [f"{f.label.text}{colon}{shown_value(row.get(name), f)}" for name, f in rows.form._fields.items()
+             if not _empty(row.get(name))]
+    parts += [f"{label}{colon}{text(row[name])}" for name, (label, text) in rows.others.items()
+              if not _empty(row.get(name))]
+    return " · ".join(parts) or NOT_RECORDED
+
+
+def row_changes(name: str, rows: Rows, old: list | None, new: list | None) -> list[Change]:
+    """What changed in a list of rows: a row added or removed as a whole, a kept row answer by answer, each
+    labelled "<row title> · <field label>"."""
+    before = {row.get(rows.key): row for row in old or [] if isinstance(row, dict)}
+    after = {row.get(rows.key): row for row in new or [] if isinstance(row, dict)}
+    out = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        was, now = before.get(key), after.get(key)
+        if was is None or now is None:
+            row = now if was is None else was
+            text = _row_summary(rows, row)
+            out.append(Change(name, rows.title(row), *((NOT_RECORDED, text) if was is None else (text, NOT_RECORDED))))
+            continue
+        changed = {f: (was.get(f), now.get(f)) for f in dict.fromkeys([*was, *now])
+                   if f not in rows.hidden and f != rows.key and was.get(f) != now.get(f)}
+        title = rows.title(now)
+        out += [Change(f"{name}.{c.field}", f"{title} · {c.label}", c.old, c.new)
+                for c in field_changes(rows.form, changed, rows.others)]
+    return out
+
+
+def field_changes(form: Form | None, changed: dict[str, tuple], others: dict | None = None,
+                  rows: dict[str, Rows] | None = None) -> list[Change]:
     """Changed fields `{name: (old, new)}` of a snapshot as the form shows them, bookkeeping left out.
 
-    `others` gives `name: (label, text)` for values the form does not hold (a list's computed columns)."""
+    `others` gives `name: (label, text)` for values the form does not hold (a list's computed columns);
+    `rows` how each list of child rows the snapshot keeps is shown (see `Rows`)."""
     out = []
     for name, (old, new) in changed.items():
         if name in NOISE:
+            continue
+        if name in (rows or {}):
+            out += row_changes(name, rows[name], old, new)
             continue
         if name in (others or {}):
             label, text = others[name]
@@ -138,14 +189,17 @@ def field_changes(form: Form | None, changed: dict[str, tuple], others: dict | N
     return out
 
 
-def record_history(session: Session, obj: SQLModel, form: Form | None = None) -> list[Event]:
+def record_history(session: Session, obj: SQLModel, form: Form | None = None, others: dict | None = None,
+                   rows: dict[str, Rows] | None = None) -> list[Event]:
     """Art. 5(2) accountability: who created and changed this record, and how, newest first.
 
-    `form` is the record's form (its choices prepared): it names the fields and shows their values.
+    `form` is the record's form (its choices prepared): it names the fields and shows their values; `others` and
+    `rows` show the values it does not ask (see `field_changes`).
     """
     events = []
     for entry in reversed(audit.history(session, type(obj).__tablename__, obj.id)):
         at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)  # stored in UTC; SQLite drops the zone
         changed = audit.changes(entry.before, entry.after) if entry.action == "update" else {}
-        events.append(Event(at, entry.actor, str(ACTIONS.get(entry.action, entry.action)), field_changes(form, changed)))
+        action = str(ACTIONS.get(entry.action, entry.action))
+        events.append(Event(at, entry.actor, action, field_changes(form, changed, others, rows)))
     return events

@@ -63,7 +63,7 @@ def plan_new_ai(pages, session, org, day):
     return session.get(SubProcessorChange, change_id)
 
 
-def test_pilotim_adds_a_us_ai_provider_through_the_pages(dpo, demo, pilotim, clock):
+def test_pilotim_adds_a_us_ai_provider_through_the_pages(dpo, sign_in, demo, pilotim, clock):
     session, today = demo, clock.now.date()
     change = plan_new_ai(dpo, session, pilotim, today)
     url = f"{BASE}/{change.id}"
@@ -103,6 +103,7 @@ def test_pilotim_adds_a_us_ai_provider_through_the_pages(dpo, demo, pilotim, clo
     assert objection.status_code == 302
     effective = today + timedelta(days=30)
     clock.at_noon(effective)
+    sign_in("dpo@pilotim.example.com", "dpo", pilotim)  # weeks later the login session has ended: log in again
     blocked = dpo.post(f"{url}/effective", {"on": effective.isoformat()})
     body = blocked.get_data(as_text=True)
     assert blocked.status_code == 409
@@ -197,7 +198,7 @@ def test_a_change_of_another_organisation_is_404(dpo, sign_in, demo, pilotim, cl
     assert outsider.get(f"{BASE}/{change.id}").status_code == 404
 
 
-def test_a_replacement_through_the_pages_shows_in_the_list_before_and_after(dpo, demo, pilotim, clock):
+def test_a_replacement_through_the_pages_shows_in_the_list_before_and_after(dpo, sign_in, demo, pilotim, clock):
     session, today = demo, clock.now.date()
     old = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == pilotim.id,
                                                      SubProcessor.legal_name == "SMS Factor")).scalars().one()
@@ -212,6 +213,7 @@ def test_a_replacement_through_the_pages_shows_in_the_list_before_and_after(dpo,
         dpo.post(f"{BASE}/{change.id}/clients/{n.client_id}/notice", {f"c{n.client_id}-sent_on": today.isoformat()})
     effective = change.earliest_effective
     clock.at_noon(effective)
+    sign_in("dpo@pilotim.example.com", "dpo", pilotim)  # weeks later the login session has ended: log in again
     assert dpo.post(f"{BASE}/{change.id}/effective", {"on": effective.isoformat()}).status_code == 302
 
     def statuses(day):

@@ -3,15 +3,17 @@ date, HH:mm, the zone and its offset): no ISO date, no day/month digits, no abbr
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from registry import clock
-from registry.models import BreachCreate, SubProcessor, SubProcessorChange
+from registry import clock, formats
+from registry.models import BreachCreate, ContractDocument, SubProcessor, SubProcessorChange
+from registry.reference.checker_scores import checker_scores
 from registry.services import breaches
 from registry.services.organisations import get_by_slug
+from tests.web.test_contracts_web import TEXT, first_client, upload
 
 SKIP = re.compile(r"<(script|style|input|select|textarea)\b.*?(</\1>|>)", re.S | re.I)
 OTHER_FORMATS = {
@@ -39,11 +41,15 @@ def test_every_date_on_the_pages_is_written_one_way(sign_in, demo, lang):
     breach = breaches.record_breach(demo, org, BreachCreate.model_validate(values), actor="test")
     demo.commit()
     client = sign_in("dpo@pilotim.example.com", "dpo", org)
+    client.org_slug = org.slug
+    customer = first_client(demo, org.slug)
+    assert upload(client, "clients", customer.id, TEXT).status_code == 302  # a contract: its page dates its upload
     client.get(f"/lang/{lang}")
     base = f"/orgs/{org.slug}"
     change = demo.scalars(select(SubProcessorChange).where(SubProcessorChange.organisation_id == org.id)).first()
     urls = [f"{base}/subprocessors/", f"{base}/subprocessors/{sp.id}", f"{base}/clients/", f"{base}/breaches/",
-            f"{base}/breaches/{breach.id}", f"{base}/subprocessors/as-of", f"{base}/", "/account/tokens"]
+            f"{base}/breaches/{breach.id}", f"{base}/subprocessors/as-of", f"{base}/", "/account/tokens",
+            f"{base}/clients/{customer.id}", f"{base}/clients/{customer.id}/contract"]
     urls += [f"{base}/changes/{change.id}"] if change else []
     dates = 0
     for url in urls:
@@ -55,3 +61,22 @@ def test_every_date_on_the_pages_is_written_one_way(sign_in, demo, lang):
             assert not found, (url, name, text[max(0, found.start() - 200):found.end() + 40])
         dates += len(DATE[lang].findall(text))
     assert dates >= 5  # the pages do show dates, written the one way
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_contract_page_dates_its_upload_and_its_scores_like_every_page(sign_in, demo, lang):
+    org = get_by_slug(demo, "pilotim")
+    client = sign_in("dpo@pilotim.example.com", "dpo", org)
+    client.org_slug = org.slug
+    customer = first_client(demo, org.slug)
+    assert upload(client, "clients", customer.id, TEXT).status_code == 302
+    client.get(f"/lang/{lang}")
+    uploaded = demo.scalars(select(ContractDocument).order_by(ContractDocument.id.desc())).first().uploaded_at
+    written = formats.datetime_text(uploaded if uploaded.tzinfo else uploaded.replace(tzinfo=UTC), org.timezone, lang)
+    for url in (f"/orgs/{org.slug}/clients/{customer.id}/contract", f"/orgs/{org.slug}/clients/{customer.id}"):
+        text = text_of(client.get(url).get_data(as_text=True))
+        assert written in text, (url, written)
+    scores = checker_scores()
+    if scores is not None:  # the corpus scores are shipped: the day they were measured is a date like the others
+        page = text_of(client.get(f"/orgs/{org.slug}/clients/{customer.id}/contract").get_data(as_text=True))
+        assert formats.date_text(date.fromisoformat(scores.date), lang) in page

@@ -96,10 +96,12 @@ def test_a_retention_rules_unit_and_bound_show_as_the_form_words(app, forms, mak
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_comparison_of_two_dates_shows_the_changed_fields_by_label(app, forms, make_subprocessor, clock, lang):
+def test_the_comparison_of_two_dates_shows_the_changed_fields_by_label(app, forms, make_subprocessor, clock, lang,
+                                                                     sign_in, org):
     sp = make_subprocessor()
     start = clock.now.date()
     clock.now = clock.now + timedelta(days=2)
+    sign_in("dpo@acme.example.com", "dpo", org)  # two days later the login session has ended: log in again
     response = forms.submit(f"/orgs/acme/subprocessors/{sp.id}/edit", {
         "legal_name": "OVH SAS", "status": "retired", "country": "DE", "version": str(sp.version),
         "locations-0-country": "IE", "dpa_signed_on": "2026-01-15"})
