@@ -285,7 +285,15 @@ def demo(demo_wanted, session):
 
 
 class Clock:
-    """The application's one clock (registry.clock) as a test moves it: `now` reads or sets it, ticking."""
+    """The application's one clock (registry.clock) as a test moves it: `now` reads or sets it, ticking.
+
+    With a test database, moving the clock moves the open login sessions with it (opened and last used at the new
+    instant): the test's signed-in user logged in "just now", so the session lifetimes (8 h idle, 30 days
+    absolute, none in the future) do not end a session that the test moved across months.
+    """
+
+    def __init__(self, database_url: str | None = None):
+        self.database_url = database_url
 
     @property
     def now(self):
@@ -298,6 +306,18 @@ class Clock:
         from registry import clock
 
         clock.set_now(at)
+        if self.database_url:
+            from sqlalchemy import update
+
+            from registry.models import LoginSession
+
+            engine = create_engine(self.database_url)
+            try:
+                with engine.begin() as conn:
+                    conn.execute(update(LoginSession).where(LoginSession.revoked_at.is_(None))
+                                 .values(created_at=clock.now(), last_seen_at=clock.now()))
+            finally:
+                engine.dispose()
 
     def at_noon(self, day) -> None:
         """Noon in Paris, the demo organisations' time zone: the same date there and in UTC."""
@@ -308,12 +328,13 @@ class Clock:
 
 
 @pytest.fixture
-def clock():
+def clock(request):
     """The clock set to noon today in Paris (no test straddles midnight), then moved by the test; `_test_clock`
     puts it back afterwards."""
     from registry import clock as app_clock
 
-    c = Clock()
+    url = request.getfixturevalue("database_url") if "database_url" in request.fixturenames else None
+    c = Clock(url)
     c.at_noon(app_clock.today("Europe/Paris"))
     return c
 
@@ -342,3 +363,21 @@ def _test_clock():
         clock.set_now(at)
     yield
     clock.reset()
+
+
+@pytest.fixture
+def scores_with_a_weak_item(monkeypatch):
+    """The contract checker's shipped corpus scores with one item (28(3)(f)) measured below 80 %, so a contract page
+    has an item "to verify" whatever today's figures (the browser tests' server runs in this process)."""
+    from dataclasses import replace
+
+    from registry.domain.contracts import reliability
+    from registry.reference.checker_scores import checker_scores
+    from registry.views import contract_display
+
+    shipped = checker_scores()
+    low = replace(shipped.items["art28_3_f"], accepted=shipped.items["art28_3_f"].total // 2)
+    scores = replace(shipped, items={**shipped.items, "art28_3_f": low})
+    monkeypatch.setattr(reliability, "checker_scores", lambda: scores)
+    monkeypatch.setattr(contract_display, "checker_scores", lambda: scores)
+    return scores

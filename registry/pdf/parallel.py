@@ -96,7 +96,7 @@ def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, 
 def prune(cache_dir: Path, keep: set[str]) -> None:
     """Remove cached files this edition no longer uses, so the cache holds one register's worth per directory."""
     for path in cache_dir.iterdir():
-        if path.name not in keep and not path.name.endswith(".tmp") and ".tmp" not in path.suffixes:
+        if path.is_file() and path.name not in keep and not path.name.endswith(".tmp") and ".tmp" not in path.suffixes:
             path.unlink(missing_ok=True)
 
 

@@ -24,8 +24,10 @@ Les transferts reposent sur les clauses contractuelles types de la décision 201
 """
 
 
+
+
 def test_contract_page_marks_items_to_verify_and_shows_rules_in_words_in_both_languages(page, server, artifacts,
-                                                                                          tmp_path):
+                                                                                          tmp_path, scores_with_a_weak_item):
     page.goto(f"{server}/orgs/acme/clients/new")
     page.fill("#legal_name", "Clinique du Parc")
     page.get_by_role("button", name="Créer").last.click()

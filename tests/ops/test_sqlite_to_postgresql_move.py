@@ -13,10 +13,10 @@ from tests.ops.conftest import PG_ADMIN_URL
 from tests.web.conftest import TOKEN
 
 
+# The move starts from SQLite (the same refusals on PostgreSQL are tested in tests/web and tests/api).
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_nul_cannot_enter_a_sqlite_register_so_it_moves_to_postgresql(database_url, demo, app, client, runner,
                                                                         tmp_path, pg_server, pg_templates, make_app):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("the move starts from SQLite; the same refusals on PostgreSQL are tested in tests/web and tests/api")
     pilotim = get_by_slug(demo, "pilotim")
     user = accounts.create_user(demo, "dpo@move.example.com", "correct horse battery")
     accounts.grant(demo, user, pilotim, "dpo")

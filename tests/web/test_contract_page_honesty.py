@@ -2,15 +2,11 @@
 what the deciding rule looked for in words of the interface language, and refusals translated with their values."""
 
 import re
-from dataclasses import replace
 
-import pytest
 from flask_babel import force_locale
 
-from registry.domain.contracts import reliability
 from registry.domain.contracts.reliability import item_reliability
 from registry.domain.contracts.rules import ITEMS
-from registry.reference.checker_scores import checker_scores
 from registry.services import contract_files as ex
 from registry.views import contract_display
 from tests.web.test_contracts_web import dpo_of, first_client, upload  # noqa: F401
@@ -28,16 +24,6 @@ Le Sous-traitant notifie au Client toute violation de données personnelles dans
 """.encode()
 
 
-@pytest.fixture
-def scores_with_a_weak_item(monkeypatch):
-    """The shipped scores with one item (28(3)(f)) measured below 80 %: whatever today's figures, the page must
-    show an item under the threshold "to verify" and the others as verdicts."""
-    shipped = checker_scores()
-    low = replace(shipped.items["art28_3_f"], accepted=shipped.items["art28_3_f"].total // 2)
-    scores = replace(shipped, items={**shipped.items, "art28_3_f": low})
-    monkeypatch.setattr(reliability, "checker_scores", lambda: scores)
-    monkeypatch.setattr(contract_display, "checker_scores", lambda: scores)
-    return scores
 
 
 def row(page: str, code: str) -> str:

@@ -83,7 +83,8 @@ def test_the_notice_date_the_change_forms_fill_in_is_accepted_at_half_past_midni
      "2 d 18 h 30 min"),
 ])
 def test_the_cnil_clock_runs_72_hours_from_awareness_and_is_shown_in_paris_time(
-        en, session, org, make_subprocessor, make_activity, aware, at, deadline, left):
+        en, session, org, make_subprocessor, make_activity, clock, aware, at, deadline, left):
+    clock.now = instant(at)  # moves the signed-in session with it
     app_clock.set_now(instant(at), ticking=False)  # stands still: the time left is read to the minute
     sp = make_subprocessor()
     make_activity(subprocessor_ids=[sp.id])  # the organisation's own processing: it owes the CNIL notice

@@ -47,6 +47,8 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "auth.password": ("account", None),
     "auth.tokens": ("account", None),
     "auth.revoke_token": ("account", None),
+    "auth.sessions": ("account", None),
+    "auth.end_sessions": ("account", None),
     "home.index": ("account", None),
     "organisations.detail": ("read", None),
     "organisations.audit": ("read", None),
