@@ -133,13 +133,12 @@ def expire_results(session: Session, keep_hours: int, at: datetime | None = None
     """Forget the files of jobs finished more than `keep_hours` ago; returns their paths for the caller to
     delete once committed (the job stays, as a record of what was printed)."""
     cutoff = (at or clock_now()) - timedelta(hours=keep_hours)
-    old = session.exec(select(Job).where(Job.result_path.is_not(None), Job.finished_at < cutoff)).all()
-    paths = []
-    for job in old:
-        paths.append(job.result_path)
-        job.result_path = None
-    session.flush()
-    return paths
+    table = Job.__table__
+    old = session.execute(sa.select(table.c.id, table.c.result_path).where(
+        table.c.result_path.is_not(None), table.c.finished_at < cutoff)).all()
+    if old:
+        session.execute(sa.update(table).where(table.c.id.in_([job_id for job_id, _ in old])).values(result_path=None))
+    return [path for _, path in old]
 
 
 def recent_jobs(session: Session, organisation_id: int, limit: int = 10) -> list[Job]:
