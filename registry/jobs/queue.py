@@ -84,6 +84,6 @@ def start_consumer(app: Flask, workers: int = 1, periodic: bool = True) -> Backg
     """Start a consumer in threads of this process for `app` (no new process: WeasyPrint stays loaded)."""
     bind(app)
     consumer = BackgroundConsumer(huey, workers=workers, periodic=periodic, worker_type="thread",
-                                  initial_delay=0.05, backoff=1.1, max_delay=0.5, check_worker_health=False)
+                                  initial_delay=0.05, backoff=1.1, max_delay=0.1, check_worker_health=False)
     consumer.start()
     return consumer
