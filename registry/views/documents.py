@@ -1,5 +1,6 @@
-"""Document downloads: DPA annexes and the sub-processor list at once; the register and the batch of annexes as
-background jobs (the task queue) with a page that follows their progress, in French or English."""
+"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list
+and the breach register as background jobs (the task queue) with a page that follows their progress, in French or
+English."""
 
 from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -17,7 +18,7 @@ from registry.views.crud import org_blueprint
 bp = org_blueprint("documents", __name__)
 
 # The jobs a member may start from this page, and the options each takes.
-WEB_KINDS = ("register", "annexes")
+WEB_KINDS = ("register", "annexes", "subprocessors", "breaches")
 
 
 def _lang() -> str:
@@ -70,7 +71,7 @@ def start_export(kind: str):
     if kind not in WEB_KINDS:
         abort(404)
     lang = request.form.get("lang")
-    if kind == "register" or lang:
+    if kind != "annexes" or lang:  # the annexes default to each client's own language
         lang = lang if lang in ("fr", "en") else "fr"
     params = {"lang": lang} if lang else {}
     session = get_session()

@@ -160,3 +160,32 @@ def test_only_members_of_the_organisation_see_or_download_its_jobs(app, sign_in,
     token = TOKEN.search(auditor.get(f"/orgs/art-zone/documents/jobs/{queued.id}").get_data(as_text=True)).group(1)
     assert auditor.post(f"/orgs/art-zone/documents/jobs/{queued.id}/cancel", data={"csrf_token": token}).status_code == 403
     assert job_row(app, queued.id).state == "queued"
+
+
+@pytest.mark.parametrize(("kind", "name", "expected"), [
+    ("subprocessors", "subprocessors-ginger-minds-en.pdf", "Sub-processor"),
+    ("breaches", "breach-register-ginger-minds-en.pdf", "GINGER MINDS"),
+])
+def test_the_sub_processor_list_and_the_breach_register_print_as_jobs(app, sign_in, demo, kind, name, expected):
+    client = sign_in("auditor@x.example.com", "auditor", get_by_slug(demo, "ginger-minds"))
+    status = poll(client, start(client, "ginger-minds", kind, lang="en"), lambda s: s["state"] == "done")[-1]
+    pdf = client.get(status["file_url"])
+    assert pdf.headers["Content-Disposition"].endswith(name) and expected in text_of(pdf.data)
+
+
+def test_a_finished_file_expires_and_is_deleted_by_the_periodic_task(app, sign_in, demo):
+    from datetime import UTC, datetime, timedelta
+
+    from registry import clock
+    from registry.jobs import tasks
+
+    client = sign_in("dpo@x.example.com", "dpo", get_by_slug(demo, "art-zone"))
+    job_url = start(client, "art-zone", "register", lang="fr")
+    status = poll(client, job_url, lambda s: s["state"] == "done")[-1]
+    stored = list(Path(app.config["EXPORTS_DIR"]).glob(f"*/{status['id']}-*.pdf"))
+    assert len(stored) == 1
+    assert tasks.expire_files(app) == []  # kept while younger than REGISTRY_EXPORT_KEEP_HOURS
+    clock.set_now(datetime.now(UTC) + timedelta(hours=app.config["EXPORT_KEEP_HOURS"], minutes=1))
+    assert len(tasks.expire_files(app)) == 1
+    assert not stored[0].exists() and client.get(status["file_url"]).status_code == 404
+    assert "expired and was deleted" in client.get(job_url).get_data(as_text=True)
