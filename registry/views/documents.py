@@ -78,7 +78,12 @@ def start_export(kind: str):
     job, created = service.request_job(session, g.org.id, current_user.id, kind, params)
     session.commit()
     if created:
-        enqueue(job)
+        try:
+            enqueue(job)
+        except Exception:  # the queue's own error (Redis down...): the job must not wait forever for nothing
+            current_app.logger.exception("job %s could not be queued", job.id)
+            service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
+            session.commit()
     return redirect(url_for("documents.job", job_id=job.id))
 
 
@@ -104,6 +109,8 @@ def error_message(code: str | None) -> str:
                                    "killed). Print it again; if it happens again, ask your administrator to look "
                                    "at the workers' log."),
         rules.ERROR_NOT_FOUND: _("What this export prints was deleted before it ran."),
+        rules.ERROR_QUEUE: _("The export could not be handed to the background workers (their queue did not "
+                             "answer). Try again in a moment; if it fails again, tell your administrator."),
     }.get(code, _("The export failed. Try again; if it fails again, ask your administrator to look at the "
                   "workers' log."))
 

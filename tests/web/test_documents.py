@@ -31,3 +31,17 @@ def test_annex_of_another_organisations_client_is_404(sign_in, demo):
     apex = get_by_slug(demo, "apex-timing")
     other = demo.execute(select(ClientController).where(ClientController.organisation_id == apex.id)).scalars().first()
     assert client.get(f"/orgs/pilotim/documents/annex/{other.id}.pdf").status_code == 404
+
+
+def test_an_export_the_queue_cannot_take_ends_failed_with_a_message_not_waiting_forever(app, sign_in, demo):
+    import re
+
+    from registry.jobs import queue
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    queue.configure(app.config)
+    client = sign_in("dpo@x.example.com", "dpo", get_by_slug(demo, "art-zone"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/orgs/art-zone/documents/").get_data(as_text=True)).group(1)
+    job_url = client.post("/orgs/art-zone/documents/export/register", data={"csrf_token": token, "lang": "fr"}).headers["Location"]
+    status = client.get(job_url + ".json").get_json()
+    assert status["state"] == "failed" and "queue did not answer" in status["message"]
