@@ -36,6 +36,7 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
     from registry.jobs import queue, tasks
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its steps per page would drown the jobs
     app = current_app._get_current_object()
     queue.bind(app)
     click.echo(f"Queue: {queue.describe()}")
