@@ -9,9 +9,8 @@ FINAL_STATES = ("done", "failed", "cancelled")
 # Why a job failed, as a key: the interface translates it (registry/views/documents.py holds the sentences).
 ERROR_WORKER_LOST = "worker_lost"  # no sign of life from its worker for longer than the bound
 ERROR_RENDER = "render_failed"  # the export itself raised; the detail goes to the log, not to the page
-ERROR_NOT_FOUND = "not_found"  # the record it names was deleted before the job ran
 ERROR_QUEUE = "queue_unreachable"  # the web could not hand the job to the queue (Redis down, disk full)
-ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_NOT_FOUND, ERROR_QUEUE)
+ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE)
 
 
 def params_key(kind: str, organisation_id: int, params: dict) -> str:

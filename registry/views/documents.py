@@ -108,7 +108,6 @@ def error_message(code: str | None) -> str:
         rules.ERROR_WORKER_LOST: _("The worker printing this export stopped before the end (restarted or "
                                    "killed). Print it again; if it happens again, ask your administrator to look "
                                    "at the workers' log."),
-        rules.ERROR_NOT_FOUND: _("What this export prints was deleted before it ran."),
         rules.ERROR_QUEUE: _("The export could not be handed to the background workers (their queue did not "
                              "answer). Try again in a moment; if it fails again, tell your administrator."),
     }.get(code, _("The export failed. Try again; if it fails again, ask your administrator to look at the "
