@@ -1,10 +1,11 @@
 """`python -m benchmarks NAME [options]`: `web` (list pages), `pdf` (registers and annexes), `contracts` (checker
-speed against text extraction) or `contracts_evaluate` (checker verdicts against labelled contracts)."""
+speed against text extraction), `contracts_evaluate` (checker verdicts against labelled contracts) or `jobs`
+(exports through the task queue: click to link, annex throughput with 1 and 2 workers)."""
 
 import importlib
 import sys
 
-COMMANDS = ("web", "pdf", "contracts", "contracts_evaluate")
+COMMANDS = ("web", "pdf", "contracts", "contracts_evaluate", "jobs")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

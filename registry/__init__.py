@@ -24,8 +24,16 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_i18n(app)
     init_views(app)
     cli.init_cli(app)
+    _init_jobs(app)
     _init_reference(app)
     return app
+
+
+def _init_jobs(app: Flask) -> None:
+    """The task queue the app sends its jobs to (the tasks register themselves on import)."""
+    from registry.jobs import queue, tasks  # noqa: F401
+
+    queue.configure(app.config)
 
 
 def _init_reference(app: Flask) -> None:

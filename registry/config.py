@@ -1,5 +1,12 @@
 """Settings read from the environment, with safe defaults for the embedded SQLite set-up.
 
+Background work (registry/jobs): REGISTRY_REDIS_URL puts the task queue in Redis (workers on several machines);
+without it the queue is an SQLite file (REGISTRY_QUEUE_FILE, default instance/queue.db) on this machine only.
+REGISTRY_EXPORTS_DIR is where finished exports wait for their download (a folder every worker and web server
+shares); REGISTRY_EXPORTS_PER_ORG / REGISTRY_EXPORTS_RUNNING bound the exports running at once, per organisation
+and for the installation; REGISTRY_EXPORT_KEEP_HOURS is how long a finished file stays;
+REGISTRY_JOB_STALE_SECONDS is how long a running job may go without a sign of life before it is marked failed.
+
 REGISTRY_ENV=production turns the defaults into refusals: the secret key and the database URL must then come
 from the environment (REGISTRY_SECRET_KEY, REGISTRY_DATABASE_URL), and the demo data is never loaded.
 """
@@ -46,7 +53,7 @@ NUMBERS = {
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
-def _number(name: str, default: int) -> int:
+def _number(name: str, default: int, minimum: int = 1) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -54,8 +61,8 @@ def _number(name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigError(f"{name} is {raw!r}: give a whole number") from None
-    if value <= 0:
-        raise ConfigError(f"{name} is {value}: give a number above 0")
+    if value < minimum:
+        raise ConfigError(f"{name} is {value}: give at least {minimum}")
     return value
 
 
@@ -65,6 +72,14 @@ def _list(name: str) -> tuple[str, ...]:
 
 def load(instance_path: str) -> dict:
     settings = {
+        "REDIS_URL": os.environ.get("REGISTRY_REDIS_URL", "").strip() or None,
+        "QUEUE_NAME": os.environ.get("REGISTRY_QUEUE_NAME", "").strip() or "registry",
+        "QUEUE_FILE": os.environ.get("REGISTRY_QUEUE_FILE", "").strip() or str(Path(instance_path) / "queue.db"),
+        "EXPORTS_DIR": os.environ.get("REGISTRY_EXPORTS_DIR", "").strip() or None,
+        "EXPORTS_PER_ORG": _number("REGISTRY_EXPORTS_PER_ORG", 2),
+        "EXPORTS_RUNNING": _number("REGISTRY_EXPORTS_RUNNING", 4),
+        "EXPORT_KEEP_HOURS": _number("REGISTRY_EXPORT_KEEP_HOURS", 24),
+        "JOB_STALE_SECONDS": _number("REGISTRY_JOB_STALE_SECONDS", 120, minimum=10),
         "REGISTRY_ENV": os.environ.get("REGISTRY_ENV", "development"),
         "SECRET_KEY": os.environ.get("REGISTRY_SECRET_KEY", DEMO_SECRET_KEY),
         "DATABASE_URL": database_url(instance_path),

@@ -352,6 +352,12 @@ def _test_now():
     return at
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _queue_of_the_run(tmp_path_factory):
+    """Apps built by the tests send their jobs to a queue file of this run, never to the checkout's instance/."""
+    os.environ.setdefault("REGISTRY_QUEUE_FILE", str(tmp_path_factory.mktemp("queue") / "queue.db"))
+
+
 @pytest.fixture(autouse=True)
 def _test_clock():
     """Every test starts at REGISTRY_TEST_NOW (ticking from there) when it is set, else on real time; the demo

@@ -72,7 +72,8 @@ def import_json_command(file, slug: str | None) -> None:
 @click.option("--port", default=5000, show_default=True)
 @with_appcontext
 def serve_demo_command(host: str, port: int) -> None:
-    """Seed the demo organisations if needed, then serve the app on the embedded database."""
+    """Seed the demo organisations if needed, then serve the app on the embedded database, with a task-queue
+    worker (two threads) in the same process for the exports."""
     from registry.services.demo import DEMO_ACCOUNTS, seed_demo
 
     refuse_demo_in_production()
@@ -88,6 +89,11 @@ def serve_demo_command(host: str, port: int) -> None:
     # The demo server speaks plain HTTP on this machine only: a Secure cookie would never come back.
     current_app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     from werkzeug.serving import run_simple
+
+    from registry.jobs.queue import describe, start_consumer
+
+    start_consumer(current_app._get_current_object(), workers=2)
+    click.echo(f"Background jobs: 2 worker threads on {describe()}")
 
     # Flask refuses app.run() inside a `flask` command; Werkzeug's server is what `flask run` uses too.
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)

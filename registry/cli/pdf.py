@@ -37,16 +37,18 @@ def export_pdf() -> None:
 @click.option("--org", "slug", required=True, help="Organisation slug.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--lang", type=LANG, default="fr", show_default=True)
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
+@click.option("--here", is_flag=True, help="Run the job in this process instead of sending it to a worker.")
 @with_appcontext
-def register_command(slug: str, output: Path, lang: str, workers: int) -> None:
-    """The Art. 30 register (controller and processor records, sub-processors)."""
-    from registry.pdf.register import register_pdf
+def register_command(slug: str, output: Path, lang: str, here: bool) -> None:
+    """The Art. 30 register (controller and processor records, sub-processors), printed as a job by a worker
+    (`flask --app app worker`) with a progress bar, or in this process with --here."""
+    from registry.cli.jobs import run_job_from_shell
+    from registry.services.jobs import request_job
 
-    org_id = org_or_fail(slug).id
-    data = register_pdf(get_session(), org_id, lang, cache_dir=_cache_dir("register", org_id, lang), workers=workers)
-    _write(output, data)
-    click.echo(f"{output} ({len(data) // 1024} KiB)")
+    session = get_session()
+    job, _created = request_job(session, org_or_fail(slug).id, None, "register", {"lang": lang})
+    session.commit()
+    run_job_from_shell(job, output, here)
 
 
 @export_pdf.command("annexes")

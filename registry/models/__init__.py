@@ -26,6 +26,7 @@ from registry.models.changes import (
 )
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
+from registry.models.jobs import Job
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
 from registry.models.retention import RetentionRule, RetentionRuleCreate
@@ -39,6 +40,7 @@ from registry.models.transfers import Transfer, TransferCreate
 from registry.models.users import ApiToken, LoginCounter, LoginSession, Membership, User
 
 __all__ = [
+    "Job",
     "ContractDocument",
     "ApiToken",
     "AuditEntry",

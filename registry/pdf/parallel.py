@@ -72,8 +72,10 @@ def pool(workers: int, tasks_per_worker: int = 20):
 
 
 def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, workers: int,
-                  fetcher=None) -> list[tuple[Path, dict]]:
-    """Each chunk's PDF path and {pages, anchors}; only chunks whose key is not cached get HTML and a render."""
+                  fetcher=None, on_done: Callable[[int], None] | None = None) -> list[tuple[Path, dict]]:
+    """Each chunk's PDF path and {pages, anchors}; only chunks whose key is not cached get HTML and a render.
+
+    `on_done(n)` is told of chunks as they are ready (the cached ones at once): a job's progress."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     targets, jobs = [], []
     for key, make_html in chunks:
@@ -81,12 +83,19 @@ def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, 
         targets.append(target)
         if _cached(target) is None and all(j[2] != str(target) for j in jobs):
             jobs.append((key, make_html(), str(target)))
+    done = on_done or (lambda _n: None)
+    done(len(chunks) - len(jobs))
     if jobs:
+        results = []
         if workers > 1 and len(jobs) > 1:
             with pool(min(workers, len(jobs))) as p:
-                results = p.map(_render_chunk, jobs, chunksize=1)
+                for result in p.imap(_render_chunk, jobs, chunksize=1):
+                    results.append(result)
+                    done(1)
         else:
-            results = [_render_chunk(j) for j in jobs]
+            for j in jobs:
+                results.append(_render_chunk(j))
+                done(1)
         if fetcher is not None:
             for _key, _pages, _anchors, requested in results:
                 fetcher.requested.extend(requested)

@@ -109,20 +109,32 @@ def plain_register_html(doc: dict) -> str:
 
 
 def register_pdf(session: Session, org_id: int, lang: str, cache_dir: Path | None = None, workers: int = 2,
-                 chunked: bool | None = None, fetcher: ProjectFetcher | None = None) -> bytes:
+                 chunked: bool | None = None, fetcher: ProjectFetcher | None = None,
+                 on_total: Callable[[int], None] | None = None, on_done: Callable[[int], None] | None = None) -> bytes:
     """The Art. 30 register of an organisation as PDF bytes (the web download and the CLI call this).
 
     Small registers render as one document; large ones in content-keyed chunks across `workers`
     processes, reused from `cache_dir` when unchanged (see chunked_register). Run a large one outside a
-    web request: WeasyPrint only returns memory when its process ends.
+    web request: WeasyPrint only returns memory when its process ends. Progress, for a job: `on_total(n)`
+    once (one unit per chunk and one for the assembly; 1 for a single render), then `on_done(k)` as units end.
     """
     doc = documents.register(documents.load(session, org_id), lang)
     units, toc = register_body(doc)
     if chunked is None:
         chunked = len(units) > CHUNK_WEIGHT
     if not chunked:
-        return html_to_pdf(register_html(doc, [render_unit(doc, u) for u in units], toc), fetcher)
-    return chunked_register(doc, units, toc, cache_dir=cache_dir, workers=workers, fetcher=fetcher)
+        if on_total:
+            on_total(1)
+        data = html_to_pdf(register_html(doc, [render_unit(doc, u) for u in units], toc), fetcher)
+        if on_done:
+            on_done(1)
+        return data
+    if on_total:
+        on_total(len(chunks_of(units)) + 1)
+    data = chunked_register(doc, units, toc, cache_dir=cache_dir, workers=workers, fetcher=fetcher, on_done=on_done)
+    if on_done:
+        on_done(1)
+    return data
 
 
 def annex_meta(doc: dict) -> dict:
@@ -165,7 +177,7 @@ def unit_key(unit: dict) -> str:
 
 
 def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: Path | None = None,
-                     workers: int = 2, fetcher=None) -> bytes:
+                     workers: int = 2, fetcher=None, on_done: Callable[[int], None] | None = None) -> bytes:
     """Render the body in cached chunks, then the cover and contents with the known page numbers, then join."""
     groups = chunks_of(units)
     # A chunk's HTML must hold nothing that changes between editions of the same content (no date, no
@@ -181,7 +193,7 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
 
     with tempfile.TemporaryDirectory(prefix="register-") as tmp:
         cache = Path(cache_dir) if cache_dir else Path(tmp)
-        parts = parallel.render_chunks([chunk(g) for g in groups], cache, workers, fetcher)
+        parts = parallel.render_chunks([chunk(g) for g in groups], cache, workers, fetcher, on_done=on_done)
         body_pages = sum(meta["pages"] for _, meta in parts)
 
         def front(front_pages: int):

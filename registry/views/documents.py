@@ -1,26 +1,24 @@
-"""Document downloads: the Art. 30 register (exported outside the request, with its status), DPA annexes
-and the sub-processor list, in French or English."""
+"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list
+and the breach register as background jobs (the task queue) with a page that follows their progress, in French or
+English."""
 
-import json
-import os
-import secrets
-import shlex
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-from flask import abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from registry.collation import collated
 from registry.db import get_session
+from registry.domain import jobs as rules
 from registry.i18n import current_lang
-from registry.models import ClientController
+from registry.models import ClientController, Job
+from registry.services import jobs as service
 from registry.views.crud import org_blueprint
 
 bp = org_blueprint("documents", __name__)
-JOB_ID_BYTES = 12
+
+# The jobs a member may start from this page, and the options each takes.
+WEB_KINDS = ("register", "annexes", "subprocessors", "breaches")
 
 
 def _lang() -> str:
@@ -34,17 +32,14 @@ def _pdf(data: bytes, name: str):
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
-def _jobs_dir() -> Path:
-    path = Path(current_app.instance_path) / "exports" / str(g.org.id)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @bp.get("/")
 def index():
-    clients = get_session().execute(select(ClientController).where(ClientController.organisation_id == g.org.id)).scalars()
+    session = get_session()
+    clients = session.execute(select(ClientController).where(ClientController.organisation_id == g.org.id)).scalars()
     clients = collated(clients, current_lang(), lambda c: c.legal_name)
-    return render_template("documents/index.html", org=g.org, clients=clients)
+    return render_template("documents/index.html", org=g.org, clients=clients,
+                           jobs=service.recent_jobs(session, g.org.id), kind_label=kind_label,
+                           state_label=state_label)
 
 
 @bp.get("/annex/<int:client_id>.pdf")
@@ -67,56 +62,114 @@ def subprocessors():
     return _pdf(subprocessors_pdf(get_session(), g.org.id, lang), f"subprocessors-{g.org.slug}-{lang}.pdf")
 
 
-@bp.post("/register")
-def start_register():
-    """Start the register's export in its own process: WeasyPrint's memory comes back only when it ends."""
-    lang = _lang()
-    job = secrets.token_hex(JOB_ID_BYTES)
-    folder = _jobs_dir()
-    target, status = folder / f"{job}.pdf", folder / f"{job}.json"
-    status.write_text(json.dumps({"state": "running", "lang": lang, "started": time.time()}))
-    export = [sys.executable, "-m", "flask", "--app", "app", "export-pdf", "register", "--org", g.org.slug,
-              "-o", str(target), "--lang", lang]
-    # The shell line records the outcome; every argument is quoted (the slug is validated, but quote anyway).
-    line = (f"{shlex.join(export)} >{shlex.quote(str(folder / (job + '.log')))} 2>&1 && "
-            f"echo done >{shlex.quote(str(folder / (job + '.state')))} || "
-            f"echo failed >{shlex.quote(str(folder / (job + '.state')))}")
-    env = {**os.environ, "REGISTRY_DATABASE_URL": current_app.config["DATABASE_URL"]}
-    process = subprocess.Popen(["/bin/sh", "-c", line], cwd=Path(current_app.root_path).parent, env=env,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    current_app.extensions.setdefault("registry.export_jobs", {})[job] = process  # reaped by the next poll
-    return redirect(url_for("documents.job", job=job))
+@bp.post("/export/<kind>")
+def start_export(kind: str):
+    """Queue an export (or join the identical one already under way) and show its page: no process is started
+    here, a worker of the task queue prints it."""
+    from registry.jobs.tasks import enqueue
 
-
-def _job_state(job: str) -> tuple[str, dict]:
-    if len(job) != 2 * JOB_ID_BYTES or not all(c in "0123456789abcdef" for c in job):
+    if kind not in WEB_KINDS:
         abort(404)
-    folder = _jobs_dir()
-    status = folder / f"{job}.json"
-    if not status.exists():
+    lang = request.form.get("lang")
+    if kind != "annexes" or lang:  # the annexes default to each client's own language
+        lang = lang if lang in ("fr", "en") else "fr"
+    params = {"lang": lang} if lang else {}
+    session = get_session()
+    job, created = service.request_job(session, g.org.id, current_user.id, kind, params)
+    session.commit()
+    if created:
+        try:
+            enqueue(job)
+        except Exception:  # the queue's own error (Redis down...): the job must not wait forever for nothing
+            current_app.logger.exception("job %s could not be queued", job.id)
+            service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
+            session.commit()
+    return redirect(url_for("documents.job", job_id=job.id))
+
+
+def _job_or_404(job_id: int) -> Job:
+    """A job of this organisation; another organisation's job is a 404 (no existence leak)."""
+    job = get_session().get(Job, job_id)
+    if job is None or job.organisation_id != g.org.id:
         abort(404)
-    info = json.loads(status.read_text())
-    process = current_app.extensions.get("registry.export_jobs", {}).get(job)
-    if process is not None:
-        process.poll()
-    state_file = folder / f"{job}.state"
-    state = state_file.read_text().strip() if state_file.exists() else "running"
-    return state, info
+    return job
 
 
-@bp.get("/jobs/<job>")
-def job(job: str):
-    state, info = _job_state(job)
-    elapsed = int(time.time() - info["started"])
-    return render_template("documents/job.html", org=g.org, job=job, state=state, elapsed=elapsed, lang=info["lang"])
+def kind_label(kind: str) -> str:
+    return {"register": _("Record of processing activities (Art. 30)"),
+            "annexes": _("DPA annexes of every client (ZIP)"),
+            "subprocessors": _("Sub-processor list"),
+            "breaches": _("Breach register (Art. 33(5))")}.get(kind, kind)
 
 
-@bp.get("/jobs/<job>.pdf")
-def job_pdf(job: str):
-    state, info = _job_state(job)
-    if state != "done":
+def error_message(code: str | None) -> str:
+    """Why a job failed, in the interface's language (the technical detail stays in the workers' log)."""
+    return {
+        rules.ERROR_WORKER_LOST: _("The worker printing this export stopped before the end (restarted or "
+                                   "killed). Print it again; if it happens again, ask your administrator to look "
+                                   "at the workers' log."),
+        rules.ERROR_QUEUE: _("The export could not be handed to the background workers (their queue did not "
+                             "answer). Try again in a moment; if it fails again, tell your administrator."),
+    }.get(code, _("The export failed. Try again; if it fails again, ask your administrator to look at the "
+                  "workers' log."))
+
+
+def _status(job: Job) -> dict:
+    """What the page and its script show: the state, the units, the file's link once ready."""
+    file_url = url_for("documents.job_file", job_id=job.id) if job.state == "done" and job.result_path else None
+    return {
+        "id": job.id, "state": job.state, "done": job.done_units, "total": job.total_units,
+        "percent": rules.progress_percent(job.done_units, job.total_units),
+        "file_url": file_url, "expired": job.state == "done" and not job.result_path,
+        "message": error_message(job.error_code) if job.state == "failed" else None,
+        "state_label": state_label(job.state),
+    }
+
+
+def state_label(state: str) -> str:
+    return {"queued": _("Waiting for a worker"), "running": _("Printing"), "done": _("Ready"),
+            "failed": _("Failed"), "cancelled": _("Cancelled")}[state]
+
+
+def _may_cancel(job: Job) -> bool:
+    return not rules.is_final(job.state) and rules.may_cancel(job.requested_by, current_user.id, g.role)
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    job = _job_or_404(job_id)
+    return render_template("documents/job.html", org=g.org, job=job, status=_status(job), kind_label=kind_label,
+                           may_cancel=_may_cancel(job))
+
+
+@bp.get("/jobs/<int:job_id>.json")
+def job_status(job_id: int):
+    response = jsonify(_status(_job_or_404(job_id)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/jobs/<int:job_id>/file")
+def job_file(job_id: int):
+    from registry.jobs.tasks import exports_dir
+
+    job = _job_or_404(job_id)
+    if job.state != "done" or not job.result_path:
         abort(404)
-    path = _jobs_dir() / f"{job}.pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"register-{g.org.slug}-{info['lang']}.pdf")
+    path = exports_dir(current_app) / job.result_path
+    if not path.is_file():
+        abort(404)
+    mimetype = "application/zip" if job.result_name.endswith(".zip") else "application/pdf"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=job.result_name)
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+def cancel_job(job_id: int):
+    """The person who asked for the export (or an admin) stops it; anyone else is refused."""
+    job = _job_or_404(job_id)
+    if not rules.is_final(job.state):
+        if not _may_cancel(job):
+            abort(403)
+        service.cancel_job(get_session(), job)
+        get_session().commit()
+    return redirect(url_for("documents.job", job_id=job.id))

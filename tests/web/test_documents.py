@@ -1,8 +1,7 @@
-"""Document downloads from the web interface: annex and sub-processor list at once, the register in the background."""
+"""Document downloads from the web interface: annex and sub-processor list at once (the register and the annex
+batch run as jobs: tests/jobs/)."""
 
 import io
-import re
-import time
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -34,23 +33,15 @@ def test_annex_of_another_organisations_client_is_404(sign_in, demo):
     assert client.get(f"/orgs/pilotim/documents/annex/{other.id}.pdf").status_code == 404
 
 
-def test_register_export_runs_outside_the_request_and_shows_its_status(sign_in, demo):
-    client = sign_in("dpo@x.example.com", "dpo", get_by_slug(demo, "ginger-minds"))
-    page = client.get("/orgs/ginger-minds/documents/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    started = client.post("/orgs/ginger-minds/documents/register", data={"csrf_token": token, "lang": "en"})
-    assert started.status_code == 302
-    status_url = started.headers["Location"]
-    status = client.get(status_url).get_data(as_text=True)
-    assert "refreshes by itself" in status or "ready" in status
-    deadline = time.time() + 120
-    while "ready" not in status and time.time() < deadline:
-        assert "failed" not in status
-        time.sleep(0.2)  # the job runs in a thread of this process: poll often, it is done within seconds
-        status = client.get(status_url).get_data(as_text=True)
-    assert "ready" in status
-    pdf = client.get(status_url + ".pdf")
-    assert pdf.status_code == 200
-    text = text_of(pdf.data)
-    assert "GINGER MINDS" in text and "Gestion de la relation contractuelle" in text
-    assert client.get("/orgs/ginger-minds/documents/jobs/" + "0" * 24).status_code == 404
+def test_an_export_the_queue_cannot_take_ends_failed_with_a_message_not_waiting_forever(app, sign_in, demo):
+    import re
+
+    from registry.jobs import queue
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    queue.configure(app.config)
+    client = sign_in("dpo@x.example.com", "dpo", get_by_slug(demo, "art-zone"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/orgs/art-zone/documents/").get_data(as_text=True)).group(1)
+    job_url = client.post("/orgs/art-zone/documents/export/register", data={"csrf_token": token, "lang": "fr"}).headers["Location"]
+    status = client.get(job_url + ".json").get_json()
+    assert status["state"] == "failed" and "queue did not answer" in status["message"]

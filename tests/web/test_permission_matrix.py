@@ -14,6 +14,7 @@ from registry.models import (
     AuditEntry,
     Breach,
     ClientController,
+    Job,
     Membership,
     Organisation,
     RetentionRule,
@@ -56,9 +57,12 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "documents.index": ("read", None),
     "documents.annex": ("read_costly", ClientController),
     "documents.subprocessors": ("read_costly", None),
-    "documents.start_register": ("read_costly", None),  # prints the register: any member may, writes no record
-    "documents.job": ("read_costly", None),
-    "documents.job_pdf": ("read_costly", None),
+    "documents.start_export": ("read_costly", None),  # queues an export: any member may, changes no record
+    "documents.job": ("read_costly", Job),
+    "documents.job_status": ("read_costly", Job),
+    "documents.job_file": ("read_costly", Job),
+    # Cancelling: the person who asked or an admin (tests/jobs/test_web_jobs.py walks the members)
+    "documents.cancel_job": ("read_costly", Job),
     "api.openapi": ("api_public", None),
     "api.organisations": ("api_account", None),
     "api.list_records": ("api_read", None),
@@ -161,7 +165,15 @@ def _one_breach(session, org: Organisation) -> int:
     return breach.id
 
 
-EXTRA_RECORDS = {Breach: _one_breach}
+def _one_job(session, org: Organisation) -> None:
+    """A finished-or-not export of the organisation: another organisation's member must get 404 on its pages."""
+    from registry.services.jobs import request_job
+
+    request_job(session, org.id, None, "register", {"lang": "fr"})
+    session.commit()
+
+
+EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job}
 
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
@@ -202,7 +214,8 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
                 out.append((rule.endpoint, kind, method, url))
             continue
         values = {"slug": org.slug, "record_id": ids.get(model), "client_id": ids[ClientController],
-                  "token_id": token_id, "code": "en", "job": "0" * 24, "user_id": member_id}
+                  "token_id": token_id, "code": "en", "job_id": ids.get(Job), "kind": "register",
+                  "user_id": member_id}
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         out.append((rule.endpoint, kind, "GET" if "GET" in methods else "POST", url))
     # Deleting and logging out go last: the rest of the walk still needs the records and the session.

@@ -1,0 +1,78 @@
+"""A worker process killed in the middle of an export: its job ends failed (the periodic stale check), with a
+message in the interface's language, never "running" forever."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import Session
+
+from registry import clock
+from registry.jobs import tasks
+from registry.models import Job
+from registry.services import jobs as service
+from registry.services.organisations import get_by_slug
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _worker(app, database_url: str) -> subprocess.Popen:
+    """`flask --app app worker` in its own process group, on the test's database, queue and exports folder."""
+    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_QUEUE_NAME": app.config["QUEUE_NAME"],
+           "REGISTRY_EXPORTS_DIR": app.config["EXPORTS_DIR"]}
+    env.pop("REGISTRY_REDIS_URL", None)
+    if app.config["REDIS_URL"]:
+        env["REGISTRY_REDIS_URL"] = app.config["REDIS_URL"]
+    else:
+        env["REGISTRY_QUEUE_FILE"] = app.config["QUEUE_FILE"]
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "-w", "1", "-k", "thread",
+                             "--no-periodic"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_worker_killed_mid_job_leaves_the_job_failed_with_a_message(app, database_url, sign_in, demo):
+    pilotim = get_by_slug(demo, "pilotim")
+    job, _ = service.request_job(demo, pilotim.id, None, "annexes", {})
+    demo.commit()
+    worker = _worker(app, database_url)
+    try:
+        tasks.enqueue(job)
+        engine = app.extensions["registry.engine"]
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with Session(engine) as s:
+                row = s.get(Job, job.id)
+            if row.state != "queued":
+                break
+            assert worker.poll() is None, "the worker process ended by itself"
+            time.sleep(0.02)
+        assert row.state == "running" and row.done_units < 3
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    assert tasks.fail_stale(app) == []  # its last heartbeat is recent: not judged yet
+    # The worker wrote its heartbeats on real time; the test's clock moves past the bound from there
+    # (`_test_clock` puts it back afterwards).
+    clock.set_now(datetime.now(UTC) + timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 1))
+    assert tasks.fail_stale(app) == [job.id]
+    with Session(app.extensions["registry.engine"]) as s:
+        ended = s.get(Job, job.id)
+    assert ended.state == "failed" and ended.error_code == "worker_lost" and ended.result_path is None
+    client = sign_in("dpo@x.example.com", "dpo", pilotim)
+    page = client.get(f"/orgs/pilotim/documents/jobs/{job.id}").get_data(as_text=True)
+    assert "stopped before the end" in page and 'http-equiv="refresh"' not in page
+    client.get("/lang/fr")
+    assert "arrêté avant la fin" in client.get(f"/orgs/pilotim/documents/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_every_periodic_task_is_listed_in_one_place_with_its_schedule():
+    listed = {task.task_class.__name__ for task, _when, _what in tasks.PERIODIC}
+    assert listed == {p.name for p in tasks.huey._registry.periodic_tasks}
+    stale, expire = (task for task, _when, _what in tasks.PERIODIC)
+    stale, expire = stale.s(), expire.s()
+    assert stale.validate_datetime(datetime(2026, 1, 1, 3, 41)) and expire.validate_datetime(datetime(2026, 1, 1, 3, 7))
+    assert not expire.validate_datetime(datetime(2026, 1, 1, 3, 8))
