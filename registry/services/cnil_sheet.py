@@ -7,6 +7,7 @@ and cell. Activities are matched by their reference: importing the same workbook
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -157,7 +158,9 @@ def read_fiche(sheet: str, grid: list[list], problems: list[str], today: date) -
         elif section == "transfers" and label.startswith("organisme destinataire"):
             recipient = f.value(r, 1)
             if recipient:
-                out["transfers"].append(_transfer(f, r, recipient, today))
+                transfer = _transfer(f, r, recipient, today)
+                if transfer["destination_country"] is not None:
+                    out["transfers"].append(transfer)
     return out
 
 
@@ -165,7 +168,8 @@ def _transfer(f: _Fiche, r: int, recipient: str, today: date) -> dict:
     country_text, safeguard, documentation = f.value(r, 2), f.value(r, 3), f.value(r, 5)
     country = cnil.country_code(country_text)
     if country_text and country is None:
-        f.problems.append(f"{f.cell(r, 2)}: country {country_text[:80]!r} does not map to a country code")
+        f.problems.append(f"{f.cell(r, 2)}: country {country_text[:80]!r} does not map to a country code: "
+                          "transfer not imported")
     mechanism = None
     if safeguard:
         if cnil.PRIVACY_SHIELD in cnil.fold(safeguard):
@@ -256,7 +260,7 @@ def read_list(sheet: str, grid: list[list], problems: list[str]) -> tuple[dict, 
                     datetime.strptime(str(raw).strip(), "%d/%m/%Y")
                 except ValueError:
                     problems.append(f"{sheet} {column_letter(c)}{r + 1}: {str(raw)[:80]!r} is not a date (dd/mm/yyyy)")
-        rows.append({"name": name[:200], "reference": (_text(_a(grid, r, 1)) or "")[:40] or None,
+        rows.append({"name": name, "reference": _text(_a(grid, r, 1)),
                      "purposes": [{"purpose": p} for p in purposes], "where": f"{sheet} A{r + 1}"})
     return org_values, rows
 
@@ -320,8 +324,8 @@ def apply(session: Session, org: Organisation, book: dict[str, list[list]], layo
 
 def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: str, report) -> None:
     where = fiche["where"].get("name", "")
-    ref = (fiche.get("reference") or f"CNIL-{n}")[:40]
-    data = {"reference": ref, "name": fiche["name"][:200], "role": "controller", "purposes": fiche["purposes"],
+    ref = fiche.get("reference") or f"CNIL-{n}"
+    data = {"reference": ref, "name": fiche["name"], "role": "controller", "purposes": fiche["purposes"],
             "data_categories": fiche["data_categories"], "data_subjects": fiche["data_subjects"],
             "recipients": fiche["recipients"], "joint_controller": fiche.get("joint_controller")}
     measures = _measures(session, org, fiche["measures"], actor, report)
@@ -354,8 +358,11 @@ def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: s
 def _upsert(session, org, model, create, data: dict, keys: tuple[str, ...], cell: str, actor: str, report, label: str):
     try:
         valid = create.model_validate(data)
-    except ValueError as exc:
-        raise SheetRefused(cell, str(exc).splitlines()[-1][:300]) from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        message = err["msg"].removeprefix("Value error, ")
+        at = ".".join(str(p) for p in err["loc"])
+        raise SheetRefused(cell, f"{at}: {message}"[:300] if at else message[:300]) from None
     values = valid.model_dump()
     existing = session.scalar(select(model).where(model.organisation_id == org.id,
                                                   *(getattr(model, k) == values[k] for k in keys)))
