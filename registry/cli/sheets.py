@@ -7,17 +7,7 @@ from flask.cli import with_appcontext
 
 from registry.cli.common import org_or_fail, run_action, terminal_safe
 from registry.db import get_session
-
-
-def translator(lang: str):
-    """The catalogs' gettext for one language, usable outside a request (headings of the sheets)."""
-    from flask_babel import force_locale, gettext
-
-    def translate(text: str) -> str:
-        with force_locale(lang):
-            return gettext(text)
-
-    return translate
+from registry.i18n import translator
 
 
 @click.command("export-sheet")

@@ -343,3 +343,22 @@ def test_dates_of_the_demo_are_real_dates_in_ods(runner, tmp_path, demo):
     assert runner.invoke(args=["export-sheet", "--org", "pilotim", "-o", str(path), "--lang", "en"]).exit_code == 0
     sheets = read_workbook(path.read_bytes())
     assert any(isinstance(v, date) for row in sheets["Clients"][1:] for v in row)
+
+
+def _patched(content: bytes, member: str, old: bytes, new: bytes) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            data = src.read(info)
+            z.writestr(info, data.replace(old, new, 1) if info.filename == member else data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rows,columns", [(200_000, 3), (1_000_000, 16_000)])
+def test_ods_repeated_cells_expanding_past_the_bound_are_refused(runner, session, tmp_path, rows, columns, empty_org):
+    """A few bytes of ODS can declare a cell repeated over millions of rows and columns: refused, nothing written."""
+    content = _patched(as_ods(cnil_book({})), "content.xml", b'<table:table-row><table:table-cell office:value-type="string">',
+                       f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell '
+                       f'table:number-columns-repeated="{columns}" office:value-type="string">'.encode())
+    assert len(content) < 100_000
+    refused(runner, session, tmp_path, content, "ods")
