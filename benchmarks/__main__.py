@@ -1,10 +1,10 @@
 """`python -m benchmarks NAME [options]`: `web` (list pages), `pdf` (registers and annexes), `contracts` (checker
-speed against text extraction) or `contracts_evaluate` (checker verdicts against labelled contracts)."""
+speed against text extraction) `contracts_evaluate` (checker verdicts against labelled contracts) or `sheets` (importing a CNIL-layout workbook)."""
 
 import importlib
 import sys
 
-COMMANDS = ("web", "pdf", "contracts", "contracts_evaluate")
+COMMANDS = ("web", "pdf", "contracts", "contracts_evaluate", "sheets")
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

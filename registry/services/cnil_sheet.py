@@ -265,12 +265,26 @@ def read_list(sheet: str, grid: list[list], problems: list[str]) -> tuple[dict, 
     return org_values, rows
 
 
-def _measures(session: Session, org: Organisation, found: list, actor: str, report) -> list[SecurityMeasure]:
+class _Existing:
+    """The organisation's records an import matches against, loaded once (one query per kind, not one per row)."""
+
+    def __init__(self, session: Session, org: Organisation):
+        def rows(model):
+            return session.execute(select(model).where(model.organisation_id == org.id)).scalars().all()
+
+        self.activities = {a.reference: a for a in rows(Activity)}
+        self.measures = {(m.heading, m.title): m for m in rows(SecurityMeasure)}
+        self.by_model = {
+            RetentionRule: {(r.activity_id, r.data_category): r for r in rows(RetentionRule)},
+            Transfer: {(t.activity_id, t.recipient): t for t in rows(Transfer)},
+        }
+
+
+def _measures(session: Session, org: Organisation, found: list, actor: str, report, known: _Existing) -> list[SecurityMeasure]:
     out = []
     for heading, kind, detail in found:
         title = (detail or kind or heading)[:200]
-        existing = session.scalar(select(SecurityMeasure).where(
-            SecurityMeasure.organisation_id == org.id, SecurityMeasure.heading == heading, SecurityMeasure.title == title))
+        existing = known.measures.get((heading, title))
         if existing is None:
             existing = SecurityMeasure(organisation_id=org.id, heading=heading, title=title,
                                        description=detail if detail and len(detail) > 200 else None)
@@ -278,6 +292,7 @@ def _measures(session: Session, org: Organisation, found: list, actor: str, repo
             session.flush()
             audit.record(session, actor, "create", existing, after=audit.snapshot(existing))
             report.created.append(f"measure {title}")
+            known.measures[(heading, title)] = existing
         out.append(existing)
     return out
 
@@ -318,22 +333,24 @@ def apply(session: Session, org: Organisation, book: dict[str, list[list]], layo
         session.flush()
         audit.record(session, actor, "update", org, before=before, after=audit.snapshot(org))
         report.updated.append(("organisation", {k: (before.get(k), v) for k, v in changes.items()}))
+    known = _Existing(session, org)
     for n, fiche in enumerate(fiches, start=1):
-        _activity(session, org, fiche, n, actor, report)
+        _activity(session, org, fiche, n, actor, report, known)
 
 
-def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: str, report) -> None:
+def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: str, report, known: _Existing) -> None:
     where = fiche["where"].get("name", "")
     ref = fiche.get("reference") or f"CNIL-{n}"
     data = {"reference": ref, "name": fiche["name"], "role": "controller", "purposes": fiche["purposes"],
             "data_categories": fiche["data_categories"], "data_subjects": fiche["data_subjects"],
             "recipients": fiche["recipients"], "joint_controller": fiche.get("joint_controller")}
-    measures = _measures(session, org, fiche["measures"], actor, report)
-    existing = session.scalar(select(Activity).where(Activity.organisation_id == org.id, Activity.reference == ref))
+    measures = _measures(session, org, fiche["measures"], actor, report, known)
+    existing = known.activities.get(ref)
     try:
         if existing is None:
             obj, _ = create_activity(session, org, {**data, "measure_ids": [m.id for m in measures]}, actor)
             report.created.append(f"activity {ref} ({obj.name})")
+            known.activities[ref] = obj
         else:
             obj = existing
             ids = sorted({m.id for m in existing.measures} | {m.id for m in measures})
@@ -348,14 +365,15 @@ def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: s
             report.problems.append(f"{cell}: {text[:80]!r} kept as text: no duration we can read")
             parsed = {"kind": "indeterminate", "criteria": text}
         _upsert(session, org, RetentionRule, RetentionRuleCreate, {"activity_id": obj.id, "data_category": code, **parsed},
-                ("activity_id", "data_category"), cell, actor, report, f"retention {ref}/{code}")
+                ("activity_id", "data_category"), cell, actor, report, f"retention {ref}/{code}", known)
     for transfer in fiche["transfers"]:
         cell = transfer.pop("where")
         _upsert(session, org, Transfer, TransferCreate, {"activity_id": obj.id, **transfer}, ("activity_id", "recipient"),
-                cell, actor, report, f"transfer {ref} -> {transfer['recipient']}")
+                cell, actor, report, f"transfer {ref} -> {transfer['recipient']}", known)
 
 
-def _upsert(session, org, model, create, data: dict, keys: tuple[str, ...], cell: str, actor: str, report, label: str):
+def _upsert(session, org, model, create, data: dict, keys: tuple[str, ...], cell: str, actor: str, report, label: str,
+            known: _Existing):
     try:
         valid = create.model_validate(data)
     except ValidationError as exc:
@@ -364,12 +382,13 @@ def _upsert(session, org, model, create, data: dict, keys: tuple[str, ...], cell
         at = ".".join(str(p) for p in err["loc"])
         raise SheetRefused(cell, f"{at}: {message}"[:300] if at else message[:300]) from None
     values = valid.model_dump()
-    existing = session.scalar(select(model).where(model.organisation_id == org.id,
-                                                  *(getattr(model, k) == values[k] for k in keys)))
+    key = tuple(values[k] for k in keys)
+    existing = known.by_model[model].get(key)
     if existing is None:
         record = model(**values, organisation_id=org.id)
         session.add(record)
         session.flush()
+        known.by_model[model][key] = record
         audit.record(session, actor, "create", record, after=audit.snapshot(record))
         report.created.append(label)
         return
