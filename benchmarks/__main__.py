@@ -1,5 +1,6 @@
 """`python -m benchmarks NAME [options]`: `web` (list pages), `pdf` (registers and annexes), `contracts` (checker
-speed against text extraction) `contracts_evaluate` (checker verdicts against labelled contracts) or `sheets` (importing a CNIL-layout workbook)."""
+speed against text extraction), `contracts_evaluate` (checker verdicts against labelled contracts) or `sheets`
+(importing a CNIL-layout workbook)."""
 
 import importlib
 import sys

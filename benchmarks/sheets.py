@@ -17,8 +17,10 @@ def workbook(fiches: int) -> bytes:
     for n in range(1, fiches + 1):
         ws = wb.create_sheet(f"Fiche {n}")
         for row in (
-            ["Nom du traitement", f"Traitement {n}"], ["N° / RÉF", f"B-{n:05d}"], ["Date de création du traitement", "12/03/2019"],
-            ["Responsable du traitement", "Exemple SAS", "1 rue de la Paix", "75001", "Paris", "France", None, "contact@exemple.fr"],
+            ["Nom du traitement", f"Traitement {n}"], ["N° / RÉF", f"B-{n:05d}"],
+            ["Date de création du traitement", "12/03/2019"],
+            ["Responsable du traitement", "Exemple SAS", "1 rue de la Paix", "75001", "Paris", "France", None,
+             "contact@exemple.fr"],
             ["Finalité(s) du traitement effectué"], ["Finalité principale", f"Finalité {n}"], ["Sous-finalité 1", "Suivi"],
             ["Catégories de données personnelles concernées"],
             ["État civil, identité, données d'identification, images", "Nom", None, None, "5 ans à compter de la fin du contrat"],

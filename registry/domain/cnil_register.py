@@ -100,7 +100,8 @@ def country_code(name: object) -> str | None:
 
 _UNIT_WORDS = {"an": "years", "ans": "years", "annee": "years", "annees": "years", "mois": "months",
                "semaine": "weeks", "semaines": "weeks", "jour": "days", "jours": "days"}
-_RETENTION = re.compile(r"^(\d{1,5})\s+(ans?|annees?|mois|semaines?|jours?)\b(?:\s+(?:a compter|apres|a partir)\s+(?:de la |du |de l'|des |de |d')?(.+))?$")
+_RETENTION = re.compile(r"^(\d{1,5})\s+(ans?|annees?|mois|semaines?|jours?)\b"
+                        r"(?:\s+(?:a compter|apres|a partir)\s+(?:de la |du |de l'|des |de |d')?(.+))?$")
 
 
 def parse_retention(text: str) -> dict | None:

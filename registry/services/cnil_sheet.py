@@ -204,7 +204,8 @@ def check_lists(sheet: str, grid: list[list], problems: list[str], today: date) 
         decision = reference.adequacy_for(code, today)
         where = f"{sheet} C{r + 1}"
         if zone == "adequat" and decision is not None and decision.condition == "dpf_certified_only":
-            problems.append(f"{where}: {str(name)[:80]!r} marked adequate: only DPF-certified importers are; record the mechanism")
+            problems.append(f"{where}: {str(name)[:80]!r} marked adequate: only DPF-certified importers are; "
+                            "record the mechanism")
         elif zone == "adequat" and decision is None and not reference.is_eea(code):
             problems.append(f"{where}: {str(name)[:80]!r} marked adequate: no adequacy decision covers it today")
         elif zone == "non adequat" and decision is not None:

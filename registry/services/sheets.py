@@ -90,8 +90,8 @@ AREAS: tuple[Area, ...] = (
     _area("retention_rules", "Retention", RetentionRule, {"activity_id"}, ("activity",)),
     _area("measures", "Measures", SecurityMeasure, set()),
     _area("breaches", "Breaches", Breach, set(), ("activities", "subprocessors", "clients", "notices")),
-    _area("subprocessor_changes", "Changes", SubProcessorChange,
-          {"subprocessor_id", "replaces_id", "activity_ids"}, ("subprocessor", "replaces", "activities", "notices", "objections")),
+    _area("subprocessor_changes", "Changes", SubProcessorChange, {"subprocessor_id", "replaces_id", "activity_ids"},
+          ("subprocessor", "replaces", "activities", "notices", "objections")),
 )
 AREA_BY_KEY = {a.key: a for a in AREAS}
 
@@ -149,7 +149,8 @@ def _label(area: Area, record: dict) -> str:
     return f"{area.title} id {record.get('id', '?')}" + (f" ({name})" if isinstance(name, str) else "")
 
 
-def workbook_tables(session: Session, org: Organisation, translate: Callable[[str], str]) -> list[tuple[str, list[str], list[list]]]:
+def workbook_tables(session: Session, org: Organisation,
+                    translate: Callable[[str], str]) -> list[tuple[str, list[str], list[list]]]:
     """The organisation's register as (sheet title, headings, rows of cells), headings in the language of `translate`.
 
     Refused (naming the record) when a cell would be longer than a spreadsheet cell holds.
