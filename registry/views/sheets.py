@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, g, redirect, render_template, url_for
@@ -16,6 +17,7 @@ from registry.views.entity import WRITE, requires
 
 bp = org_blueprint("imports", __name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+PREVIEW_SECONDS = 3600
 
 
 def _pending(token: str) -> Path:
@@ -69,7 +71,11 @@ def preview():
         form.file.errors.append(exc.summary())
         return render_template("imports/page.html", org=g.org, form=form, report=None), 422
     token = secrets.token_urlsafe(16)
-    _pending(token).write_bytes(content)
+    path = _pending(token)
+    for old in path.parent.glob("*.bin"):  # previews never confirmed are not kept past an hour
+        if old.stat().st_mtime < time.time() - PREVIEW_SECONDS:
+            old.unlink(missing_ok=True)
+    path.write_bytes(content)
     return render_template("imports/page.html", org=g.org, form=form, report=report,
                            confirm=SheetConfirmForm(token=token))
 

@@ -57,6 +57,10 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "documents.start_register": ("read_costly", None),  # prints the register: any member may, writes no record
     "documents.job": ("read_costly", None),
     "documents.job_pdf": ("read_costly", None),
+    "documents.register_sheet": ("read", None),  # the register as xlsx/ods: any member may read it
+    "imports.page": ("write", None),  # the spreadsheet import: DPOs and admins
+    "imports.preview": ("write", None),
+    "imports.confirm": ("write", None),
     "api.openapi": ("api_public", None),
     "api.organisations": ("api_account", None),
     "api.list_records": ("api_read", None),
