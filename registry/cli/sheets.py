@@ -1,5 +1,6 @@
 """Shell commands for spreadsheets: `export-sheet` (our layout, .xlsx or .ods) and `import-sheet` (ours or the CNIL's)."""
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,14 +43,19 @@ def import_sheet_command(file: str, slug: str, dry_run: bool) -> None:
     org = org_or_fail(slug)
     content = Path(file).read_bytes()
     translations = [translator("fr"), translator("en")]
-    if dry_run:
-        session = get_session()
-        try:
-            report = import_workbook(session, org, content, translations)
-        finally:
-            session.rollback()
-    else:
-        report = run_action(lambda: import_workbook(get_session(), org, content, translations))
+    with click.progressbar(length=1, label="activities", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        if dry_run:
+            session = get_session()
+            try:
+                report = import_workbook(session, org, content, translations, progress=progress)
+            finally:
+                session.rollback()
+        else:
+            report = run_action(lambda: import_workbook(get_session(), org, content, translations, progress=progress))
     for line in report.created:
         click.echo(f"create  {terminal_safe(line)}")
     for label, changes in report.updated:

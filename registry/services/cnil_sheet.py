@@ -298,7 +298,8 @@ def _measures(session: Session, org: Organisation, found: list, actor: str, repo
     return out
 
 
-def apply(session: Session, org: Organisation, book: dict[str, list[list]], layout: Layout, report, actor: str) -> None:
+def apply(session: Session, org: Organisation, book: dict[str, list[list]], layout: Layout, report, actor: str,
+          progress=None) -> None:
     """Write the workbook's activities (created, or updated when their reference exists) and contacts; flush only."""
     today = clock.now().date()
     problems = report.problems
@@ -337,6 +338,8 @@ def apply(session: Session, org: Organisation, book: dict[str, list[list]], layo
     known = _Existing(session, org)
     for n, fiche in enumerate(fiches, start=1):
         _activity(session, org, fiche, n, actor, report, known)
+        if progress is not None:
+            progress(n, len(fiches))
 
 
 def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: str, report, known: _Existing) -> None:

@@ -35,8 +35,11 @@ def _is_empty(session: Session, org: Organisation) -> bool:
 
 
 def import_workbook(session: Session, org: Organisation, content: bytes, translations: list[Callable[[str], str]],
-                    actor: str = "import-sheet") -> ImportReport:
-    """Read a workbook and write its records into `org`; flush only. Refused (by sheet and cell) when unreadable."""
+                    actor: str = "import-sheet", progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Read a workbook and write its records into `org`; flush only. Refused (by sheet and cell) when unreadable.
+
+    `progress(done, total)` is called after each activity of a CNIL workbook (the shell draws a bar with it).
+    """
     book = read_workbook(content)
     found = sheets.recognise(list(book), translations)
     if found is not None:
@@ -57,5 +60,5 @@ def import_workbook(session: Session, org: Organisation, content: bytes, transla
         raise SheetRefused("file", "neither our export layout nor the CNIL's register template: no sheet of activities "
                                    "and no fiche (a sheet with 'Nom du traitement' in column A) was found")
     report = ImportReport("cnil")
-    cnil_sheet.apply(session, org, book, layout, report, actor)
+    cnil_sheet.apply(session, org, book, layout, report, actor, progress)
     return report
