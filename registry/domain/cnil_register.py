@@ -6,6 +6,7 @@ labels are those of the 2019 template (../shared/domain/CNIL-SPREADSHEET.md), co
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
 from registry import reference
 
@@ -14,7 +15,14 @@ PLACEHOLDER = "selectionnez un element dans cette liste deroulante"
 
 def fold(text: object) -> str:
     """Text compared loosely: NFKD without accents, case-folded, underscores as spaces, spaces collapsed."""
-    raw = unicodedata.normalize("NFKD", "" if text is None else str(text))
+    if text is None or text == "":
+        return ""
+    return _fold(str(text)) if len(str(text)) <= 200 else _fold.__wrapped__(str(text))
+
+
+@lru_cache(maxsize=4096)  # a workbook repeats the same labels on every fiche
+def _fold(text: str) -> str:
+    raw = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in raw if not unicodedata.combining(c)).casefold().replace("_", " ")
     return re.sub(r"\s+", " ", plain).strip(" :\u25ba")
 
@@ -87,15 +95,22 @@ def country_code(name: object) -> str | None:
         return None
     if len(folded) == 2 and reference.is_country(folded.upper()):
         return folded.upper()
-    for code, country in reference.countries().items():
-        if folded in (fold(country.name_fr), fold(country.name_en)):
-            return code
     # The CNIL's list writes "Ile de Man" for CLDR's "Île de Man"/"Isle of Man" and drops hyphens at times.
-    squeezed = folded.replace("-", " ")
-    for code, country in reference.countries().items():
-        if squeezed in (fold(country.name_fr).replace("-", " "), fold(country.name_en).replace("-", " ")):
-            return code
-    return None
+    names = _country_names()
+    return names.get(folded) or names.get(folded.replace("-", " "))
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """Folded CLDR names in both languages (and without hyphens) -> ISO code; the exact folded names win."""
+    out: dict[str, str] = {}
+    for code, country in sorted(reference.countries().items()):
+        for name in (country.name_fr, country.name_en):
+            out.setdefault(fold(name), code)
+    for code, country in sorted(reference.countries().items()):
+        for name in (country.name_fr, country.name_en):
+            out.setdefault(fold(name).replace("-", " "), code)
+    return out
 
 
 _UNIT_WORDS = {"an": "years", "ans": "years", "annee": "years", "annees": "years", "mois": "months",
