@@ -2,8 +2,8 @@
 organisation on a fresh SQLite database; the baseline is reading the same workbook alone (python-calamine)."""
 
 import argparse
-import os
 import io
+import os
 import tempfile
 import time
 from pathlib import Path

@@ -362,3 +362,21 @@ def test_ods_repeated_cells_expanding_past_the_bound_are_refused(runner, session
                        f'table:number-columns-repeated="{columns}" office:value-type="string">'.encode())
     assert len(content) < 100_000
     refused(runner, session, tmp_path, content, "ods")
+
+
+def test_the_cnil_example_fiche_is_named_not_imported(runner, session, tmp_path, empty_org):
+    book = cnil_book({"4_-_Exemple_de_fiche": fiche("Gestion de la paie", "1 - Exemple"), "Paie": fiche("Paie", "P-1")})
+    result = run_import(runner, tmp_path, as_ods(book), "ods")
+    assert result.exit_code == 0, result.output
+    assert "fiche '4_-_Exemple_de_fiche': the CNIL's example fiche, not imported" in result.output
+    session.expire_all()
+    assert [a.reference for a in session.scalars(select(Activity).join(Organisation).where(Organisation.slug == "cnil"))] == ["P-1"]
+
+
+def test_a_french_export_imports_back_identically(runner, session, tmp_path, demo, empty_org):
+    first, second = tmp_path / "a.ods", tmp_path / "b.ods"
+    assert runner.invoke(args=["export-sheet", "--org", "ginger-minds", "-o", str(first), "--lang", "fr"]).exit_code == 0
+    result = runner.invoke(args=["import-sheet", str(first), "--org", "cnil"])
+    assert result.exit_code == 0 and "(ours layout)" in result.output, result.output
+    assert runner.invoke(args=["export-sheet", "--org", "cnil", "-o", str(second), "--lang", "fr"]).exit_code == 0
+    assert read_workbook(first.read_bytes()) == read_workbook(second.read_bytes())
