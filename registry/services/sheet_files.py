@@ -24,6 +24,7 @@ MAX_RATIO = 200  # expanded size over compressed size of one member larger than 
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other Compound File Binary files
 Table = tuple[str, list[str], list[list]]
 
 
@@ -166,6 +167,8 @@ def write_ods(tables: list[Table]) -> bytes:
 
 def check_archive(content: bytes) -> str:
     """The workbook's format ("xlsx" or "ods") once its zip directory is within bounds, else SheetRefused."""
+    if content.startswith(OLE_MAGIC):
+        raise SheetRefused("file", "an old binary Excel file (.xls): save it as .xlsx or .ods and import that")
     if not content.startswith(XLSX_MAGIC):
         raise SheetRefused("file", "not a spreadsheet (.xlsx or .ods files are zip archives; this one is not)")
     try:

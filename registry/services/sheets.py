@@ -12,7 +12,7 @@ import typing
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, SQLModel
 
@@ -212,7 +212,9 @@ def _value(raw: object, kind: str, where: str) -> object:
         return None
     if kind == "datetime":
         if isinstance(raw, datetime):
-            return raw.replace(microsecond=round(raw.microsecond, -3) % 1_000_000, tzinfo=UTC).isoformat()
+            # A spreadsheet keeps a date-time as a fraction of a day: rounded to the millisecond it reads back exactly.
+            raw = raw + timedelta(microseconds=500)
+            return raw.replace(microsecond=raw.microsecond // 1000 * 1000, tzinfo=UTC).isoformat()
         raise SheetRefused(where, f"{raw!r} is not a date and time")
     if kind == "date":
         if isinstance(raw, datetime):
