@@ -85,3 +85,14 @@ def init_i18n(app: Flask) -> None:
         return redirect(local_path(request.args.get("next")) or url_for("home.index"))
 
     app.jinja_env.globals["current_lang"] = current_lang
+
+
+def translator(lang: str):
+    """The catalogs' gettext for one language, usable outside a request too (headings of exported sheets)."""
+    from flask_babel import force_locale, gettext
+
+    def translate(text: str) -> str:
+        with force_locale(lang):
+            return gettext(text)
+
+    return translate

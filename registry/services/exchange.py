@@ -228,7 +228,12 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
     session.flush()
     audit.record(session, actor, "create", org, organisation_id=org.id, organisation_slug=org.slug,
                  after=audit.snapshot(org))
+    import_records(session, org, doc, actor)
+    return org
 
+
+def import_records(session: Session, org: Organisation, doc: dict, actor: str = "import") -> None:
+    """Create the records of an export document's sections in `org` (its own entry is not read); flush only."""
     created: dict[str, dict[int, SQLModel]] = {}
     for section, model, create, refs in SECTIONS:
         items = doc.get(section) or []
@@ -270,7 +275,6 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             created[section][local_id] = record
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
-    return org
 
 
 def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:
@@ -391,4 +395,5 @@ def import_file(session: Session, text: str | bytes, slug: str | None = None, ac
     return import_register(session, doc, slug, actor)
 
 
-__all__ = ["ImportRefused", "ProcessingLocationCreate", "dumps", "export_organisation", "import_file", "import_register"]
+__all__ = ["ImportRefused", "ProcessingLocationCreate", "dumps", "export_organisation", "import_file", "import_records",
+           "import_register"]

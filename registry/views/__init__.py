@@ -51,9 +51,10 @@ def init_views(app: Flask) -> None:
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches):
         app.register_blueprint(module.bp)
 
-    from registry.views import api, changes, documents, public
+    from registry.views import api, changes, documents, public, sheets
 
     app.register_blueprint(documents.bp)
+    app.register_blueprint(sheets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(changes.bp)
     app.register_blueprint(public.bp)

@@ -2,7 +2,7 @@
 and the breach register as background jobs (the task queue) with a page that follows their progress, in French or
 English."""
 
-from flask import abort, current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -60,6 +60,28 @@ def subprocessors():
 
     lang = _lang()
     return _pdf(subprocessors_pdf(get_session(), g.org.id, lang), f"subprocessors-{g.org.slug}-{lang}.pdf")
+
+
+@bp.get("/register.<any(xlsx, ods):fmt>")
+def register_sheet(fmt: str):
+    """The register as a workbook in our layout (one sheet per area), headings in the language asked for."""
+    from io import BytesIO
+
+    from registry.i18n import translator
+    from registry.services.sheet_files import write_ods, write_xlsx
+    from registry.services.sheets import SheetRefused, workbook_tables
+
+    lang = _lang()
+    try:
+        tables = workbook_tables(get_session(), g.org, translator(lang))
+    except SheetRefused as exc:
+        flash(_("The workbook was not written: %(problem)s", problem=exc.summary()))
+        return redirect(url_for("documents.index"))
+    content = write_xlsx(tables) if fmt == "xlsx" else write_ods(tables)
+    mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+                else "application/vnd.oasis.opendocument.spreadsheet")
+    return send_file(BytesIO(content), mimetype=mimetype, as_attachment=True,
+                     download_name=f"register-{g.org.slug}-{lang}.{fmt}")
 
 
 @bp.post("/export/<kind>")

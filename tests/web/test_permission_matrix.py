@@ -63,6 +63,10 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "documents.job_file": ("read_costly", Job),
     # Cancelling: the person who asked or an admin (tests/jobs/test_web_jobs.py walks the members)
     "documents.cancel_job": ("read_costly", Job),
+    "documents.register_sheet": ("read", None),  # the register as xlsx/ods: any member may read it
+    "imports.page": ("write", None),  # the spreadsheet import: DPOs and admins
+    "imports.preview": ("write", None),
+    "imports.confirm": ("write", None),
     "api.openapi": ("api_public", None),
     "api.organisations": ("api_account", None),
     "api.list_records": ("api_read", None),

@@ -1,0 +1,70 @@
+"""Shell commands for spreadsheets: `export-sheet` (our layout, .xlsx or .ods) and `import-sheet` (ours or the CNIL's)."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from registry.cli.common import org_or_fail, run_action, terminal_safe
+from registry.db import get_session
+from registry.i18n import translator
+
+
+@click.command("export-sheet")
+@click.option("--org", "slug", required=True, help="Slug of the organisation to export.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write: FILE.xlsx (Excel) or FILE.ods (OpenDocument).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the headings.")
+@with_appcontext
+def export_sheet_command(slug: str, output: str, lang: str) -> None:
+    """Write the organisation's register as a workbook in our layout: one sheet per area, typed cells, filters."""
+    from registry.services.sheet_files import write_ods, write_xlsx
+    from registry.services.sheets import workbook_tables
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".xlsx", ".ods"):
+        raise click.BadParameter("the file must end in .xlsx or .ods", param_hint="-o")
+    tables = workbook_tables(get_session(), org_or_fail(slug), translator(lang))
+    content = write_xlsx(tables) if suffix == ".xlsx" else write_ods(tables)
+    Path(output).write_bytes(content)
+    click.echo(f"Wrote {output} ({sum(len(t[2]) for t in tables)} rows on {len(tables)} sheets)", err=True)
+
+
+@click.command("import-sheet")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "slug", required=True, help="Slug of the organisation to import into.")
+@click.option("--dry-run", is_flag=True, help="Read and check everything, print what would change, write nothing.")
+@with_appcontext
+def import_sheet_command(file: str, slug: str, dry_run: bool) -> None:
+    """Import a workbook (.xlsx or .ods) of our layout or of the CNIL's register template: all of it, or nothing."""
+    from registry.services.sheet_import import import_workbook
+
+    org = org_or_fail(slug)
+    content = Path(file).read_bytes()
+    translations = [translator("fr"), translator("en")]
+    with click.progressbar(length=1, label="activities", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        if dry_run:
+            session = get_session()
+            try:
+                report = import_workbook(session, org, content, translations, progress=progress)
+            finally:
+                session.rollback()
+        else:
+            report = run_action(lambda: import_workbook(get_session(), org, content, translations, progress=progress))
+    for line in report.created:
+        click.echo(f"create  {terminal_safe(line)}")
+    for label, changes in report.updated:
+        click.echo(f"update  {terminal_safe(label)}: {terminal_safe(', '.join(sorted(changes)))}")
+    for problem in report.problems:
+        click.echo(f"problem {terminal_safe(problem)}")
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} ({report.layout} layout): {len(report.created)} created, {len(report.updated)} updated, "
+               f"{len(report.problems)} problems." + (" Nothing written." if dry_run else ""))
+
+
+COMMANDS = (export_sheet_command, import_sheet_command)

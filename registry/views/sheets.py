@@ -1,0 +1,105 @@
+"""The Import page: upload a workbook, preview what it creates and changes with its problems by cell, then import it."""
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from registry.auth import accepts_upload
+from registry.db import get_session
+from registry.forms.sheets import SheetConfirmForm, SheetUploadForm
+from registry.i18n import translator
+from registry.views.crud import actor, org_blueprint
+from registry.views.entity import WRITE, requires
+
+bp = org_blueprint("imports", __name__)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+PREVIEW_SECONDS = 3600
+
+
+def _pending(token: str) -> Path:
+    """Where an uploaded workbook waits for its confirmation (this organisation's folder, a random name)."""
+    if not TOKEN.match(token or ""):
+        abort(404)
+    folder = Path(current_app.instance_path) / "imports" / str(g.org.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{token}.bin"
+
+
+def _run(content: bytes, commit: bool):
+    from registry.services.sheet_import import import_workbook
+
+    session = get_session()
+    try:
+        report = import_workbook(session, g.org, content, [translator("fr"), translator("en")], actor=actor())
+    except Exception:
+        session.rollback()
+        raise
+    if commit:
+        session.commit()
+    else:
+        session.rollback()
+    return report
+
+
+@bp.get("/")
+@requires(WRITE)
+def page():
+    return render_template("imports/page.html", org=g.org, form=SheetUploadForm(), report=None)
+
+
+@bp.post("/")
+@accepts_upload
+@requires(WRITE)
+def preview():
+    """Read the workbook and show what importing it would do; nothing is written."""
+    from registry.services.sheets import SheetRefused
+
+    form = SheetUploadForm()
+    if not form.validate_on_submit():
+        return render_template("imports/page.html", org=g.org, form=form, report=None), 422
+    content = form.file.data.stream.read(current_app.config["REGISTRY_MAX_UPLOAD_BYTES"] + 1)
+    if len(content) > current_app.config["REGISTRY_MAX_UPLOAD_BYTES"]:
+        form.file.errors.append(_("The file is larger than this installation accepts."))
+        return render_template("imports/page.html", org=g.org, form=form, report=None), 422
+    try:
+        report = _run(content, commit=False)
+    except SheetRefused as exc:
+        form.file.errors.append(exc.summary())
+        return render_template("imports/page.html", org=g.org, form=form, report=None), 422
+    token = secrets.token_urlsafe(16)
+    path = _pending(token)
+    for old in path.parent.glob("*.bin"):  # previews never confirmed are not kept past an hour
+        if old.stat().st_mtime < time.time() - PREVIEW_SECONDS:
+            old.unlink(missing_ok=True)
+    path.write_bytes(content)
+    return render_template("imports/page.html", org=g.org, form=form, report=report,
+                           confirm=SheetConfirmForm(token=token))
+
+
+@bp.post("/confirm")
+@requires(WRITE)
+def confirm():
+    """Import the previewed workbook in one transaction, or nothing."""
+    from registry.services.sheets import SheetRefused
+
+    form = SheetConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _pending(form.token.data)
+    if not path.exists():
+        flash(_("This preview has expired or was already imported: upload the workbook again."), "error")
+        return redirect(url_for("imports.page"))
+    try:
+        report = _run(path.read_bytes(), commit=True)
+    except SheetRefused as exc:
+        flash(_("Nothing was imported: %(problem)s", problem=exc.summary()), "error")
+        return redirect(url_for("imports.page"))
+    finally:
+        path.unlink(missing_ok=True)
+    flash(_("Imported: %(created)s created, %(updated)s updated.", created=len(report.created),
+            updated=len(report.updated)), "ok")
+    return redirect(url_for("activities.list"))
