@@ -87,10 +87,10 @@ def confirm():
     from registry.services.sheets import SheetRefused
 
     form = SheetConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    path = _pending(form.token.data)
-    if not path.exists():
+    # No preview behind the form (none uploaded, expired, or a token that is not one of ours): say so, write nothing.
+    valid = form.validate_on_submit() and TOKEN.match(form.token.data or "")
+    path = _pending(form.token.data) if valid else None
+    if path is None or not path.exists():
         flash(_("This preview has expired or was already imported: upload the workbook again."), "error")
         return redirect(url_for("imports.page"))
     try:

@@ -219,7 +219,7 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
             continue
         values = {"slug": org.slug, "record_id": ids.get(model), "client_id": ids[ClientController],
                   "token_id": token_id, "code": "en", "job_id": ids.get(Job), "kind": "register",
-                  "user_id": member_id}
+                  "user_id": member_id, "fmt": "xlsx"}
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         out.append((rule.endpoint, kind, "GET" if "GET" in methods else "POST", url))
     # Deleting and logging out go last: the rest of the walk still needs the records and the session.
