@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from registry.domain.flags import Flag
+from registry.formats import date_text
 
 # Arts. 15 to 22: the rights a request exercises (Art. 19 is the controller's duty to notify recipients).
 RIGHTS = {
@@ -177,3 +178,58 @@ def request_flags(f: RequestFacts, holidays: frozenset[date]) -> list[Flag]:
         elif is_open and f.client_answered_on is None:
             flags.append(Flag("request_relayed_unanswered", "Art. 28(3)(e)", "client_answered_on", "warning"))
     return flags
+
+
+# The message a processor sends its client, in the client's language (not the reader's): the DPO copies it.
+_RIGHT_NAMES = {
+    "fr": {"access": "accès (art. 15)", "rectification": "rectification (art. 16)", "erasure": "effacement (art. 17)",
+           "restriction": "limitation (art. 18)", "portability": "portabilité (art. 20)",
+           "objection": "opposition (art. 21)", "automated_decision": "décision automatisée (art. 22)"},
+    "en": {"access": "access (Art. 15)", "rectification": "rectification (Art. 16)", "erasure": "erasure (Art. 17)",
+           "restriction": "restriction (Art. 18)", "portability": "portability (Art. 20)",
+           "objection": "objection (Art. 21)", "automated_decision": "automated decision (Art. 22)"},
+}
+_MESSAGE = {
+    "fr": (
+        "Objet : demande d'exercice de droits reçue pour votre compte (réf. {reference})\n\n"
+        "Bonjour,\n\n"
+        "En notre qualité de sous-traitant (article 28(3)(e) du RGPD), nous vous transmettons une demande reçue "
+        "le {received} pour un traitement que nous effectuons pour {client}.\n\n"
+        "Droit(s) exercé(s) : {rights}\n"
+        "Traitement(s) concerné(s) : {activities}\n"
+        "Demandeur : {requester}\n\n"
+        "Il vous appartient, en tant que responsable du traitement, d'y répondre. Selon l'article 12(3), le délai "
+        "d'un mois court à compter de la réception de la demande : au plus tard le {due}, sauf prolongation "
+        "notifiée au demandeur.\n\n"
+        "Nous pouvons vous aider : extraction des données concernées (accès, portabilité), rectification, "
+        "effacement ou limitation dans nos systèmes, sur vos instructions écrites.\n\n"
+        "Merci de nous indiquer la suite à donner.\n\n{organisation}"
+    ),
+    "en": (
+        "Subject: data-subject request received on your behalf (ref. {reference})\n\n"
+        "Hello,\n\n"
+        "As your processor (Article 28(3)(e) GDPR), we forward a request received on {received} about processing "
+        "we carry out for {client}.\n\n"
+        "Right(s) exercised: {rights}\n"
+        "Processing concerned: {activities}\n"
+        "Requester: {requester}\n\n"
+        "As controller, it is for you to answer it. Under Article 12(3) the one-month period runs from receipt of "
+        "the request: by {due} at the latest, unless the requester is told of an extension.\n\n"
+        "We can help: extract the data concerned (access, portability), rectify, erase or restrict them in our "
+        "systems, on your written instructions.\n\n"
+        "Please tell us how you wish to proceed.\n\n{organisation}"
+    ),
+}
+
+
+def forward_message(lang: str, *, reference: str, received_on: date, rights: list[str], activities: list[str],
+                    requester: str, due: date, organisation: str, client: str) -> str:
+    """The text a processor sends to forward a request to its client (Art. 28(3)(e)), in the client's language."""
+    lang = lang if lang in _MESSAGE else "en"
+    dash = "—"
+    return _MESSAGE[lang].format(
+        reference=reference, received=date_text(received_on, lang), due=date_text(due, lang), client=client,
+        rights=", ".join(_RIGHT_NAMES[lang].get(r, r) for r in rights) or dash,
+        activities="; ".join(activities) or dash, requester=requester or dash, organisation=organisation,
+    )
+

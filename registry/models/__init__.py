@@ -28,6 +28,7 @@ from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.requests import DataRequest, DataRequestCreate, RequestActivity
 from registry.models.retention import RetentionRule, RetentionRuleCreate
 from registry.models.subprocessors import (
     ProcessingLocation,
@@ -68,6 +69,9 @@ __all__ = [
     "OrganisationCreate",
     "ProcessingLocation",
     "ProcessingLocationCreate",
+    "DataRequest",
+    "DataRequestCreate",
+    "RequestActivity",
     "RetentionRule",
     "RetentionRuleCreate",
     "SecurityMeasure",

@@ -13,6 +13,7 @@ from registry.models import (
     Activity,
     AuditEntry,
     Breach,
+    DataRequest,
     ClientController,
     Membership,
     Organisation,
@@ -159,7 +160,27 @@ def _one_breach(session, org: Organisation) -> int:
     return breach.id
 
 
-EXTRA_RECORDS = {Breach: _one_breach}
+# Data-subject requests (Arts. 12, 15-22): the demo data hold none either.
+ROUTES.update({
+    "requests.list": ("read", None),
+    "requests.new": ("write", None),
+    "requests.detail": ("read", DataRequest),
+    "requests.edit": ("write", DataRequest),
+    "requests.delete": ("write", DataRequest),
+    "requests.forward": ("write", DataRequest),
+})
+
+
+def _one_request(session, org: Organisation) -> int:
+    from datetime import date
+
+    request = DataRequest(organisation_id=org.id, reference="MATRIX-R1", received_on=date(2026, 1, 5), rights=["access"])
+    session.add(request)
+    session.commit()
+    return request.id
+
+
+EXTRA_RECORDS = {Breach: _one_breach, DataRequest: _one_request}
 
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
