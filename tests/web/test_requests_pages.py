@@ -20,6 +20,11 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
+def words(page: str) -> str:
+    """The text a person reads: tags removed, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+
+
 def token(client, url: str) -> str:
     page = client.get(url)
     assert page.status_code == 200, (url, page.status_code)
@@ -151,3 +156,26 @@ def test_purge_removes_an_expired_closed_request_and_keeps_an_open_one(runner, d
     gone = demo.scalars(select(AuditEntry).where(AuditEntry.record_type == "data_request",
                                                  AuditEntry.record_id == ids[0], AuditEntry.action == "delete")).one()
     assert "Ancien" not in str(gone.before)
+
+
+def test_dashboard_lists_open_requests_beside_the_breach_clocks_and_counts_their_flags_as_the_list(
+        client, auth, demo, pilotim, clock):
+    clock.at_noon(date(2026, 1, 28))
+    soon = record(demo, pilotim, reference="SOON", received_on=date(2025, 12, 31))  # due Monday 2 February 2026
+    late = record(demo, pilotim, reference="LATE", received_on=date(2025, 11, 3))  # due 3 December 2025
+    record(demo, pilotim, reference="DONE", received_on=date(2025, 11, 3), status="answered",
+           answered_on=date(2025, 11, 20))
+    auth.as_role("auditor")
+    client.get("/lang/en")
+    board = text(client.get("/orgs/pilotim/"))
+    assert f'href="/orgs/pilotim/requests/{soon.id}"' in board and f'href="/orgs/pilotim/requests/{late.id}"' in board
+    assert "Due on February 2, 2026 · Due within 7 days" in words(board)
+    assert "Due on December 3, 2025 · Overdue" in words(board)
+    assert "DONE" not in re.search(r'id="board-deadlines".*?</section>', board, re.S).group(0)
+    # The card's count of flagged requests is the number of rows the list shows as flagged.
+    card = re.search(r'id="board-requests-title">.*?<a class="count"[^>]*>(\d+)', board, re.S).group(1)
+    listed = text(client.get(f"{BASE}/?flagged=1"))
+    assert int(card) == 2 and "2 records" in listed and "SOON" in listed and "LATE" in listed and "DONE" not in listed
+
+    french = text(client.get("/lang/fr") and client.get("/orgs/pilotim/"))
+    assert "Due le 2 février 2026 · Due dans les 7 jours" in words(french)
