@@ -110,3 +110,11 @@ def test_refusal_needs_its_ground_and_a_closed_request_expires_after_its_retenti
     assert not r.is_expired("answered", date(2026, 3, 10), 5, date(2031, 3, 10))
     assert r.is_expired("answered", date(2026, 3, 10), 5, date(2031, 3, 11))
     assert not r.is_expired("open", None, 5, date(2040, 1, 1))
+
+
+def test_the_overdue_flag_names_the_deadline_in_words_in_both_languages():
+    late = r.RequestFacts("open", date(2025, 12, 31), date(2026, 2, 3), ("access",))
+    (flag,) = r.request_flags(late, FR)
+    assert flag.code == "request_overdue" and flag.article == "Art. 12(3)"
+    assert flag.message("en") == "Answer was due on February 2, 2026: the deadline has passed."
+    assert flag.message("fr") == "Réponse due le 2 février 2026 : délai dépassé."
