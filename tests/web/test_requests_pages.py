@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registry.models import Activity, ActivityClientLink, AuditEntry, ClientController, DataRequest
 from registry.services import requests as svc
 from registry.services.organisations import get_by_slug
+from tests.web.test_language_leaks import messages, readable  # noqa: F401  (the catalog fixture of that test)
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
@@ -179,3 +180,30 @@ def test_dashboard_lists_open_requests_beside_the_breach_clocks_and_counts_their
 
     french = text(client.get("/lang/fr") and client.get("/orgs/pilotim/"))
     assert "Due le 2 février 2026 · Due dans les 7 jours" in words(french)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_request_pages_show_no_text_of_the_other_language(client, auth, demo, pilotim, client_activity, messages,
+                                                          lang):
+    activity, customer = client_activity
+    relayed = record(demo, pilotim, reference="DSR-L", client_id=customer.id, forwarded_on=date(2026, 3, 4),
+                     extended=True, extension_decided_on=date(2026, 3, 20), extension_reasons="Volume",
+                     activities=[{"activity_id": activity.id, "measure": "exported"}])
+    refused = record(demo, pilotim, reference="DSR-R", status="refused", answered_on=date(2026, 3, 10),
+                     refusal_ground="excessive")
+    auth.as_role("admin")
+    client.get(f"/lang/{lang}")
+    other = "en" if lang == "fr" else "fr"
+    leaks, own = {}, set()
+    for url in (f"{BASE}/", f"{BASE}/new", f"{BASE}/{relayed.id}", f"{BASE}/{relayed.id}/edit", f"{BASE}/{refused.id}",
+                "/orgs/pilotim/", "/orgs/pilotim/settings"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        # The relay message is written in the client's language, whatever the reader's.
+        page = readable(re.sub(r'<textarea id="relay-message".*?</textarea>', "", response.get_data(as_text=True), flags=re.S))
+        found = sorted(f for f in messages[lang] if f in page)
+        if found:
+            leaks[url] = found
+        own |= {f for f in messages[other] if f in page}
+    assert len(own) > 30
+    assert leaks == {}
