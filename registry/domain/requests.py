@@ -172,7 +172,7 @@ def request_flags(f: RequestFacts, holidays: frozenset[date]) -> list[Flag]:
         flags.append(Flag("request_answer_undated", "Art. 5(2)", "answered_on"))
     if f.on_behalf_of_client:
         if f.forward_delay_days is None:
-            flags.append(Flag("request_forward_delay_not_stated", "Art. 28(3)(e)", None, "warning"))
+            flags.append(Flag("request_forward_delay_not_stated", "Art. 28(3)(e)", "client_id", "warning"))
         if is_open and f.forwarded_on is None:
             flags.append(Flag("request_not_forwarded", "Art. 28(3)(e)", "forwarded_on", "risk"))
         elif is_open and f.client_answered_on is None:

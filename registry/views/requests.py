@@ -115,6 +115,8 @@ ENTITY = Entity(
     page_context=page_context,
     detail_context=detail_context,
     flags=service.flags_for_requests,
+    # The forwarding delay is a term of the client's contract: it is fixed there, not in the request.
+    fixes={"client_id": lambda obj, flag: url_for("clients.detail", record_id=obj.client_id)},
 )
 register_crud(bp, ENTITY)
 LABELS = {"measures": MEASURES, "methods": METHODS, "grounds": REFUSAL_GROUNDS}
