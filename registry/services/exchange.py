@@ -216,8 +216,8 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
     version = doc.get("schema_version")
     if version not in READABLE_VERSIONS:
         raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 to 3)")
-    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | set(V2_SECTIONS if version >= 2 else ()) \
-        | set(V3_SECTIONS if version >= 3 else ())
+    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} \
+        | set(V2_SECTIONS if version >= 2 else ()) | set(V3_SECTIONS if version >= 3 else ())
     unknown = sorted(set(doc) - sections)
     if unknown:
         raise ImportRefused(unknown[0], "unknown section")

@@ -1,5 +1,7 @@
 """Data-subject requests: the generic list/new/detail/edit/delete, the two clocks and "Forward to the client"."""
 
+from types import SimpleNamespace
+
 from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,8 +11,7 @@ from registry import clock
 from registry.db import get_session
 from registry.domain import requests as rules
 from registry.forms import as_answers, by_label, plain_choices
-from registry.forms.requests import CHANNELS, MEASURES, METHODS, REFUSAL_GROUNDS, RIGHTS, STATUSES, DataRequestForm, \
-    ForwardForm
+from registry.forms.requests import CHANNELS, RIGHTS, STATUSES, DataRequestForm, ForwardForm
 from registry.models import Activity, ClientController, DataRequest
 from registry.services import requests as service
 from registry.views.crud import actor, get_or_404, org_blueprint, register_crud, save
@@ -48,8 +49,6 @@ def form_from_record(obj: DataRequest):
 
 
 def as_answers_row(link):
-    from types import SimpleNamespace
-
     return SimpleNamespace(activity_id=link.activity_id, measure=link.measure, measure_note=link.measure_note)
 
 
@@ -119,7 +118,6 @@ ENTITY = Entity(
     fixes={"client_id": lambda obj, flag: url_for("clients.detail", record_id=obj.client_id)},
 )
 register_crud(bp, ENTITY)
-LABELS = {"measures": MEASURES, "methods": METHODS, "grounds": REFUSAL_GROUNDS}
 
 
 @requires(WRITE)

@@ -183,8 +183,8 @@ def test_dashboard_lists_open_requests_beside_the_breach_clocks_and_counts_their
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_request_pages_show_no_text_of_the_other_language(client, auth, demo, pilotim, client_activity, messages,
-                                                          lang):
+def test_request_pages_show_no_text_of_the_other_language(client, auth, demo, pilotim, client_activity,
+                                                          messages, lang):  # noqa: F811 (the imported fixture)
     activity, customer = client_activity
     relayed = record(demo, pilotim, reference="DSR-L", client_id=customer.id, forwarded_on=date(2026, 3, 4),
                      extended=True, extension_decided_on=date(2026, 3, 20), extension_reasons="Volume",
