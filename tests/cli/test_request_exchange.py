@@ -67,3 +67,18 @@ def test_purge_keeps_a_request_inside_a_longer_retention_set_by_the_organisation
     result = runner.invoke(args=["requests", "purge", "--org", "pilotim"])
     assert result.exit_code == 0 and "no closed request older than 10 years" in result.output
     assert demo.scalars(select(DataRequest).where(DataRequest.reference == "OLD")).one()
+
+
+def test_files_of_schema_version_2_still_import_and_a_requests_section_needs_version_3(runner, tmp_path, demo):
+    doc = json.loads(runner.invoke(args=["export-json", "--org", "pilotim"]).output)
+    doc["schema_version"] = 2
+    doc["requests"] = [{"id": 1, "reference": "R", "received_on": "2026-03-03", "rights": ["access"]}]
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    refused = runner.invoke(args=["import-json", str(path), "--slug", "copy-v2"])
+    assert refused.exit_code != 0 and "requests: unknown section" in refused.output
+    del doc["requests"], doc["organisation"]["request_retention_years"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert runner.invoke(args=["import-json", str(path), "--slug", "copy-v2"]).exit_code == 0
+    org = get_by_slug(demo, "copy-v2")
+    assert org.request_retention_years == 5  # the default, as the CNIL recommends
