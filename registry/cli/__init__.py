@@ -5,7 +5,7 @@ import functools
 import click
 from flask import Flask
 
-from registry.cli import accounts, breaches, changes, contracts, jobs, ops, organisations, pdf, reference, sheets
+from registry.cli import accounts, breaches, changes, contracts, jobs, ops, organisations, pdf, reference, requests, sheets
 from registry.cli.common import refusal_message
 from registry.domain.refusals import Refused
 from registry.migrations import SchemaNotCurrent
@@ -13,7 +13,7 @@ from registry.migrations import SchemaNotCurrent
 
 def init_cli(app: Flask) -> None:
     """Register every command group on the app's `flask` command line."""
-    for module in (organisations, accounts, breaches, changes, contracts, jobs, ops, pdf, reference, sheets):
+    for module in (organisations, accounts, breaches, changes, contracts, jobs, ops, pdf, reference, requests, sheets):
         for command in module.COMMANDS:
             _as_shell_errors(command)
             app.cli.add_command(command)

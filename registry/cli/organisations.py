@@ -41,12 +41,15 @@ def seed_demo_command() -> None:
 @click.command("export-json")
 @click.option("--org", "slug", required=True, help="Slug of the organisation to export.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.option("--with-personal-data", is_flag=True,
+              help="Include data-subject requesters' names and contacts (left out by default: Art. 5(1)(c)).")
 @with_appcontext
-def export_json_command(slug: str, output: str | None) -> None:
-    """Write an organisation's register, breach register and sub-processor changes as JSON (schema 2, ISO codes, stable order)."""
+def export_json_command(slug: str, output: str | None, with_personal_data: bool) -> None:
+    """Write an organisation's register, breach register, sub-processor changes and data-subject requests as JSON
+    (schema 3, ISO codes, stable order); requesters' names and contacts only with --with-personal-data."""
     from registry.services.exchange import dumps, export_organisation
 
-    text = dumps(export_organisation(get_session(), org_or_fail(slug)))
+    text = dumps(export_organisation(get_session(), org_or_fail(slug), with_personal_data))
     if output:
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)

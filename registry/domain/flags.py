@@ -48,6 +48,12 @@ def _readable(key: str, value: str, lang: str) -> str:
         return country.name(lang) if country else value
     if key == "countries":
         return ", ".join(_readable("country", c.strip(), lang) for c in value.split(","))
+    if key == "due":  # a deadline day, written as every page writes dates
+        from datetime import date
+
+        from registry.formats import date_text
+
+        return date_text(date.fromisoformat(value), lang)
     return value
 
 

@@ -1,8 +1,8 @@
 """Form of the organisation's settings: the identity and contacts printed at the top of its register (Art. 30(1)(a))."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
 from registry.models.checks import time_zones
@@ -33,6 +33,13 @@ class OrganisationForm(RecordForm):
         description=_l("An IANA name such as Europe/Paris."),
     )
     notes = TextAreaField(_l("Notes"))
+    request_retention_years = IntegerField(
+        _l("Retention of closed data-subject requests (years)"),
+        [DataRequired(_l("Give the number of years.")),
+         NumberRange(1, 30, _l("Enter a whole number between %(min)s and %(max)s."))],
+        default=5,
+        description=_l("Closed requests are deleted this many years after closure (the CNIL recommends 5 for proof)."),
+    )
     public_subprocessors = BooleanField(
         _l("Publish the sub-processor list"),
         description=_l("Anyone with the link then sees the current sub-processors (name, service, locations, "
@@ -43,7 +50,7 @@ class OrganisationForm(RecordForm):
         (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
                                           "contact_email", "contact_phone", "representative")),
         (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
-        (_l("Register"), ("acts_as", "timezone", "notes")),
+        (_l("Register"), ("acts_as", "timezone", "request_retention_years", "notes")),
         (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors",)),
     )
 

@@ -29,6 +29,7 @@ from registry.models.contracts import ContractDocument
 from registry.models.jobs import Job
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.requests import DataRequest, DataRequestCreate, RequestActivity
 from registry.models.retention import RetentionRule, RetentionRuleCreate
 from registry.models.subprocessors import (
     ProcessingLocation,
@@ -70,6 +71,9 @@ __all__ = [
     "OrganisationCreate",
     "ProcessingLocation",
     "ProcessingLocationCreate",
+    "DataRequest",
+    "DataRequestCreate",
+    "RequestActivity",
     "RetentionRule",
     "RetentionRuleCreate",
     "SecurityMeasure",

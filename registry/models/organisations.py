@@ -29,6 +29,9 @@ class OrganisationBase(Storable):
     # Art. 28(2): an unauthenticated page of the current sub-processors and a feed of changes, off unless an admin
     # turns it on (it shows only name, service, locations and safeguard).
     public_subprocessors: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Art. 5(1)(e): closed data-subject requests are kept this many years after closure as proof, then purged
+    # (the CNIL's recommendation of five years is the default).
+    request_retention_years: int = Field(default=5, ge=1, le=30, sa_column_kwargs={"server_default": "5"})
 
     _slug = field_validator("slug")(checks.slug)
     _country = field_validator("country")(checks.country)

@@ -17,6 +17,7 @@ from registry.models import (
     Breach,
     ChangeNotice,
     ClientController,
+    DataRequest,
     Organisation,
     RetentionRule,
     SubProcessor,
@@ -27,6 +28,8 @@ from registry.models.base import utcnow
 from registry.services import flags as rules
 from registry.services.breaches import DeadlineRow, urgent_deadlines
 from registry.services.flag_cache import FlagCache
+from registry.services.requests import deadline as request_deadline
+from registry.services.requests import flags_for_requests
 
 # The areas whose list pages show flags, with the rules that flag their records.
 AREAS = (
@@ -35,6 +38,7 @@ AREAS = (
     ("subprocessors", SubProcessor, rules.flags_for_subprocessors),
     ("clients", ClientController, rules.flags_for_clients),
     ("retention", RetentionRule, rules.flags_for_retention),
+    ("requests", DataRequest, flags_for_requests),
 )
 # Sub-processor flags that are transfers not yet in the register: the transfers card shows them too (Art. 44).
 UNRECORDED_TRANSFER_CODES = ("location_needs_safeguards", "location_transfer_not_recorded")
@@ -88,7 +92,7 @@ class Deadline:
     (Art. 28(2)). `due` is None for a notice owed "without undue delay", which has no fixed hour; `order` is when
     it is listed (see `breach_deadlines`)."""
 
-    kind: str  # breach | change
+    kind: str  # breach | change | request
     due: datetime | None
     order: datetime
     breach: DeadlineRow | None = None
@@ -98,6 +102,11 @@ class Deadline:
     client: str | None = None
     window_ends: date | None = None
     notice_sent_on: date | None = None
+    request_id: int | None = None
+    request_ref: str | None = None
+    request_due: date | None = None  # the Art. 12(3) deadline, moved to a working day
+    request_state: str | None = None  # running | due_soon | overdue (registry.domain.requests.clock_state)
+    relayed_unanswered: bool = False
 
 
 @dataclass
@@ -198,6 +207,22 @@ def change_deadlines(session: Session, org: Organisation) -> list[Deadline]:
     return out
 
 
+def request_deadlines(session: Session, org: Organisation, on: date) -> list[Deadline]:
+    """Art. 12(3): each open data-subject request, due at the end of its deadline day in the organisation's zone."""
+    from registry.domain.requests import clock_state
+
+    zone = ZoneInfo(org.timezone)
+    out = []
+    for r in session.scalars(select(DataRequest).where(DataRequest.organisation_id == org.id, DataRequest.status == "open")
+                             .order_by(DataRequest.id)):
+        due = request_deadline(org, r).due
+        ends = datetime.combine(due + timedelta(days=1), time(0), zone)
+        out.append(Deadline("request", ends, ends, request_id=r.id, request_ref=r.reference, request_due=due,
+                            request_state=clock_state(due, on, True), client=None,
+                            relayed_unanswered=r.forwarded_on is not None and r.client_answered_on is None))
+    return out
+
+
 def deadline_order(d: Deadline) -> tuple:
     """Soonest first, passed ones being the soonest; at the same time, a fixed deadline before an unfixed one."""
     return (d.order, d.due is None, d.kind)
@@ -226,7 +251,7 @@ def dashboard(session: Session, org: Organisation, on: date | None = None, cache
             extra = [g for g in unrecorded if g not in summary.groups]
         load_records(session, model, summary.groups + extra, summary.singles, shown)
         areas[area] = summary
-    deadlines = breach_deadlines(session, org, now) + change_deadlines(session, org)
+    deadlines = breach_deadlines(session, org, now) + change_deadlines(session, org) + request_deadlines(session, org, on)
     return Dashboard(
         counts={area: s.records for area, s in areas.items()}, areas=areas, unrecorded_transfers=unrecorded,
         deadlines=sorted(deadlines, key=deadline_order), contracts=rules.contract_gaps(session, org),

@@ -42,12 +42,14 @@ from registry.models import (
 )
 from registry.models.changes import ChangeNoticeBase, ChangeNoticeState, SubProcessorChangeState
 from registry.models.checks import INT_MAX, unsafe_character
+from registry.services.request_exchange import export_requests, import_requests
 
 SCHEMA = "gdpr-registry/register"
 # 2 added the breach register ("breaches", each with its notices) and the planned sub-processor changes
 # ("subprocessor_changes", each with its notices and objections); files of version 1 still import.
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 3 added the data-subject requests ("requests") and the organisation's `request_retention_years`.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 STAMPS = ("created_at", "updated_at", "version")
 # Section name, table model, validating model, local references (JSON key -> (section, column)).
 SECTIONS = (
@@ -67,6 +69,7 @@ NOTICE_SKIP = {"id", "organisation_id", "breach_id", "client_id"}
 CHANGE_STATE = ("status", "earliest_effective", "effective_on", "dpo_decision")
 CHANGE_NOTICE_STATE = ("period_days", "period_recorded", "deadline")
 V2_SECTIONS = ("breaches", "subprocessor_changes")
+V3_SECTIONS = ("requests",)
 
 
 class ImportRefused(Refused):
@@ -82,8 +85,10 @@ def _fields(model: type[SQLModel], record: SQLModel, skip: set[str]) -> dict:
     return {name: audit.plain(getattr(record, name)) for name in model.model_fields if name not in skip}
 
 
-def export_organisation(session: Session, org: Organisation) -> dict:
-    """The whole register of an organisation as plain data: local ids 1..n in creation order, stable keys."""
+def export_organisation(session: Session, org: Organisation, with_personal_data: bool = False) -> dict:
+    """The whole register of an organisation as plain data: local ids 1..n in creation order, stable keys.
+
+    Requesters' names and contacts are left out unless `with_personal_data` (Art. 5(1)(c) minimisation)."""
     doc: dict = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -111,6 +116,7 @@ def export_organisation(session: Session, org: Organisation) -> dict:
         doc[section] = out
     doc["breaches"] = _export_breaches(session, org, local)
     doc["subprocessor_changes"] = _export_changes(session, org, local)
+    doc["requests"] = export_requests(session, org, local, with_personal_data)
     return doc
 
 
@@ -209,8 +215,9 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
         raise ImportRefused("schema", f"not a register export (expected schema {SCHEMA!r})")
     version = doc.get("schema_version")
     if version not in READABLE_VERSIONS:
-        raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 and 2)")
-    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | set(V2_SECTIONS if version >= 2 else ())
+        raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 to 3)")
+    sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} \
+        | set(V2_SECTIONS if version >= 2 else ()) | set(V3_SECTIONS if version >= 3 else ())
     unknown = sorted(set(doc) - sections)
     if unknown:
         raise ImportRefused(unknown[0], "unknown section")
@@ -275,6 +282,7 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             created[section][local_id] = record
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
+    import_requests(session, org, doc.get("requests") or [], created, actor, ImportRefused, _known, _validate)
 
 
 def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:

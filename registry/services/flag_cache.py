@@ -18,6 +18,7 @@ from registry.models import (
     AuditEntry,
     AuditHead,
     ClientController,
+    DataRequest,
     Organisation,
     RetentionRule,
     SubProcessor,
@@ -25,6 +26,7 @@ from registry.models import (
 )
 from registry.models.audit import GENESIS
 from registry.services import flags as rules
+from registry.services.requests import flags_for_requests
 
 FlagsFunction = Callable[..., dict[int, list[Flag]]]
 
@@ -35,6 +37,7 @@ RECORD_TYPE = {
     rules.flags_for_transfers: "transfer",
     rules.flags_for_clients: "client_controller",
     rules.flags_for_retention: "retention_rule",
+    flags_for_requests: "data_request",
 }
 MODEL = {
     rules.flags_for_activities: Activity,
@@ -42,6 +45,7 @@ MODEL = {
     rules.flags_for_transfers: Transfer,
     rules.flags_for_clients: ClientController,
     rules.flags_for_retention: RetentionRule,
+    flags_for_requests: DataRequest,
 }
 # Audited records no flag reads: writing them keeps every cached flag.
 NO_FLAG_READS = frozenset({
@@ -105,9 +109,12 @@ def touched_by(session: Session, entries: list) -> Touched:
             if deleted:
                 out.all_of("activity")
                 out.all_of("subprocessor")
+                out.all_of("data_request")  # its requests lost their client (SET NULL, no entry of their own)
         elif kind == "retention_rule":
             out.add("retention_rule", [e.record_id])
             out.add("activity", [s.get("activity_id") for s in both])
+        elif kind == "data_request":  # a request's flags read only the request (and the day, the organisation)
+            out.add("data_request", [e.record_id])
         elif kind == "security_measure":
             if deleted:  # its links to activities went with it: their count of measures changed
                 out.all_of("activity")

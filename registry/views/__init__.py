@@ -22,6 +22,7 @@ def init_views(app: Flask) -> None:
         home,
         measures,
         organisations,
+        requests,
         retention,
         subprocessors,
         transfers,
@@ -48,7 +49,7 @@ def init_views(app: Flask) -> None:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
-    for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches):
+    for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches, requests):
         app.register_blueprint(module.bp)
 
     from registry.views import api, changes, documents, public, sheets

@@ -21,6 +21,11 @@ STATUS_LABELS = {
     "planned": _l("Planned"),
     "controller": _l("Controller"),
     "processor": _l("Processor"),
+    # data-subject requests
+    "open": _l("Open"),
+    "answered": _l("Answered"),
+    "refused": _l("Refused"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 

@@ -41,6 +41,7 @@ AREA_TITLES = (
     ("subprocessors", _l("Sub-processors (Art. 28)")),
     ("clients", _l("Client contracts (Art. 28)")),
     ("retention", _l("Retention rules (Art. 5(1)(e))")),
+    ("requests", _l("Data-subject requests (Arts. 12-22)")),
 )
 
 
@@ -52,6 +53,7 @@ def _counted(area: str, n: int) -> str:
         "subprocessors": lambda: ngettext("%(count)s sub-processor", "%(count)s sub-processors", n, count=number(n)),
         "clients": lambda: ngettext("%(count)s client", "%(count)s clients", n, count=number(n)),
         "retention": lambda: ngettext("%(count)s retention rule", "%(count)s retention rules", n, count=number(n)),
+        "requests": lambda: ngettext("%(count)s request", "%(count)s requests", n, count=number(n)),
     }
     return nouns[area]()
 

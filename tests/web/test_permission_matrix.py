@@ -14,6 +14,7 @@ from registry.models import (
     AuditEntry,
     Breach,
     ClientController,
+    DataRequest,
     Job,
     Membership,
     Organisation,
@@ -177,7 +178,27 @@ def _one_job(session, org: Organisation) -> None:
     session.commit()
 
 
-EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job}
+# Data-subject requests (Arts. 12, 15-22): the demo data hold none either.
+ROUTES.update({
+    "requests.list": ("read", None),
+    "requests.new": ("write", None),
+    "requests.detail": ("read", DataRequest),
+    "requests.edit": ("write", DataRequest),
+    "requests.delete": ("write", DataRequest),
+    "requests.forward": ("write", DataRequest),
+})
+
+
+def _one_request(session, org: Organisation) -> int:
+    from datetime import date
+
+    request = DataRequest(organisation_id=org.id, reference="MATRIX-R1", received_on=date(2026, 1, 5), rights=["access"])
+    session.add(request)
+    session.commit()
+    return request.id
+
+
+EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job, DataRequest: _one_request}
 
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
