@@ -3,8 +3,8 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from registry.forms import CountryField, EmailField, RecordForm, Select, plain_choices
 
@@ -34,6 +34,11 @@ class OrganisationForm(RecordForm):
         description=_l("An IANA name such as Europe/Paris."),
     )
     notes = TextAreaField(_l("Notes"))
+    chain_confirmation_months = IntegerField(
+        _l("Sub-processor chain: confirmation older than (months) is flagged"), default=12,
+        validators=[DataRequired(_l("Give a number of months.")),
+                    NumberRange(1, 120, _l("Enter a whole number between %(min)s and %(max)s."))],
+    )
     public_subprocessors = BooleanField(
         _l("Publish the sub-processor list"),
         description=_l("Anyone with the link then sees the current sub-processors (name, service, locations, "
@@ -44,7 +49,7 @@ class OrganisationForm(RecordForm):
         (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
                                           "contact_email", "contact_phone", "representative")),
         (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
-        (_l("Register"), ("acts_as", "timezone", "notes")),
+        (_l("Register"), ("acts_as", "timezone", "chain_confirmation_months", "notes")),
         (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors",)),
     )
 

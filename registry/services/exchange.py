@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from registry import audit
 from registry.domain.refusals import Refused
+from registry.domain.subprocessors import would_cycle
 from registry.models import (
     Activity,
     ActivityCreate,
@@ -46,14 +47,16 @@ from registry.models.changes import ChangeNoticeBase
 SCHEMA = "gdpr-registry/register"
 # 2 added the breach register ("breaches", each with its notices) and the planned sub-processor changes
 # ("subprocessor_changes", each with its notices and objections); files of version 1 still import.
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# 3 added the sub-processor chain ("parent": the local id of the hop above; identity, contact and source of each
+# hop) and, on transfers, the fallback of a DPF transfer and the importer's Art. 3(2) status.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 STAMPS = ("created_at", "updated_at", "version")
 # Section name, table model, validating model, local references (JSON key -> (section, column)).
 SECTIONS = (
     ("measures", SecurityMeasure, SecurityMeasureCreate, {}),
     ("clients", ClientController, ClientControllerCreate, {}),
-    ("subprocessors", SubProcessor, SubProcessorCreate, {}),
+    ("subprocessors", SubProcessor, SubProcessorCreate, {"parent": ("subprocessors", "parent_id")}),
     ("activities", Activity, ActivityCreate, {}),
     ("retention_rules", RetentionRule, RetentionRuleCreate, {"activity": ("activities", "activity_id")}),
     ("transfers", Transfer, TransferCreate,
@@ -202,7 +205,7 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
         raise ImportRefused("schema", f"not a register export (expected schema {SCHEMA!r})")
     version = doc.get("schema_version")
     if version not in READABLE_VERSIONS:
-        raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 and 2)")
+        raise ImportRefused("schema_version", f"unsupported version {version!r} (this app reads 1 to 3)")
     sections = {"schema", "schema_version", "organisation", *(s[0] for s in SECTIONS)} | set(V2_SECTIONS if version >= 2 else ())
     unknown = sorted(set(doc) - sections)
     if unknown:
@@ -235,6 +238,9 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
             data = {k: v for k, v in item.items() if k not in refs and k not in ("id", *STAMPS)}
             for key, (target, column) in refs.items():
                 ref = item.get(key)
+                if target == section:  # a hop above may come later in the file: linked once all are created
+                    data[column] = None
+                    continue
                 if ref is not None and ref not in created[target]:
                     raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
                 # A placeholder id passes validation; the real id is set once the target exists.
@@ -256,11 +262,35 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
                 setattr(record, key, targets)
             session.add(record)
             session.flush()
-            audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
             created[section][local_id] = record
+            if model is not SubProcessor:
+                audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
+        if model is SubProcessor:
+            _link_chain(session, org, items, created[section], actor)
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
     return org
+
+
+def _link_chain(session: Session, org: Organisation, items: list, subs: dict[int, SubProcessor], actor: str) -> None:
+    """Hang each sub-processor under the hop its `parent` names, refusing a loop, then record the creations."""
+    parents: dict[int, int | None] = {}
+    for index, item in enumerate(items):
+        ref = item.get("parent")
+        if ref is not None and ref not in subs:
+            where = _label("subprocessors", index, item)
+            raise ImportRefused(f"{where}.parent", f"refers to subprocessors id {ref!r}, which is not in the file")
+        parents[item["id"]] = ref
+    for index, item in enumerate(items):
+        rest = {k: v for k, v in parents.items() if k != item["id"]}
+        if would_cycle(rest, item["id"], parents[item["id"]]):
+            where = _label("subprocessors", index, item)
+            raise ImportRefused(f"{where}.parent", "the chain of sub-processors loops back to this one")
+        subs[item["id"]].parent_id = subs[parents[item["id"]]].id if parents[item["id"]] is not None else None
+    session.flush()
+    for item in items:
+        record = subs[item["id"]]
+        audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
 
 
 def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:

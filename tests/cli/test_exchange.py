@@ -40,7 +40,7 @@ def count(session, model=Organisation):
 def test_export_import_export_is_byte_identical(app, runner, tmp_path, slug, demo):
     first = runner.invoke(args=["export-json", "--org", slug]).output
     doc = json.loads(first)
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == 3
     other = imported_elsewhere(first, tmp_path)
     assert other.invoke(args=["export-json", "--org", slug]).output == first
 
@@ -92,7 +92,7 @@ def test_unknown_field_and_wrong_version_are_refused(runner, session, pilotim_ex
     doc["measures"][0]["colour"] = "red"
     assert "measures[0] (Accès au data center protégé).colour: unknown field" in refused(runner, session, pilotim_export, doc)
     doc = json.loads(pilotim_export.read_text())
-    doc["schema_version"] = 3
+    doc["schema_version"] = 4
     assert "schema_version" in refused(runner, session, pilotim_export, doc)
 
 
@@ -110,7 +110,7 @@ def test_existing_slug_and_malformed_json_are_refused(runner, session, pilotim_e
 def test_import_under_a_new_slug_copies_the_register(runner, session, pilotim_export):
     result = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-copy"])
     assert result.exit_code == 0, result.output
-    assert count(session, SubProcessor) == 18 + 17
+    assert count(session, SubProcessor) == 19 + 18
 
 
 def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp_path, demo):
