@@ -45,12 +45,17 @@ class OrganisationForm(RecordForm):
                        "safeguard), as a page, as JSON and as an Atom feed of changes. Nothing else of the register."),
     )
 
+    public_subprocessor_chain = BooleanField(
+        _l("Also publish the chain below the first level"),
+        description=_l("Each sub-processor's own sub-processors, with the one that engages them (Art. 28(4))."),
+    )
+
     sections = (
         (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
                                           "contact_email", "contact_phone", "representative")),
         (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
         (_l("Register"), ("acts_as", "timezone", "chain_confirmation_months", "notes")),
-        (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors",)),
+        (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors", "public_subprocessor_chain")),
     )
 
     def validate_timezone(self, field):

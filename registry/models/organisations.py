@@ -30,6 +30,8 @@ class OrganisationBase(SQLModel):
     # Art. 28(2): an unauthenticated page of the current sub-processors and a feed of changes, off unless an admin
     # turns it on (it shows only name, service, locations and safeguard).
     public_subprocessors: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The public page also shows the hops below the first level (who engages each): off unless an admin turns it on.
+    public_subprocessor_chain: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # A hop of the sub-processor chain not confirmed by its processor for longer than this is flagged.
     chain_confirmation_months: int = Field(default=12, ge=1, le=120, sa_column_kwargs={"server_default": "12"})
 

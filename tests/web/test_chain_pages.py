@@ -117,3 +117,22 @@ def test_chain_text_is_escaped_in_the_picture(forms, org, make_subprocessor):
     svg = svg_of(page)
     assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x27;" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;" in svg
+
+
+def test_public_page_shows_the_chain_only_when_an_admin_turns_it_on(client, session, org, make_subprocessor):
+    org.public_subprocessors = True
+    session.commit()
+    top = make_subprocessor(legal_name="Cloud Europe SA")
+    make_subprocessor(legal_name="Cloud Inc.", parent_id=top.id, country="US", locations=[{"country": "US"}])
+    names = [e["name"] for e in client.get("/public/acme/subprocessors.json").get_json()["subprocessors"]]
+    assert names == ["Cloud Europe SA"]
+    org.public_subprocessor_chain = True
+    session.commit()
+    entries = client.get("/public/acme/subprocessors.json").get_json()["subprocessors"]
+    assert [(e["name"], e["engaged_by"]) for e in entries] == [("Cloud Europe SA", None), ("Cloud Inc.", "Cloud Europe SA")]
+
+
+def test_transfers_list_names_the_hop_that_exports_an_onward_transfer(demo_dpo):
+    page = html.unescape(demo_dpo.get("/orgs/pilotim/transfers/").get_data(as_text=True))
+    assert "Google Ireland Limited → Google LLC" in page  # Google Ireland's transfer, not PILOTIM's
+    assert "→ OpenAI, L.L.C." not in page  # PILOTIM's own: no hop above
