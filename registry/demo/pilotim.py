@@ -1,4 +1,5 @@
-"""PILOTIM (seed 000): real-estate agency software, processor for agencies, 17 named sub-processors, SCC to the US;
+"""PILOTIM (seed 000): real-estate agency software, processor for agencies, 17 named sub-processors (Google Ireland's
+own US recipient, Google LLC, at level 2), SCC to the US;
 reuses its clients' data after anonymisation (its own activity); no DPO named."""
 
 from registry.demo.build import register
@@ -16,8 +17,9 @@ SUBPROCESSORS = [
     _sp("Gandi", "Hébergement et infrastructure (art. 5 et 9)"),
     _sp("OpenAI, L.L.C.", "Intelligence artificielle : génération, analyse ou reformulation de contenus textuels (art. 9)",
         country="US", locations=[{"country": "US", "kind": "access", "site": None}]),
+    # Art. 9 names Google Ireland Limited (Irish company); no processing location of its own is stated.
     _sp("Google Ireland Limited", "Messagerie et calendrier : synchronisation facultative avec Gmail et Google Agenda (art. 9)",
-        country="IE", locations=[{"country": "US", "kind": "access", "site": None}]),
+        country="IE", source_kind="contract_annex", source=f"{CG}, art. 5 et 9"),
     _sp("Ubiflow", "Multidiffusion des annonces vers les portails immobiliers (art. 9)"),
     _sp("SeLoger", "Portail immobilier : diffusion des annonces (art. 9)"),
     _sp("LeBonCoin", "Portail immobilier : diffusion des annonces (art. 9)"),
@@ -31,6 +33,14 @@ SUBPROCESSORS = [
     _sp("Protexa – La Boîte Immo", "Registres électroniques et archivage : tenue de registres, suivi de mandats (art. 9)"),
     _sp("AMEPI", "Plateforme inter-agences : partage de mandats entre professionnels adhérents (art. 9)"),
     _sp("MLS Côte d'Azur", "Plateforme inter-agences : partage de mandats entre professionnels adhérents (art. 9)"),
+    # Level 2, engaged by Google Ireland Limited (18 -> 4). Art. 5: transfers outside the EU are needed "notamment
+    # pour les services opérés par OpenAI ou Google"; the US recipient of Google's services is Google LLC, which the
+    # contract does not name: its address, contact, confirmation and the clients' information stay empty, and flagged.
+    _sp("Google LLC", "Services Google (Gmail, Google Agenda) opérés depuis les États-Unis pour Google Ireland Limited",
+        parent=4, country="US", locations=[{"country": "US", "kind": "access", "site": None}], source_kind="other",
+        source=f"Non nommée dans les {CG} ; art. 5 : transferts hors UE « pour les services opérés par [...] Google »",
+        notes="Sous-traitant de niveau 2 : le transfert vers les États-Unis est celui de Google Ireland Limited, "
+              "non de PILOTIM."),
 ]
 
 MEASURES = [
@@ -141,9 +151,13 @@ RETENTION = [
 
 _SCC = {"mechanism": "scc", "scc_module": 3, "exporter_role": "processor", "importer_role": "processor",
         "document_reference": f"{CG}, art. 5 et 9 : clauses contractuelles types de la Commission (art. 46 RGPD)"}
+# OpenAI, L.L.C. is PILOTIM's own sub-processor in the US: PILOTIM exports. Google Ireland Limited is Irish: the
+# transfer to the US is its onward transfer to Google LLC (level 2), exported by Google Ireland as processor. The
+# contract states the SCC (art. 5 and 9) but no module: module 3 is the one that fits processor to processor.
 TRANSFERS = [
     {"subprocessor": 3, "recipient": "OpenAI, L.L.C.", "destination_country": "US", **_SCC},
-    {"subprocessor": 4, "recipient": "Google Ireland Limited", "destination_country": "US", **_SCC},
+    {"subprocessor": 18, "recipient": "Google LLC", "destination_country": "US", **_SCC,
+     "notes": "Transfert ultérieur de Google Ireland Limited (exportateur) vers Google LLC (importateur)."},
 ]
 
 REGISTER = register(

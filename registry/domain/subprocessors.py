@@ -56,3 +56,109 @@ def subprocessor_flags(sp: SubProcessorFacts, on: date) -> list[Flag]:
     if reference.is_eea(sp.seat_country) and uncovered:
         out.append(flag("eea_seat_non_eea_processing", "Art. 44", "locations", "warning", countries=", ".join(uncovered)))
     return out
+
+
+# The sub-processor chain (Art. 28(2), 28(4); EDPB Opinion 22/2024): every hop, at every level, known and current.
+OPINION = "EDPB Opinion 22/2024"
+
+
+def would_cycle(parents: dict[int, int | None], node: int | None, new_parent: int | None) -> bool:
+    """Whether hanging `node` under `new_parent` closes a loop in the chain (`parents`: id -> id of the hop above).
+
+    A hop cannot be its own sub-processor, directly or through others; a loop already in `parents` counts too.
+    """
+    seen: set[int] = set()
+    current = new_parent
+    while current is not None:
+        if current == node or current in seen:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+def chain_level(parents: dict[int, int | None], node: int) -> int:
+    """1 for a sub-processor the organisation engages itself, 2 for one engaged by it, and so on."""
+    level, seen, current = 1, {node}, parents.get(node)
+    while current is not None and current not in seen:
+        seen.add(current)
+        level += 1
+        current = parents.get(current)
+    return level
+
+
+def chain_order(parents: dict[int, int | None], key: dict[int, object]) -> list[tuple[int, int]]:
+    """Every hop as (id, level), each followed by the hops below it, siblings in the order of `key`."""
+    children: dict[int | None, list[int]] = {}
+    for node, parent in parents.items():
+        children.setdefault(parent if parent in parents else None, []).append(node)
+    out: list[tuple[int, int]] = []
+
+    def walk(parent: int | None, level: int) -> None:
+        for node in sorted(children.get(parent, []), key=lambda n: (key.get(n), n)):
+            out.append((node, level))
+            walk(node, level + 1)
+
+    walk(None, 1)
+    return out
+
+
+@dataclass(frozen=True)
+class HopFacts:
+    """What the chain rules read of one hop: its level, identity, contact and how current the register's view is."""
+
+    level: int
+    status: str
+    address: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    confirmed_on: date | None = None
+    active_from: date | None = None
+    clients_informed_on: date | None = None
+
+
+def months_before(on: date, months: int) -> date:
+    """The same day `months` earlier (the last day of that month when it is shorter)."""
+    year, month = divmod(on.year * 12 + on.month - 1 - months, 12)
+    month += 1
+    for day in (on.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError(on)
+
+
+def chain_flags(hop: HopFacts, on: date, confirmation_months: int = 12) -> list[Flag]:
+    """Flags of one hop of the chain on a date.
+
+    Identity and contact at every level (Art. 30(2)(a); Opinion 22/2024); below the first level, the processor
+    above must have confirmed the hop within `confirmation_months`, and the clients must have been told of it
+    (Art. 28(2): a change anywhere down the chain is a change of the processors handling their data).
+    """
+    if hop.status == "retired":
+        return []
+    cite = f"Art. 30(2)(a); {OPINION}"
+    out: list[Flag] = []
+    if not (hop.address or "").strip():
+        out.append(flag("chain_address_missing", cite, "address", level=hop.level))
+    if not (hop.contact_name or "").strip():
+        out.append(flag("chain_contact_person_missing", cite, "contact_name", "warning", level=hop.level))
+    if not ((hop.contact_email or "").strip() or (hop.contact_phone or "").strip()):
+        out.append(flag("chain_contact_missing", cite, "contact_email", level=hop.level))
+    if hop.level < 2:
+        return out
+    if hop.confirmed_on is None:
+        out.append(flag("chain_not_confirmed", f"Art. 28(4); {OPINION}", "confirmed_on", "warning", level=hop.level))
+    elif hop.confirmed_on < months_before(on, confirmation_months):
+        out.append(flag("chain_confirmation_stale", f"Art. 28(4); {OPINION}", "confirmed_on", "warning",
+                        level=hop.level, confirmed=hop.confirmed_on.isoformat(), months=confirmation_months))
+    if hop.clients_informed_on is None:
+        out.append(flag("chain_change_not_notified", f"Art. 28(2); {OPINION}", "clients_informed_on", "risk",
+                        level=hop.level))
+    elif hop.active_from is not None and hop.clients_informed_on > hop.active_from:
+        out.append(flag("chain_change_notified_late", "Art. 28(2)", "clients_informed_on", "warning",
+                        level=hop.level, informed=hop.clients_informed_on.isoformat(),
+                        active=hop.active_from.isoformat()))
+    return out

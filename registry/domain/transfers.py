@@ -22,6 +22,8 @@ class TransferFacts:
     derogation_ground: str | None = None
     tia_date: date | None = None
     document_reference: str | None = None
+    fallback_scc_module: int | None = None
+    fallback_tia_date: date | None = None
 
 
 def destination_key(country: str | None, organisation: str | None) -> str | None:
@@ -95,6 +97,8 @@ def transfer_flags(t: TransferFacts, on: date, law: Law | None = None) -> list[F
         elif (on - t.dpf_checked_on).days > DPF_RECHECK_DAYS:
             out.append(flag("dpf_check_stale", "Art. 45(1); Decision (EU) 2023/1795", "dpf_checked_on", "warning",
                             checked=t.dpf_checked_on.isoformat()))
+        if decision is not None and decision.condition == "dpf_certified_only":
+            out.extend(dpf_fallback_flags(t))
     elif mech == "scc":
         expected = expected_scc_module(t.exporter_role, t.importer_role)
         if t.scc_module is None:
@@ -112,6 +116,23 @@ def transfer_flags(t: TransferFacts, on: date, law: Law | None = None) -> list[F
         out.append(flag("safeguard_document_missing", "Art. 46(2)", "document_reference", "warning"))
     if mech in ("scc", "bcr") and t.tia_date is None:
         out.append(flag("tia_missing", "Art. 46(1); CJEU C-311/18 (Schrems II)", "tia_date", "warning"))
+    return out
+
+
+def dpf_fallback_flags(t: TransferFacts) -> list[Flag]:
+    """What a transfer on the DPF would rest on if Decision (EU) 2023/1795 fell (appeal C-703/25 P pending): standard
+    contractual clauses of the module that fits the parties' roles, with their transfer impact assessment."""
+    cite = "Art. 46(2)(c); Decision (EU) 2021/914"
+    expected = expected_scc_module(t.exporter_role, t.importer_role)
+    if t.fallback_scc_module is None:
+        return [flag("dpf_no_fallback", cite, "fallback_scc_module", "warning", expected=expected)]
+    out = []
+    if t.fallback_scc_module != expected:
+        out.append(flag("dpf_fallback_module_mismatch", cite, "fallback_scc_module", "warning",
+                        expected=expected, given=t.fallback_scc_module))
+    if t.fallback_tia_date is None:
+        out.append(flag("dpf_fallback_tia_missing", "Art. 46(1); CJEU C-311/18 (Schrems II)", "fallback_tia_date",
+                        "warning"))
     return out
 
 

@@ -33,6 +33,11 @@ class OrganisationForm(RecordForm):
         description=_l("An IANA name such as Europe/Paris."),
     )
     notes = TextAreaField(_l("Notes"))
+    chain_confirmation_months = IntegerField(
+        _l("Sub-processor chain: confirmation older than (months) is flagged"), default=12,
+        validators=[DataRequired(_l("Give a number of months.")),
+                    NumberRange(1, 120, _l("Enter a whole number between %(min)s and %(max)s."))],
+    )
     request_retention_years = IntegerField(
         _l("Retention of closed data-subject requests (years)"),
         [DataRequired(_l("Give the number of years.")),
@@ -46,12 +51,17 @@ class OrganisationForm(RecordForm):
                        "safeguard), as a page, as JSON and as an Atom feed of changes. Nothing else of the register."),
     )
 
+    public_subprocessor_chain = BooleanField(
+        _l("Also publish the chain below the first level"),
+        description=_l("Each sub-processor's own sub-processors, with the one that engages them (Art. 28(4))."),
+    )
+
     sections = (
         (_l("Identity (Art. 30(1)(a))"), ("legal_name", "trade_name", "registration", "address", "country",
                                           "contact_email", "contact_phone", "representative")),
         (_l("Data-protection officer (Art. 37)"), ("dpo_name", "dpo_company", "dpo_email", "dpo_phone")),
-        (_l("Register"), ("acts_as", "timezone", "request_retention_years", "notes")),
-        (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors",)),
+        (_l("Register"), ("acts_as", "timezone", "request_retention_years", "chain_confirmation_months", "notes")),
+        (_l("Public page for clients (Art. 28(2))"), ("public_subprocessors", "public_subprocessor_chain")),
     )
 
     def validate_timezone(self, field):

@@ -17,6 +17,12 @@ from registry.forms import (
 
 STATUSES = [("planned", _l("Planned")), ("active", _l("Active")), ("retired", _l("Retired"))]
 KINDS = [("storage", _l("Storage")), ("access", _l("Remote access")), ("support", _l("Support"))]
+SOURCE_KINDS = [("contract_annex", _l("Contract annex")), ("processor_list", _l("Processor's published list")),
+                ("email", _l("E-mail from the processor")), ("other", _l("Other source"))]
+
+
+def optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
 
 
 class LocationRow(Form):
@@ -30,6 +36,11 @@ class LocationRow(Form):
 
 
 class SubProcessorForm(RecordForm):
+    parent_id = Select(
+        _l("Engaged by"), coerce=optional_int, render_kw={"data-search": ""},
+        description=_l("Leave empty for a sub-processor your organisation engages; otherwise the processor above it "
+                       "in the chain (Art. 28(4))."),
+    )
     legal_name = StringField(_l("Legal name"), [DataRequired(_l("Give the sub-processor's legal name.")), Length(max=200)])
     trade_name = StringField(_l("Trade name"), [Length(max=200)])
     service = StringField(_l("Service provided"), [Length(max=500)], description=_l("e.g. hosting, e-mailing, e-signature"))
@@ -37,6 +48,17 @@ class SubProcessorForm(RecordForm):
     country = CountryField(_l("Country of establishment"))
     contact_email = EmailField(_l("Contact e-mail"))
     dpo_contact = StringField(_l("DPO or privacy contact"), [Length(max=300)])
+    contact_name = StringField(_l("Contact person"), [Length(max=200)])
+    contact_phone = StringField(_l("Contact phone"), [Length(max=50)])
+    confirmed_on = OptionalDate(_l("Last confirmed by the processor on"),
+                                description=_l("The date the processor above last confirmed this sub-processor."))
+    source_kind = Select(_l("Source"), choices=plain_choices(SOURCE_KINDS, blank=True))
+    source = StringField(_l("Source reference"), [Length(max=500)],
+                         description=_l("Annex reference, address of the processor's list, or the e-mail's date and sender."))
+    clients_informed_on = OptionalDate(
+        _l("Clients informed on"),
+        description=_l("For a sub-processor engaged by another one: when your clients were told of it (Art. 28(2))."),
+    )
     certifications = StringField(
         _l("Certifications"), [Length(max=500)], description=_l("Separated by commas, e.g. ISO 27001, HDS")
     )
@@ -61,7 +83,9 @@ class SubProcessorForm(RecordForm):
     notes = TextAreaField(_l("Notes"))
 
     sections = (
-        (_l("Identity"), ("legal_name", "trade_name", "service", "address", "country", "contact_email", "dpo_contact")),
+        (_l("Identity"), ("parent_id", "legal_name", "trade_name", "service", "address", "country", "contact_name",
+                          "contact_email", "contact_phone", "dpo_contact")),
+        (_l("Source (EDPB Opinion 22/2024)"), ("source_kind", "source", "confirmed_on", "clients_informed_on")),
         (_l("Contract (Art. 28(4))"), ("dpa_signed_on", "dpa_reference", "certifications", "breach_notice_hours",
                                          "breach_notice_undue_delay", "objection_period_days", "audits_per_year",
                                          "audit_notice_days")),

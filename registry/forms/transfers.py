@@ -8,6 +8,10 @@ from registry import reference
 from registry.forms import CountryField, OptionalDate, RecordForm, Select, lang, plain_choices, vocab_choices
 
 PARTY_ROLES = [("controller", _l("Controller")), ("processor", _l("Processor"))]
+ART3_2 = [("not_assessed", _l("Not assessed")),
+          ("targeting", _l("Yes: offers goods or services to people in the Union (Art. 3(2)(a))")),
+          ("monitoring", _l("Yes: monitors behaviour in the Union (Art. 3(2)(b))")),
+          ("not_subject", _l("No"))]
 
 
 def optional_int(value):
@@ -20,7 +24,11 @@ def _organisations():
 
 class TransferForm(RecordForm):
     activity_id = Select(_l("From the activity"), coerce=optional_int, render_kw={"data-search": ""})
-    subprocessor_id = Select(_l("Or by the sub-processor"), coerce=optional_int, render_kw={"data-search": ""})
+    subprocessor_id = Select(
+        _l("Or by the sub-processor"), coerce=optional_int, render_kw={"data-search": ""},
+        description=_l("A transfer to a sub-processor is made by the hop above it: your organisation, or the "
+                       "processor that engages it."),
+    )
     recipient = StringField(
         _l("Recipient (importer)"), [DataRequired(_l("Name who receives the data.")), Length(max=200)]
     )
@@ -38,14 +46,24 @@ class TransferForm(RecordForm):
     )
     derogation_ground = Select(_l("Ground of Art. 49"), choices=vocab_choices("art49_grounds"))
     tia_date = OptionalDate(_l("Transfer impact assessment dated"))
+    fallback_scc_module = Select(
+        _l("Fallback if the DPF falls: SCC module"), coerce=optional_int, choices=vocab_choices("scc_modules"),
+        description=_l("The clauses the transfer would rest on if Decision (EU) 2023/1795 were annulled."),
+    )
+    fallback_tia_date = OptionalDate(_l("Fallback: transfer impact assessment dated"))
+    importer_art3_2 = Select(
+        _l("Importer subject to the GDPR (Art. 3(2))"), choices=plain_choices(ART3_2, blank=True),
+        description=_l("It remains a transfer (EDPB Guidelines 05/2021)."),
+    )
     document_reference = StringField(_l("Document (contract, clauses)"), [Length(max=300)])
     notes = TextAreaField(_l("Notes"))
 
     sections = (
         (_l("Who transfers"), ("activity_id", "subprocessor_id", "exporter_role")),
-        (_l("To whom, where"), ("recipient", "importer_role", "destination_country", "destination_organisation")),
+        (_l("To whom, where"), ("recipient", "importer_role", "destination_country", "destination_organisation",
+                                "importer_art3_2")),
         (_l("Safeguard"), ("mechanism", "scc_module", "dpf_checked_on", "derogation_ground", "tia_date",
-                           "document_reference", "notes")),
+                           "fallback_scc_module", "fallback_tia_date", "document_reference", "notes")),
     )
 
     def validate_activity_id(self, field):

@@ -32,6 +32,10 @@ class OrganisationBase(Storable):
     # Art. 5(1)(e): closed data-subject requests are kept this many years after closure as proof, then purged
     # (the CNIL's recommendation of five years is the default).
     request_retention_years: int = Field(default=5, ge=1, le=30, sa_column_kwargs={"server_default": "5"})
+    # The public page also shows the hops below the first level (who engages each): off unless an admin turns it on.
+    public_subprocessor_chain: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # A hop of the sub-processor chain not confirmed by its processor for longer than this is flagged.
+    chain_confirmation_months: int = Field(default=12, ge=1, le=120, sa_column_kwargs={"server_default": "12"})
 
     _slug = field_validator("slug")(checks.slug)
     _country = field_validator("country")(checks.country)

@@ -13,15 +13,26 @@ from registry.models.checks import Storable
 
 STATUSES = ("planned", "active", "retired")
 LOCATION_KINDS = ("storage", "access", "support")
+# Where the register learnt of a hop of the chain (EDPB Opinion 22/2024: the controller must be able to check it).
+SOURCE_KINDS = ("contract_annex", "processor_list", "email", "other")
 
 
 class SubProcessorBase(Storable):
+    # The hop above in the chain (Art. 28(4)): None for a sub-processor the organisation engages itself.
+    parent_id: int | None = Field(default=None, foreign_key="subprocessor.id", index=True)
     legal_name: str = Field(min_length=1, max_length=200)
     trade_name: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=500)
     country: str | None = Field(default=None, max_length=2)
     contact_email: str | None = Field(default=None, max_length=254)
     dpo_contact: str | None = Field(default=None, max_length=300)
+    contact_name: str | None = Field(default=None, max_length=200)  # the contact person (Opinion 22/2024)
+    contact_phone: str | None = Field(default=None, max_length=50)
+    # The chain as last confirmed by the processor above, where that was read, and when the clients were told.
+    confirmed_on: date | None = None
+    source_kind: str | None = Field(default=None, max_length=20)
+    source: str | None = Field(default=None, max_length=500)
+    clients_informed_on: date | None = None
     service: str | None = Field(default=None, max_length=500)
     certifications: list[str] = Field(default_factory=list, sa_type=JSON)
     dpa_signed_on: date | None = None
@@ -44,6 +55,11 @@ class SubProcessorBase(Storable):
     @classmethod
     def _status(cls, v):
         return checks.one_of(v, STATUSES, "status")
+
+    @field_validator("source_kind")
+    @classmethod
+    def _source_kind(cls, v):
+        return checks.one_of(v, SOURCE_KINDS, "source kind")
 
     @model_validator(mode="after")
     def _dates(self):

@@ -11,6 +11,9 @@ from registry.models.base import OrgScoped
 from registry.models.checks import Storable
 
 PARTY_ROLES = ("controller", "processor")
+# Whether the importer is itself subject to the GDPR under Art. 3(2) (offering to, or monitoring, people in the
+# Union): it stays a transfer (EDPB Guidelines 05/2021), but the DPO records it.
+ART3_2_STATUSES = ("not_assessed", "targeting", "monitoring", "not_subject")
 
 
 class TransferBase(Storable):
@@ -26,6 +29,10 @@ class TransferBase(Storable):
     dpf_checked_on: date | None = None
     derogation_ground: str | None = Field(default=None, max_length=20)
     tia_date: date | None = None
+    # What a DPF transfer falls back on if the decision falls (appeal C-703/25 P pending): SCC module and its TIA.
+    fallback_scc_module: int | None = Field(default=None, ge=1, le=4)
+    fallback_tia_date: date | None = None
+    importer_art3_2: str | None = Field(default=None, max_length=20)
     document_reference: str | None = Field(default=None, max_length=300)
     notes: str | None = None
 
@@ -45,6 +52,11 @@ class TransferBase(Storable):
     @classmethod
     def _mech(cls, v):
         return checks.vocab(v, "transfer_mechanisms")
+
+    @field_validator("importer_art3_2")
+    @classmethod
+    def _art3_2(cls, v):
+        return checks.one_of(v, ART3_2_STATUSES, "Art. 3(2) status")
 
     @field_validator("derogation_ground")
     @classmethod

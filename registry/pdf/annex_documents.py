@@ -7,6 +7,7 @@ not record.
 
 from registry.models import ClientController, SubProcessor
 from registry.pdf import texts
+from registry.pdf.chain import chain_hops, chain_svg
 from registry.pdf.documents import Snapshot, _key, _measures, _party, by_status, subprocessor_row
 from registry.pdf.labels import AUTHORISATIONS, labels, word
 
@@ -28,6 +29,32 @@ def _categories(acts, lang: str) -> tuple[list[dict], list[dict], list[str]]:
     return list(subjects.values()), list(categories.values()), conditions
 
 
+CHAIN_WORDS = {"fr": ("Niveau", "Engagé par"), "en": ("Level", "Engaged by")}
+
+
+def _chain_rows(snap: Snapshot, client: ClientController, roots: list[int], lang: str) -> list[dict]:
+    """Annex IV as the whole chain (EDPB Opinion 22/2024): each first-level sub-processor followed by the ones it
+    engages, at every level, numbered 1, 1.1, 1.1.1..., each with its level, who engages it, its countries and the
+    safeguard of the transfer that reaches it. Retired hops below the first level are left out."""
+    by_id = {s.id: s for s in snap.subprocessors}
+    hops = chain_hops(snap.subprocessors, snap.transfers_by_sub, lang, snap.org.legal_name, roots=roots)
+    level_word, engaged_by = CHAIN_WORDS["fr" if lang == "fr" else "en"]
+    counters: list[int] = []
+    rows = []
+    for hop in hops:
+        sp = by_id[hop["id"]]
+        if sp.status == "retired" or (hop["level"] > 1 and sp.status != "active"):
+            continue
+        counters = counters[: hop["level"]]
+        while len(counters) < hop["level"]:
+            counters.append(0)
+        counters[-1] += 1
+        rows.append({**subprocessor_row(snap, sp, lang), "level": hop["level"], "number": ".".join(map(str, counters)),
+                     "level_label": f"{level_word} {hop['level']}", "engaged_by_label": engaged_by,
+                     "exporter": hop["exporter"], "chain_safeguard": hop["safeguard"], "hop": hop})
+    return rows
+
+
 def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> dict:
     """The annexes I-IV for one client controller (Art. 28(3), 28(7)), in the client's language unless `lang` is given.
 
@@ -39,9 +66,11 @@ def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> 
     subs: dict[int, SubProcessor] = {s.id: s for a in acts for s in a.subprocessors}
     status = by_status(sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)))
     subjects, categories, conditions = _categories(acts, lang)
+    chain = _chain_rows(snap, client, [s.id for s in status["active"]], lang)
+    by_id = {s.id: s for s in snap.subprocessors}
     changed = [client.updated_at, snap.org.updated_at, *(a.updated_at for a in acts),
-               *(s.updated_at for s in status["active"] + status["planned"])]
-    return {
+               *(s.updated_at for s in status["planned"]), *(by_id[row["hop"]["id"]].updated_at for row in chain)]
+    doc = {
         "lang": lang,
         "L": labels(lang),
         "client_id": client.id,
@@ -71,6 +100,15 @@ def annex(snap: Snapshot, client: ClientController, lang: str | None = None) -> 
         "assistance_measures": None,
         "authorisation": (None if client.subprocessor_authorisation == "none_stated"
                           else word(AUTHORISATIONS, client.subprocessor_authorisation, lang)),
-        "subprocessors": [subprocessor_row(snap, s, lang) for s in status["active"]],
+        "subprocessors": chain,
         "planned_subprocessors": [subprocessor_row(snap, s, lang) for s in status["planned"]],
     }
+    # The picture shows the chains that go deeper than the first level; the list below names every hop.
+    deep, hops, top = set(), [], None
+    for row in doc["subprocessors"]:
+        top = row["hop"]["id"] if row["level"] == 1 else top
+        if row["level"] > 1:
+            deep.add(top)
+    hops = [row["hop"] for row in doc["subprocessors"] if row["hop"]["id"] in deep or row["level"] > 1]
+    doc["chain_svg"] = chain_svg(hops, lang, f"chain-{client.id}") if hops else None
+    return doc

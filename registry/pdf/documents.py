@@ -119,6 +119,14 @@ def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snap
     )
     activities.sort(key=lambda a: (_key(a.reference), a.id))
     subs = {s.id: s for a in activities for s in a.subprocessors}
+    if subs:  # and every hop below them, at any level (Art. 28(4); EDPB Opinion 22/2024)
+        others = session.exec(select(SubProcessor).where(SubProcessor.organisation_id == org_id,
+                                                         SubProcessor.parent_id.is_not(None))).all()
+        added = True
+        while added:
+            below = [s for s in others if s.parent_id in subs and s.id not in subs]
+            subs.update((s.id, s) for s in below)
+            added = bool(below)
     transfers = []
     if subs or activities:
         transfers = sorted(
@@ -295,7 +303,8 @@ def subprocessor_row(snap: Snapshot, s: SubProcessor, lang: str, flags=None) -> 
         "name": s.legal_name,
         "trade_name": s.trade_name,
         "address": ", ".join(x for x in (s.address, texts.country_name(s.country, lang)) if x) or None,
-        "contact_details": s.contact_email,
+        "contact_person": s.contact_name,
+        "contact_details": ", ".join(x for x in (s.contact_email, s.contact_phone) if x) or None,
         "dpo": s.dpo_contact,
         "service": s.service,
         "status": word(STATUS, s.status, lang),

@@ -216,7 +216,8 @@ def flag_messages() -> dict[str, dict[str, str]]:
 
 # The English words of the references, as a French text cites them.
 _CITED_FR = (("second subparagraph", "second alinéa"), ("first subparagraph", "premier alinéa"), ("CJEU", "CJUE"),
-             ("Chapter", "chapitre"), ("Decision (EU)", "décision (UE)"), ("Recital", "considérant"))
+             ("Chapter", "chapitre"), ("Decision (EU)", "décision (UE)"), ("Recital", "considérant"),
+             ("EDPB Opinion", "CEPD, avis"), ("EDPB Guidelines", "CEPD, lignes directrices"))
 
 
 def cite(article: str, lang: str) -> str:

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 
 from registry import audit
 from registry.domain.refusals import Refused
+from registry.domain.subprocessors import would_cycle
 from registry.models import (
     Activity,
     ActivityCreate,
@@ -47,7 +48,9 @@ from registry.services.request_exchange import export_requests, import_requests
 SCHEMA = "gdpr-registry/register"
 # 2 added the breach register ("breaches", each with its notices) and the planned sub-processor changes
 # ("subprocessor_changes", each with its notices and objections); files of version 1 still import.
-# 3 added the data-subject requests ("requests") and the organisation's `request_retention_years`.
+# 3 added the sub-processor chain ("parent": the local id of the hop above; identity, contact and source of each
+# hop), on transfers the fallback of a DPF transfer and the importer's Art. 3(2) status, and the data-subject
+# requests ("requests") with the organisation's `request_retention_years`.
 SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 STAMPS = ("created_at", "updated_at", "version")
@@ -55,7 +58,7 @@ STAMPS = ("created_at", "updated_at", "version")
 SECTIONS = (
     ("measures", SecurityMeasure, SecurityMeasureCreate, {}),
     ("clients", ClientController, ClientControllerCreate, {}),
-    ("subprocessors", SubProcessor, SubProcessorCreate, {}),
+    ("subprocessors", SubProcessor, SubProcessorCreate, {"parent": ("subprocessors", "parent_id")}),
     ("activities", Activity, ActivityCreate, {}),
     ("retention_rules", RetentionRule, RetentionRuleCreate, {"activity": ("activities", "activity_id")}),
     ("transfers", Transfer, TransferCreate,
@@ -257,6 +260,9 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             data = {k: v for k, v in item.items() if k not in refs and k not in ("id", *STAMPS)}
             for key, (target, column) in refs.items():
                 ref = item.get(key)
+                if target == section:  # a hop above may come later in the file: linked once all are created
+                    data[column] = None
+                    continue
                 if ref is not None and not _known(ref, created[target]):
                     raise ImportRefused(f"{where}.{key}", f"refers to {target} id {ref!r}, which is not in the file")
                 # A placeholder id passes validation; the real id is set once the target exists.
@@ -278,11 +284,35 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
                 setattr(record, key, targets)
             session.add(record)
             session.flush()
-            audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
             created[section][local_id] = record
+            if model is not SubProcessor:
+                audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
+        if model is SubProcessor:
+            _link_chain(session, org, items, created[section], actor)
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
     import_requests(session, org, doc.get("requests") or [], created, actor, ImportRefused, _known, _validate)
+
+
+def _link_chain(session: Session, org: Organisation, items: list, subs: dict[int, SubProcessor], actor: str) -> None:
+    """Hang each sub-processor under the hop its `parent` names, refusing a loop, then record the creations."""
+    parents: dict[int, int | None] = {}
+    for index, item in enumerate(items):
+        ref = item.get("parent")
+        if ref is not None and ref not in subs:
+            where = _label("subprocessors", index, item)
+            raise ImportRefused(f"{where}.parent", f"refers to subprocessors id {ref!r}, which is not in the file")
+        parents[item["id"]] = ref
+    for index, item in enumerate(items):
+        rest = {k: v for k, v in parents.items() if k != item["id"]}
+        if would_cycle(rest, item["id"], parents[item["id"]]):
+            where = _label("subprocessors", index, item)
+            raise ImportRefused(f"{where}.parent", "the chain of sub-processors loops back to this one")
+        subs[item["id"]].parent_id = subs[parents[item["id"]]].id if parents[item["id"]] is not None else None
+    session.flush()
+    for item in items:
+        record = subs[item["id"]]
+        audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
 
 
 def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:

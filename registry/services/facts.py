@@ -23,6 +23,8 @@ def transfer_facts(t: Transfer) -> TransferFacts:
         derogation_ground=t.derogation_ground,
         tia_date=t.tia_date,
         document_reference=t.document_reference,
+        fallback_scc_module=t.fallback_scc_module,
+        fallback_tia_date=t.fallback_tia_date,
     )
 
 

@@ -95,6 +95,8 @@ def touched_by(session: Session, entries: list) -> Touched:
         elif kind == "subprocessor":
             out.add("subprocessor", [e.record_id])
             sp_users.add(e.record_id)
+            if deleted or before.get("parent_id") != after.get("parent_id"):
+                out.all_of("subprocessor")  # the levels of the hops below it in the chain moved with it
             if deleted:
                 out.all_of("activity")
         elif kind == "transfer":

@@ -12,7 +12,7 @@ from registry.domain.activities import activity_flags
 from registry.domain.clients import contract_flags
 from registry.domain.flags import Flag
 from registry.domain.retention import retention_flags
-from registry.domain.subprocessors import subprocessor_flags
+from registry.domain.subprocessors import HopFacts, chain_flags, chain_level, subprocessor_flags
 from registry.domain.transfers import transfer_flags
 from registry.models import (
     Activity,
@@ -33,7 +33,7 @@ TRANSFER_COLUMNS = (
     Transfer.activity_id, Transfer.subprocessor_id, Transfer.recipient, Transfer.destination_country,
     Transfer.destination_organisation, Transfer.exporter_role, Transfer.importer_role, Transfer.mechanism,
     Transfer.scc_module, Transfer.dpf_checked_on, Transfer.derogation_ground, Transfer.tia_date,
-    Transfer.document_reference,
+    Transfer.document_reference, Transfer.fallback_scc_module, Transfer.fallback_tia_date,
 )
 
 
@@ -150,11 +150,26 @@ def flags_for_subprocessors(
     by_sp = _transfers_by_subprocessor(session, ids, on)
     users = _active_users(session, ids)
     promised = _promised_breach_hours(session, ids)
+    parents = chain_parents(session, org) if ids else {}
     return {
         sp.id: subprocessor_flags(
             facts.subprocessor_facts(sp, by_sp.get(sp.id, []), users.get(sp.id, 0), on, promised.get(sp.id)), on)
+        + chain_flags(hop_facts(sp, chain_level(parents, sp.id)), on, org.chain_confirmation_months)
         for sp in subprocessors
     }
+
+
+def chain_parents(session: Session, org: Organisation) -> dict[int, int | None]:
+    """Every sub-processor of the organisation -> the hop above it (None at the first level), in one query."""
+    return dict(session.execute(
+        select(SubProcessor.id, SubProcessor.parent_id).where(SubProcessor.organisation_id == org.id)
+    ).all())
+
+
+def hop_facts(sp: SubProcessor, level: int) -> HopFacts:
+    return HopFacts(level=level, status=sp.status, address=sp.address, contact_name=sp.contact_name,
+                    contact_email=sp.contact_email, contact_phone=sp.contact_phone, confirmed_on=sp.confirmed_on,
+                    active_from=sp.active_from, clients_informed_on=sp.clients_informed_on)
 
 
 def flags_for_transfers(

@@ -50,7 +50,9 @@ def _transfer(snap: dict) -> SimpleNamespace:
     values = {k: snap.get(k) for k in ("destination_country", "destination_organisation", "exporter_role",
                                        "importer_role", "mechanism", "scc_module", "derogation_ground",
                                        "document_reference")}
-    return SimpleNamespace(**values, dpf_checked_on=_day(snap.get("dpf_checked_on")), tia_date=_day(snap.get("tia_date")))
+    return SimpleNamespace(**values, dpf_checked_on=_day(snap.get("dpf_checked_on")), tia_date=_day(snap.get("tia_date")),
+                           fallback_scc_module=snap.get("fallback_scc_module"),
+                           fallback_tia_date=_day(snap.get("fallback_tia_date")))
 
 
 def _flags(sp: dict, transfers: list[dict], users: int, on: date) -> list[str]:

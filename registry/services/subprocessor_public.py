@@ -10,10 +10,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from registry import reference
+from registry.domain.subprocessors import chain_order
 from registry.models import Organisation, SubProcessor, SubProcessorChange, Transfer
 
 # The only keys of a public sub-processor entry and of a public change.
 ENTRY_KEYS = ("name", "service", "locations", "safeguards")
+CHAIN_ENTRY_KEYS = (*ENTRY_KEYS, "engaged_by")  # when the chain is published
 CHANGE_KEYS = ("id", "kind", "status", "name", "service", "replaces", "locations", "notice_date",
                "earliest_effective", "effective_on", "updated")
 SHOWN_CHANGES = ("planned", "notified", "effective")
@@ -36,9 +38,20 @@ def _locations(sp: SubProcessor) -> list[str]:
 
 def public_entries(session: Session, org: Organisation) -> list[dict]:
     """Art. 28(2): the sub-processors in use now, each with its service, processing countries and the Chapter V
-    safeguard of each transfer it makes (a country inside the EEA needs none: Art. 44)."""
-    subs = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == org.id,
-                                                      SubProcessor.status == "active")).scalars().all()
+    safeguard of each transfer that reaches it (a country inside the EEA needs none: Art. 44).
+
+    The hops below the first level (`engaged_by` names the one above) only when an admin chose to publish the
+    chain; each appears under an active hop, never alone."""
+    active = session.execute(select(SubProcessor).where(SubProcessor.organisation_id == org.id,
+                                                        SubProcessor.status == "active")).scalars().all()
+    names = {sp.id: sp.legal_name for sp in active}
+    subs = [sp for sp in active if sp.parent_id is None]
+    if org.public_subprocessor_chain:
+        shown = {sp.id for sp in subs}
+        for sp_id, _level in chain_order({sp.id: sp.parent_id for sp in active}, {}):
+            if sp_id not in shown and next(s for s in active if s.id == sp_id).parent_id in shown:
+                shown.add(sp_id)
+        subs = [sp for sp in active if sp.id in shown]
     transfers: dict[int, list[Transfer]] = {}
     for t in session.execute(select(Transfer).where(Transfer.organisation_id == org.id)).scalars():
         if t.subprocessor_id is not None:
@@ -51,7 +64,10 @@ def public_entries(session: Session, org: Organisation) -> list[dict]:
         # A location outside the EEA without a recorded transfer is shown as such, not hidden.
         safeguards += [{"destination": c, "mechanism": None} for c in locations
                        if not reference.is_eea(c) and c not in covered]
-        out.append({"name": sp.legal_name, "service": sp.service, "locations": locations, "safeguards": safeguards})
+        entry = {"name": sp.legal_name, "service": sp.service, "locations": locations, "safeguards": safeguards}
+        if org.public_subprocessor_chain:
+            entry["engaged_by"] = names.get(sp.parent_id) if sp.parent_id is not None else None
+        out.append(entry)
     return out
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from registry import audit, clock
+from registry.domain.subprocessors import would_cycle
 from registry.models import (
     Activity,
     ActivitySubProcessorLink,
@@ -13,7 +14,17 @@ from registry.models import (
     SubProcessorCreate,
     Transfer,
 )
-from registry.services.crud import Changes, apply, check_version, delete_record, record_update, validate
+from registry.services.crud import (
+    Changes,
+    Invalid,
+    apply,
+    check_owned,
+    check_version,
+    delete_record,
+    record_update,
+    validate,
+)
+from registry.services.flags import chain_parents
 
 
 def _locations(valid: SubProcessorCreate) -> list[tuple]:
@@ -33,9 +44,18 @@ def _fields(valid: SubProcessorCreate) -> dict:
     return {k: getattr(valid, k) for k in SubProcessorCreate.model_fields if k != "locations"}
 
 
+def _check_parent(session: Session, org: Organisation, obj_id: int | None, parent_id: int | None) -> None:
+    """The hop above is a sub-processor of the same organisation, and the chain never loops (Art. 28(4))."""
+    check_owned(session, org, SubProcessor, parent_id, "parent_id")
+    if parent_id is not None and would_cycle(chain_parents(session, org), obj_id, parent_id):
+        raise Invalid({"parent_id": ["A sub-processor cannot be engaged by itself or by one of its own sub-processors."]})
+
+
 def create_subprocessor(session: Session, org: Organisation, data: dict, actor: str) -> tuple[SubProcessor, Changes]:
-    """Engage a sub-processor with where it processes data: not only its seat (Art. 28(2), Art. 44)."""
+    """Engage a sub-processor, at any level of the chain, with where it processes data: not only its seat
+    (Art. 28(2), 28(4), Art. 44; EDPB Opinion 22/2024)."""
     valid = validate(SubProcessorCreate, data)
+    _check_parent(session, org, None, valid.parent_id)
     obj = SubProcessor(organisation_id=org.id, legal_name=valid.legal_name)
     changes = apply(obj, _fields(valid))
     changes.update(_set_locations(obj, valid))
@@ -49,6 +69,7 @@ def update_subprocessor(session: Session, org: Organisation, obj: SubProcessor, 
     """Change a sub-processor's record and processing locations (Art. 28(2): changes are tracked)."""
     check_version(obj, data.pop("version", None))
     valid = validate(SubProcessorCreate, data)
+    _check_parent(session, org, obj.id, valid.parent_id)
     before = audit.snapshot(obj)
     changes = apply(obj, _fields(valid))
     changes.update(_set_locations(obj, valid))
@@ -73,7 +94,8 @@ def delete_subprocessor(session: Session, org: Organisation, obj: SubProcessor, 
 
 
 def subprocessor_users(session: Session, org: Organisation, obj: SubProcessor) -> dict[str, list]:
-    """Active activities that rely on the sub-processor (Art. 30(2)) and transfers it makes (Art. 30(1)(e))."""
+    """Active activities that rely on the sub-processor (Art. 30(2)), transfers to it (Art. 30(1)(e)) and the
+    sub-processors it engages itself (the hops below it in the chain)."""
     activities = session.scalars(
         select(Activity)
         .join(ActivitySubProcessorLink, ActivitySubProcessorLink.activity_id == Activity.id)
@@ -89,4 +111,8 @@ def subprocessor_users(session: Session, org: Organisation, obj: SubProcessor) -
         .where(Transfer.organisation_id == org.id, Transfer.subprocessor_id == obj.id)
         .order_by(Transfer.id)
     ).all()
-    return {"activities": list(activities), "transfers": list(transfers)}
+    below = session.scalars(
+        select(SubProcessor).where(SubProcessor.organisation_id == org.id, SubProcessor.parent_id == obj.id)
+        .order_by(SubProcessor.legal_name, SubProcessor.id)
+    ).all()
+    return {"activities": list(activities), "transfers": list(transfers), "below": list(below)}

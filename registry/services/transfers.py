@@ -14,6 +14,10 @@ def _check(session: Session, org: Organisation, data: dict) -> None:
         raise Invalid({"scc_module": ["Pick the SCC module (1 to 4) the contract uses."]})
     if data.get("mechanism") == "derogation" and not data.get("derogation_ground"):
         raise Invalid({"derogation_ground": ["Name the Art. 49 ground relied on."]})
+    # An onward transfer belongs to the hop that makes it: below the first level, a processor exports (Art. 28(4)).
+    hop = session.get(SubProcessor, data["subprocessor_id"]) if data.get("subprocessor_id") else None
+    if hop is not None and hop.parent_id is not None and data.get("exporter_role", "controller") != "processor":
+        raise Invalid({"exporter_role": ["A transfer to a sub-processor's own sub-processor is exported by a processor."]})
 
 
 def create_transfer(session: Session, org: Organisation, data: dict, actor: str) -> tuple[Transfer, Changes]:

@@ -8,6 +8,7 @@ from registry.forms.clients import ClientControllerForm
 from registry.models import ClientController
 from registry.services import clients as service
 from registry.services.flags import flags_for_clients
+from registry.views.chain import chain_context
 from registry.views.contracts import contract_summary, register_contract_routes
 from registry.views.crud import org_blueprint, register_crud
 from registry.views.entity import ACTIVITY, Blocker, Column, Entity, Filter
@@ -21,6 +22,13 @@ def before_delete(session, org, obj) -> list[Blocker]:
         Blocker(f"{ACTIVITY}: {a.reference} · {a.name}", url_for("activities.detail", record_id=a.id))
         for a in service.client_users(session, org, obj)["activities"]
     ]
+
+
+def _detail(session, org, obj) -> dict:
+    users = service.client_users(session, org, obj)
+    roots = {s.id for a in users["activities"] for s in a.subprocessors}
+    return {**users, **contract_summary(session, "clients", obj),
+            **chain_context(session, org, roots, f"chain-client-{obj.id}", obj.legal_name)}
 
 
 ENTITY = Entity(
@@ -46,8 +54,7 @@ ENTITY = Entity(
     update=service.update_client,
     delete=service.delete_client,
     before_delete=before_delete,
-    detail_context=lambda session, org, obj: {**service.client_users(session, org, obj),
-                                              **contract_summary(session, "clients", obj)},
+    detail_context=lambda session, org, obj: _detail(session, org, obj),
     flags=flags_for_clients,
 )
 register_crud(bp, ENTITY)

@@ -26,14 +26,18 @@ def record_names(session, org, activity_ids, subprocessor_ids) -> dict:
             )
         ).all()
     ) if activity_ids else {}
-    subs = dict(
-        session.execute(
-            select(SubProcessor.id, SubProcessor.legal_name).where(
-                SubProcessor.organisation_id == org.id, SubProcessor.id.in_(set(subprocessor_ids))
-            )
-        ).all()
-    ) if subprocessor_ids else {}
-    return {"activities": acts, "subprocessors": subs}
+    rows = session.execute(
+        select(SubProcessor.id, SubProcessor.legal_name, SubProcessor.parent_id).where(
+            SubProcessor.organisation_id == org.id, SubProcessor.id.in_(set(subprocessor_ids))
+        )
+    ).all() if subprocessor_ids else []
+    subs = {i: name for i, name, _p in rows}
+    # Below the first level the hop above exports (Art. 28(4)): the list names it before the arrow.
+    parents = {i: p for i, _n, p in rows if p is not None}
+    above = dict(session.execute(select(SubProcessor.id, SubProcessor.legal_name).where(
+        SubProcessor.organisation_id == org.id, SubProcessor.id.in_(set(parents.values())))).all()) if parents else {}
+    exporters = {i: above.get(p, "") for i, p in parents.items()}
+    return {"activities": acts, "subprocessors": subs, "exporters": exporters}
 
 
 def page_context(session, org, rows) -> dict:
@@ -53,7 +57,9 @@ def prepare_form(form, session, org, obj):
 
 def _source(t, ctx) -> str:
     if t.subprocessor_id:
-        return ctx["subprocessors"].get(t.subprocessor_id, "")
+        name = ctx["subprocessors"].get(t.subprocessor_id, "")
+        exporter = ctx.get("exporters", {}).get(t.subprocessor_id)
+        return f"{exporter} → {name}" if exporter else name
     return ctx["activities"].get(t.activity_id, "")
 
 

@@ -37,10 +37,13 @@ def test_without_a_valid_token_everything_is_401(client, demo):
 def test_list_with_search_filter_and_paging(client, token):
     headers = token("auditor")
     page = client.get("/api/v1/orgs/pilotim/subprocessors?per_page=5&page=2", headers=headers).get_json()
-    assert (page["total"], page["page"], len(page["items"])) == (17, 2, 5)
+    assert (page["total"], page["page"], len(page["items"])) == (18, 2, 5)  # the 17 of the contract and Google LLC
     found = client.get("/api/v1/orgs/pilotim/subprocessors?q=openai", headers=headers).get_json()["items"]
     assert [s["legal_name"] for s in found] == ["OpenAI, L.L.C."]
     assert found[0]["locations"] == [{"country": "US", "kind": "access", "site": None}]
+    google = client.get("/api/v1/orgs/pilotim/subprocessors?q=google", headers=headers).get_json()["items"]
+    by_name = {s["legal_name"]: s for s in google}
+    assert by_name["Google LLC"]["parent_id"] == by_name["Google Ireland Limited"]["id"]  # the chain, through the API
     activity = client.get("/api/v1/orgs/pilotim/activities?q=PIL-S-02", headers=headers).get_json()["items"][0]
     assert len(activity["client_ids"]) == 3 and len(activity["subprocessor_ids"]) == 1
 

@@ -110,7 +110,7 @@ def test_existing_slug_and_malformed_json_are_refused(runner, session, pilotim_e
 def test_import_under_a_new_slug_copies_the_register(runner, session, pilotim_export):
     result = runner.invoke(args=["import-json", str(pilotim_export), "--slug", "pilotim-copy"])
     assert result.exit_code == 0, result.output
-    assert count(session, SubProcessor) == 19 + 17  # the five demo registers, and the copy of PILOTIM's 17
+    assert count(session, SubProcessor) == 20 + 18  # the five demo registers, and the copy of PILOTIM's 18
 
 
 def test_the_breach_register_travels_with_its_links_and_notices(app, runner, tmp_path, demo):

@@ -9,6 +9,7 @@ PILOTIM_SUBPROCESSORS = {
     "OVH", "Gandi", "OpenAI, L.L.C.", "Google Ireland Limited", "Ubiflow", "SeLoger", "LeBonCoin", "Bien'Ici",
     "Logic-Immo", "Vitrine Media", "Opinion System", "YouSign", "iSendPro", "SMS Factor",
     "Protexa – La Boîte Immo", "AMEPI", "MLS Côte d'Azur",
+    "Google LLC",  # level 2: engaged by Google Ireland Limited, the recipient of its transfer to the US
 }
 
 
@@ -34,18 +35,26 @@ def test_seed_demo_creates_the_five_organisations_once(runner, session):
     assert "nothing created" in again.output
     slugs = session.execute(select(Organisation.slug).order_by(Organisation.slug)).scalars().all()
     assert slugs == ["apex-timing", "art-zone", "defi-informatique", "ginger-minds", "pilotim"]
-    assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 19  # PILOTIM 17, OVH at DEFI, the unnamed host of GINGER MINDS
+    assert session.execute(select(func.count()).select_from(SubProcessor)).scalar_one() == 20  # PILOTIM 18 (Google LLC below Google Ireland), OVH at DEFI, the unnamed host of GINGER MINDS
 
 
-def test_pilotim_has_its_17_subprocessors_and_us_transfers_under_scc(demo):
+def test_pilotim_has_its_17_subprocessors_google_llc_below_google_ireland_and_us_transfers_under_scc(demo):
     session = demo
     org = cloned(demo)("pilotim")
     assert {sp.legal_name for sp in of(session, SubProcessor, org)} == PILOTIM_SUBPROCESSORS
     transfers = of(session, Transfer, org)
     assert {(t.recipient, t.destination_country, t.mechanism, t.scc_module) for t in transfers} == {
-        ("OpenAI, L.L.C.", "US", "scc", 3), ("Google Ireland Limited", "US", "scc", 3)}
-    google = next(sp for sp in of(session, SubProcessor, org) if sp.legal_name == "Google Ireland Limited")
-    assert google.country == "IE" and [loc.country for loc in google.locations] == ["US"]
+        ("OpenAI, L.L.C.", "US", "scc", 3), ("Google LLC", "US", "scc", 3)}
+    subs = {sp.legal_name: sp for sp in of(session, SubProcessor, org)}
+    google, llc = subs["Google Ireland Limited"], subs["Google LLC"]
+    assert google.country == "IE" and google.locations == [] and google.parent_id is None
+    # The US transfer is Google Ireland's onward one, not PILOTIM's: recorded on Google LLC, exported by a processor.
+    assert llc.parent_id == google.id and llc.country == "US" and [loc.country for loc in llc.locations] == ["US"]
+    onward = next(t for t in transfers if t.recipient == "Google LLC")
+    assert (onward.subprocessor_id, onward.exporter_role, onward.importer_role) == (llc.id, "processor", "processor")
+    # Not in the contract: left empty, so the register flags them.
+    assert (llc.address, llc.contact_email, llc.confirmed_on, llc.clients_informed_on) == (None, None, None, None)
+    assert subs["OpenAI, L.L.C."].parent_id is None  # the contract engages OpenAI, L.L.C. directly
     backups = of(session, RetentionRule, org)
     assert [(r.covers_backups, r.kind, r.bound, r.value, r.unit) for r in backups] == [(True, "fixed", "minimum", 3, "months")]
     assert len(of(session, ClientController, org)) == 3
@@ -145,7 +154,7 @@ def test_orgs_lists_slug_role_and_counts(runner, session):
     seeded(runner, session)
     out = runner.invoke(args=["orgs"]).output
     line = next(line for line in out.splitlines() if line.startswith("pilotim"))
-    assert line.split()[:5] == ["pilotim", "both", "11", "3", "17"]
+    assert line.split()[:5] == ["pilotim", "both", "11", "3", "18"]
 
 
 def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(app, runner, session, monkeypatch):

@@ -32,7 +32,7 @@ def test_pilotim_english_annex_lists_every_subprocessor_and_the_us_transfers_wit
     names = session.execute(select(SubProcessor.legal_name).where(SubProcessor.organisation_id == org.id)).scalars()
     for name in names:
         assert flat(name) in text
-    for recipient in ("OpenAI, L.L.C. → United States", "Google Ireland Limited → United States"):
+    for recipient in ("OpenAI, L.L.C. → United States", "Google LLC → United States"):  # Google LLC: level 2
         assert f"{recipient} — Standard contractual clauses (2021/914)" in text
     assert text.count("Module 3: processor to processor") == 2
     # The annex follows the 2021/915 model's structure; it does not present itself as those clauses.

@@ -158,7 +158,8 @@ def test_register_dict_marks_missing_items_and_orders_sheets_by_reference(sessio
     assert refs == sorted(refs)
     sheet = doc["processor_sheets"][0]
     assert sheet["data_categories"] == [] and sheet["data_subjects"] == []
-    assert doc["counts"] == {"activities": 11, "clients": 3, "subprocessors": 17, "planned_subprocessors": 0}
+    # The 17 sub-processors of the contract and Google LLC, engaged by Google Ireland Limited (level 2).
+    assert doc["counts"] == {"activities": 11, "clients": 3, "subprocessors": 18, "planned_subprocessors": 0}
 
 
 def test_processor_records_cite_article_30_2_and_never_30_1_c_to_g(session, demo):
@@ -187,14 +188,14 @@ def test_planned_subprocessor_is_listed_apart_and_not_counted_as_current(session
                                                           service="Hébergement de secours"), "dpo@demo")
     session.commit()
     doc = documents.register(documents.load(session, org.id), "fr")
-    assert doc["counts"]["subprocessors"] == 17 and doc["counts"]["planned_subprocessors"] == 1
+    assert doc["counts"]["subprocessors"] == 18 and doc["counts"]["planned_subprocessors"] == 1
     assert [s["name"] for s in doc["planned_subprocessors"]] == ["Hébergeur Prévu SAS (fictif)"]
     assert "Hébergeur Prévu SAS (fictif)" not in [s["name"] for s in doc["subprocessors"]]
 
     pages = pages_text(register.register_pdf(session, org.id, "fr", chunked=False))
     whole = flat(" ".join(pages))
-    assert "17 sous-traitants ultérieurs en vigueur (1 prévu(s), pas encore en vigueur)" in whole
-    assert "18 sous-traitants" not in whole
+    assert "18 sous-traitants ultérieurs en vigueur (1 prévu(s), pas encore en vigueur)" in whole
+    assert "19 sous-traitants" not in whole
     current, _, planned = whole.partition("3.1 Sous-traitants ultérieurs prévus, pas encore en vigueur Nom")
     assert "Hébergeur Prévu SAS" in planned and "Hébergeur Prévu SAS" not in current
     assert_no_row_split(pages, doc)

@@ -58,8 +58,9 @@ def test_csv_is_in_the_interface_language_with_the_codes_beside_the_labels(demo)
     assert openai["Statut"] == "en service" and openai["Code statut"] == "active"
     assert "États-Unis (" in openai["Lieux de traitement"] and "US:" in openai["Codes des lieux"]
     assert "no_dpa" in openai["Codes des points"] and "no_dpa" not in openai["Points de conformité"]
-    assert "Clauses contractuelles types" in by_name["Google Ireland Limited"]["Garanties des transferts"]
-    assert "scc" in by_name["Google Ireland Limited"]["Codes des garanties"]
+    # The US transfer of Google's services is Google Ireland's onward one, recorded on Google LLC (level 2).
+    assert "Clauses contractuelles types" in by_name["Google LLC"]["Garanties des transferts"]
+    assert "scc" in by_name["Google LLC"]["Codes des garanties"]
 
 
 def test_a_formula_cell_is_neutralised_whatever_its_lead_and_the_reader_s_separator():
@@ -78,7 +79,7 @@ def test_each_export_is_stamped_with_its_date_and_a_fingerprint_of_its_content(d
     org = get_by_slug(session, "pilotim")
     today = clock.today(org.timezone)
     data = exports.export_data(session, org, today)
-    assert (data["as_of"], data["count"]) == (today.isoformat(), 17)
+    assert (data["as_of"], data["count"]) == (today.isoformat(), 18)
     assert data["sha256"] == exports.fingerprint(data["subprocessors"]) and len(data["sha256"]) == 64
     assert json.loads(exports.to_json(data)) == data
     assert rows(exports.to_csv(data, "en"))[0] == ["# pilotim", f"as_of {today}", f"sha256 {data['sha256']}"]
@@ -97,9 +98,9 @@ def names(session, org, **filters):
 def test_filters_by_country_location_mechanism_status_and_flags(demo):
     session = demo
     org = get_by_slug(session, "pilotim")
-    assert names(session, org, country="US") == ["OpenAI, L.L.C."]
-    assert names(session, org, location="us") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
-    assert names(session, org, mechanism="scc") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
+    assert names(session, org, country="US") == ["OpenAI, L.L.C.", "Google LLC"]
+    assert names(session, org, location="us") == ["OpenAI, L.L.C.", "Google LLC"]
+    assert names(session, org, mechanism="scc") == ["OpenAI, L.L.C.", "Google LLC"]
     assert names(session, org, status="retired") == []
     # PILOTIM's contract states no DPA date for any provider: every one is flagged (Art. 28(3)).
-    assert len(names(session, org, flagged=True)) == 17 and names(session, org, flagged=False) == []
+    assert len(names(session, org, flagged=True)) == 18 and names(session, org, flagged=False) == []

@@ -86,7 +86,7 @@ def test_pilotim_adds_a_us_ai_provider_after_notices_and_an_overruled_objection(
     assert before[sp.id]["status"] == "planned" and before[sp.id]["activities"] == []
     assert after[sp.id]["status"] == "active" and after[sp.id]["activities"] == ["PIL-S-02"]
     assert after[sp.id]["active_from"] == effective.isoformat()
-    assert len(after) == 18 and sum(e["status"] == "active" for e in after.values()) == 18
+    assert len(after) == 19 and sum(e["status"] == "active" for e in after.values()) == 19  # 17, Google LLC, the new one
     assert audit.verify(session).ok
 
 

@@ -31,9 +31,13 @@ def test_pilotim_us_transfers_are_covered_and_every_subprocessor_lacks_a_dpa(ses
     org = demo_org("pilotim")
     sps = rows(session, SubProcessor, org)
     flags = by_name(sps, flag_service.flags_for_subprocessors(session, org, sps, ON))
-    assert flags["OpenAI, L.L.C."] == {"no_dpa"}
-    assert flags["Google Ireland Limited"] == {"no_dpa"}  # its US location is covered by the recorded SCC transfer
-    assert flags["OVH"] == {"no_dpa", "no_processing_location"}
+    # Art. 9 names the providers only: no address nor contact at any level (Art. 30(2)(a)).
+    identity = {"chain_address_missing", "chain_contact_person_missing", "chain_contact_missing"}
+    assert flags["OpenAI, L.L.C."] == {"no_dpa"} | identity  # its US location is covered by PILOTIM's SCC transfer
+    # Google Ireland states no processing location; the US one is Google LLC's, covered by Google Ireland's transfer.
+    assert flags["Google Ireland Limited"] == {"no_dpa", "no_processing_location"} | identity
+    assert flags["Google LLC"] == {"no_dpa", "chain_not_confirmed", "chain_change_not_notified"} | identity
+    assert flags["OVH"] == {"no_dpa", "no_processing_location"} | identity
     transfers = rows(session, Transfer, org)
     assert {f.code for fl in flag_service.flags_for_transfers(session, org, transfers, ON).values() for f in fl} == {
         "tia_missing"}
@@ -75,11 +79,12 @@ def test_pilotim_names_no_dpo_and_its_anonymised_reuse_lacks_what_the_contract_d
 
 def test_dashboard_groups_what_is_flagged_per_organisation(session, demo_org):
     board = dashboard(session, demo_org("pilotim"), ON)
-    assert board.counts == {"activities": 11, "clients": 3, "subprocessors": 17, "transfers": 2, "retention": 1}
+    assert board.counts == {"activities": 11, "clients": 3, "subprocessors": 18, "transfers": 2, "retention": 1}
     subs = board.areas["subprocessors"]
-    assert subs.flagged == subs.by_worst["missing"] == 17  # none has a DPA on record
-    no_dpa = subs.groups[0]
-    assert (no_dpa.flag.code, no_dpa.count) == ("no_dpa", 17)  # one line for the 17, not 17 lines
+    assert subs.flagged == 18 and subs.by_worst["missing"] == 17  # none has a DPA on record
+    assert subs.by_worst["risk"] == 1  # Google LLC (level 2): the clients were never told of it
+    no_dpa = next(g for g in subs.groups if g.flag.code == "no_dpa")
+    assert no_dpa.count == 18  # one line for the 18, not 18 lines
     assert board.areas["transfers"].by_worst == {"risk": 0, "missing": 0, "warning": 2}  # no TIA recorded
     assert board.unrecorded_transfers == []  # both US locations are covered by the SCC transfers
     acts = board.areas["activities"]
@@ -97,9 +102,9 @@ def test_dashboard_groups_what_is_flagged_per_organisation(session, demo_org):
 def test_dashboard_names_the_first_records_of_a_group_and_counts_them_all(session, demo_org):
     full = dashboard(session, demo_org("pilotim"), ON)
     short = dashboard(session, demo_org("pilotim"), ON, shown=3)
-    assert short.flagged == full.flagged and short.flagged["subprocessors"] == 17
+    assert short.flagged == full.flagged and short.flagged["subprocessors"] == 18
     full_dpa, short_dpa = full.areas["subprocessors"].groups[0], short.areas["subprocessors"].groups[0]
-    assert short_dpa.count == full_dpa.count == 17
+    assert short_dpa.flag == full_dpa.flag and short_dpa.count == full_dpa.count > 3
     assert [sp.id for sp in short_dpa.records] == [sp.id for sp in full_dpa.records[:3]]
 
 
@@ -121,9 +126,10 @@ def test_a_warm_dashboard_reads_no_record_it_does_not_show(app, session, demo_or
     finally:
         event.remove(SubProcessor, "load", on_load)
     assert cache.computed == computed  # nothing computed again
-    assert board.flagged["subprocessors"] == 17  # all 17 lack a DPA: counted, and only the 2 named are read
+    assert board.flagged["subprocessors"] == 18  # all 18 lack a DPA: counted, and only the 2 named are read
     named = {sp.id for g in board.areas["subprocessors"].groups for sp in g.records}
-    assert sorted(loaded) == sorted(named) and len(named) == 2
+    alone = {r.id for r in board.areas["subprocessors"].singles}  # Google LLC: the only level-2 hop
+    assert sorted(loaded) == sorted(named | alone) and len(named) == 2 and len(alone) == 1
 
 
 def test_activity_flags_take_the_same_number_of_queries_for_3_or_10_rows(app, demo_org):

@@ -37,13 +37,13 @@ def test_us_transfer_without_mechanism_or_dpf_needs_safeguards():
 def test_us_adequacy_covers_only_a_checked_dpf_certification():
     assert not needs_safeguards("US", TODAY, dpf_certified=True)
     assert is_covered(TransferFacts("US", mechanism="dpf", dpf_checked_on=date(2026, 6, 1)), TODAY)
-    assert codes(transfer_flags(TransferFacts("US", mechanism="dpf"), TODAY)) == ["dpf_not_checked"]
+    assert codes(transfer_flags(TransferFacts("US", mechanism="dpf"), TODAY)) == ["dpf_not_checked", "dpf_no_fallback"]
     assert codes(transfer_flags(TransferFacts("US", mechanism="adequacy"), TODAY)) == ["us_adequacy_requires_dpf"]
 
 
 def test_dpf_check_older_than_a_year_is_a_warning():
     flags = transfer_flags(TransferFacts("US", mechanism="dpf", dpf_checked_on=date(2025, 1, 10)), TODAY)
-    assert codes(flags) == ["dpf_check_stale"] and flags[0].severity == "warning"
+    assert codes(flags) == ["dpf_check_stale", "dpf_no_fallback"] and {f.severity for f in flags} == {"warning"}
 
 
 def test_dpf_outside_the_us_is_refused():

@@ -88,7 +88,10 @@ def org(make_org):
 @pytest.fixture
 def make_subprocessor(session, org):
     def make(target=None, **overrides):
-        data = {"legal_name": "OVH SAS", "country": "FR", "status": "active", "locations": [{"country": "FR"}]}
+        # Identified as Art. 30(2)(a) asks (fictional address and contact), so that tests see only their own flags.
+        data = {"legal_name": "OVH SAS", "country": "FR", "status": "active", "locations": [{"country": "FR"}],
+                "address": "1 rue de l'Exemple, 59000 Lille", "contact_name": "Privacy team",
+                "contact_email": "privacy@example.com"}
         obj, _ = subprocessors.create_subprocessor(session, target or org, {**data, **overrides}, "test")
         session.commit()
         return obj

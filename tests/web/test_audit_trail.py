@@ -37,5 +37,6 @@ def test_a_refused_form_and_an_unchanged_save_write_no_audit_entry(forms, org, s
     edit = f"/orgs/acme/subprocessors/{sp.id}/edit"
     assert forms.submit(edit, {"legal_name": "", "status": "active"}).status_code == 422
     assert forms.submit(edit, {"legal_name": "OVH SAS", "country": "FR", "status": "active",
+                               "address": sp.address, "contact_name": sp.contact_name, "contact_email": sp.contact_email,
                                "locations-0-country": "FR", "version": str(sp.version)}).status_code == 302
     assert len(entries(session)) == before

@@ -86,17 +86,17 @@ def test_defi_informatique_dashboard_shows_what_its_lists_flag(demo_dpo):
     assert "Nothing to report." not in activities + retention
 
 
-def test_seventeen_missing_dpas_are_one_line_with_the_records_folded(demo_dpo):
+def test_eighteen_missing_dpas_are_one_line_with_the_records_folded(demo_dpo):
     board = html.unescape(demo_dpo.get("/orgs/pilotim/").get_data(as_text=True))
     section = card(board, "subprocessors")
     assert section.count("No signed data processing agreement (DPA) recorded.") == 1
-    group = re.search(r"<details>\s*<summary>.*?17 sub-processors</strong> · No signed data processing agreement"
-                      r".*?</details>", section, re.S).group(0)
-    assert group.count('href="/orgs/pilotim/subprocessors/') >= 17 and "OpenAI, L.L.C." in group
+    group = re.search(r"<details>\s*<summary>.*?18 sub-processors</strong> · No signed data processing agreement"
+                      r".*?</details>", section, re.S).group(0)  # the 17 of the contract and Google LLC, level 2
+    assert group.count('href="/orgs/pilotim/subprocessors/') >= 18 and "OpenAI, L.L.C." in group
 
 
 def test_google_irelands_us_processing_covered_by_its_scc_transfer_is_not_flagged(demo_dpo, demo):
-    """Its recorded SCC module 3 transfer to the US satisfies Chapter V: the seat warning has nothing left to add."""
+    """Google Ireland's onward SCC module 3 transfer to Google LLC (level 2) satisfies Chapter V: no seat warning."""
     board = html.unescape(demo_dpo.get("/orgs/pilotim/").get_data(as_text=True))
     assert "Seat in the EEA but processing outside it" not in board
     listing = html.unescape(demo_dpo.get("/orgs/pilotim/subprocessors/?q=Google").get_data(as_text=True))

@@ -26,15 +26,16 @@ def names(client, query: str) -> list[str]:
 
 
 def test_filters_by_country_location_mechanism_status_and_flags(auditor):
-    assert names(auditor, "country=US") == ["OpenAI, L.L.C."]
-    assert names(auditor, "location=US") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
-    assert names(auditor, "mechanism=scc") == ["OpenAI, L.L.C.", "Google Ireland Limited"]
+    # Google LLC (level 2, engaged by Google Ireland Limited) is the one in the US, under Google Ireland's transfer.
+    assert names(auditor, "country=US") == ["OpenAI, L.L.C.", "Google LLC"]
+    assert names(auditor, "location=US") == ["OpenAI, L.L.C.", "Google LLC"]
+    assert names(auditor, "mechanism=scc") == ["OpenAI, L.L.C.", "Google LLC"]
     assert names(auditor, "status=retired") == [] and names(auditor, "flagged=0") == []
-    assert len(names(auditor, "flagged=1")) == 17
+    assert len(names(auditor, "flagged=1")) == 18
     # A value that is not one of the offered choices is ignored rather than matching nothing.
-    assert len(names(auditor, "country=ZZ")) == 17
+    assert len(names(auditor, "country=ZZ")) == 18
     page = auditor.get(f"{URL}/as-of?location=US&mechanism=scc").get_data(as_text=True)
-    assert "OpenAI, L.L.C." in page and "Google Ireland Limited" in page and "OVH" not in page
+    assert "OpenAI, L.L.C." in page and "Google LLC" in page and "OVH" not in page
     assert "Standard contractual clauses" in page and "No signed DPA recorded (Art. 28(3))" in page
 
 

@@ -1,0 +1,45 @@
+"""Annex IV lists the whole sub-processor chain: Google LLC at level 2 below Google Ireland, with its country and
+the safeguard of Google Ireland's onward transfer (Art. 28(4); EDPB Opinion 22/2024)."""
+
+import pytest
+from pdftext import flat, pages_text
+from sqlalchemy import select
+
+from registry.models import ClientController
+from registry.pdf import documents, register
+from registry.pdf.annex_documents import annex
+
+
+def client_named(session, org, name):
+    return session.execute(
+        select(ClientController).where(ClientController.organisation_id == org.id, ClientController.legal_name == name)
+    ).scalar_one()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Demo Estates Brussels (fictional)",
+     ["4. Google Ireland Limited Level 1",
+      "4.1. Google LLC Level 2 Google Ireland Limited United States", "Engaged by",
+      "Google LLC → United States — Standard contractual clauses (2021/914)",
+      "Module 3: processor to processor"]),
+    ("Agence Démo du Beffroi (fictive)",
+     ["4. Google Ireland Limited Niveau 1",
+      "4.1. Google LLC Niveau 2 Google Ireland Limited États-Unis", "Engagé par",
+      "Google LLC → États-Unis — Clauses contractuelles types (2021/914)",
+      "Module 3 : sous-traitant à sous-traitant"]),
+])
+def test_pilotim_annex_lists_google_llc_at_level_2_with_its_country_and_safeguard(session, demo, name, expected):
+    org = demo("pilotim")
+    text = flat(" ".join(pages_text(register.annex_pdf(session, org.id, client_named(session, org, name).id))))
+    annex_4 = text[text.index("Annex IV —" if "Annex IV —" in text else "Annexe IV —"):]
+    # The values of a row come out before the labels of its page: "engaged by Google Ireland", "address US".
+    for part in expected:
+        assert flat(part) in annex_4, part
+    # The picture above the list draws the chain that goes below the first level, and only that one.
+    client = client_named(session, org, name)
+    snap, client = documents.load_for_client(session, org.id, client.id)
+    picture = str(annex(snap, client)["chain_svg"])
+    assert "Google Ireland Limited" in picture and "Google LLC" in picture and "AMEPI" not in picture
+    # The US transfer is Google Ireland's: it is listed under Google LLC, not as Google Ireland's own.
+    google_ireland = annex_4[annex_4.index("4. Google Ireland Limited"):annex_4.index("4.1. Google LLC")]
+    assert "→" not in google_ireland
