@@ -132,9 +132,17 @@ def _flows(session: Session, org: Organisation, t: Transfer) -> tuple[str, tuple
         exporter = f"activity {activities[0].reference}"
     else:
         sp = session.get(SubProcessor, t.subprocessor_id)
+        # A transfer recorded on a hop of the chain is made to that hop by the hop above (EDPB Opinion 22/2024): the
+        # clients whose data reach it are those of every activity using a hop on its way up to the first level.
+        chain = [sp]
+        while chain[-1].parent_id is not None and len(chain) < 50:
+            chain.append(session.get(SubProcessor, chain[-1].parent_id))
         exporter = f"sub-processor {sp.trade_name or sp.legal_name}"
+        if len(chain) > 1:
+            exporter += f" (level {len(chain)}, engaged by {chain[1].trade_name or chain[1].legal_name})"
         activities = list(session.scalars(
-            select(Activity).where(Activity.organisation_id == org.id, Activity.subprocessors.any(id=sp.id))
+            select(Activity).where(Activity.organisation_id == org.id,
+                                   Activity.subprocessors.any(SubProcessor.id.in_([h.id for h in chain])))
             .order_by(Activity.reference)))
     found: dict[int, tuple[ClientController, list[str]]] = {}
     for a in activities:
