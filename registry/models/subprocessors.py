@@ -19,7 +19,9 @@ SOURCE_KINDS = ("contract_annex", "processor_list", "email", "other")
 
 class SubProcessorBase(Storable):
     # The hop above in the chain (Art. 28(4)): None for a sub-processor the organisation engages itself.
-    parent_id: int | None = Field(default=None, foreign_key="subprocessor.id", index=True)
+    # Named, so that a migration can add or drop it on SQLite (batch mode needs the constraint's name).
+    parent_id: int | None = Field(default=None, index=True, sa_column_args=[
+        sa.ForeignKey("subprocessor.id", name="fk_subprocessor_parent_id")])
     legal_name: str = Field(min_length=1, max_length=200)
     trade_name: str | None = Field(default=None, max_length=200)
     address: str | None = Field(default=None, max_length=500)
