@@ -287,9 +287,10 @@ def demo(demo_wanted, session):
 class Clock:
     """The application's one clock (registry.clock) as a test moves it: `now` reads or sets it, ticking.
 
-    With a test database, moving the clock moves the open login sessions with it (opened and last used at the new
-    instant): the test's signed-in user logged in "just now", so the session lifetimes (8 h idle, 30 days
-    absolute, none in the future) do not end a session that the test moved across months.
+    `travel(at)` sets it and, with a test database, moves the open login sessions with it (opened and last used at
+    the new instant): the test's signed-in user logged in "just now", so the session lifetimes (8 h idle, 30 days
+    absolute, none in the future) do not end a session that the test moved across months. Setting `now` leaves
+    the sessions as they are, so a test can age them.
     """
 
     def __init__(self, database_url: str | None = None):
@@ -306,6 +307,12 @@ class Clock:
         from registry import clock
 
         clock.set_now(at)
+
+    def travel(self, at) -> None:
+        """Set the clock to `at`, the signed-in sessions opened at that instant."""
+        from registry import clock
+
+        self.now = at
         if self.database_url:
             from sqlalchemy import update
 

@@ -45,7 +45,8 @@ def test_csv_list_is_stamped_and_filtered(runner, demo):
     out = ok(runner, "subprocessors", "list", "--org", "pilotim", "--csv", "--location", "US")
     table = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert table[0][0] == "# pilotim" and table[0][2].startswith("sha256 ")
-    assert [r[1] for r in table[2:]] == ["OpenAI, L.L.C.", "Google Ireland Limited"]
+    # Processing in the US: OpenAI, and Google LLC one level below Google Ireland (which states no location itself)
+    assert [r[1] for r in table[2:]] == ["OpenAI, L.L.C.", "Google LLC"]
 
 
 def test_bad_input_names_the_field_and_writes_nothing(runner, demo):

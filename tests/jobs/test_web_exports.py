@@ -184,7 +184,7 @@ def test_a_finished_file_expires_and_is_deleted_by_the_periodic_task(app, sign_i
     stored = list(Path(app.config["EXPORTS_DIR"]).glob(f"*/{status['id']}-*.pdf"))
     assert len(stored) == 1
     assert tasks.expire_files(app) == []  # kept while younger than REGISTRY_EXPORT_KEEP_HOURS
-    clock.now = clock.now + timedelta(hours=app.config["EXPORT_KEEP_HOURS"], minutes=1)  # the user stays signed in
+    clock.travel(clock.now + timedelta(hours=app.config["EXPORT_KEEP_HOURS"], minutes=1))  # the user stays signed in
     assert len(tasks.expire_files(app)) == 1
     assert not stored[0].exists() and client.get(status["file_url"]).status_code == 404
     assert "expired and was deleted" in client.get(job_url).get_data(as_text=True)

@@ -79,7 +79,7 @@ def test_pilotim_names_no_dpo_and_its_anonymised_reuse_lacks_what_the_contract_d
 
 def test_dashboard_groups_what_is_flagged_per_organisation(session, demo_org):
     board = dashboard(session, demo_org("pilotim"), ON)
-    assert board.counts == {"activities": 11, "clients": 3, "subprocessors": 18, "transfers": 2, "retention": 1}
+    assert board.counts == {"activities": 11, "clients": 3, "subprocessors": 18, "transfers": 2, "retention": 1, "requests": 0}
     subs = board.areas["subprocessors"]
     assert subs.flagged == 18 and subs.by_worst["missing"] == 17  # none has a DPA on record
     assert subs.by_worst["risk"] == 1  # Google LLC (level 2): the clients were never told of it

@@ -317,7 +317,7 @@ def test_ovh_incident_at_defi_informatique_proposes_both_hosting_activities_and_
 def test_detail_shows_each_clients_contractual_delay_and_its_deadline_in_paris_time(dpo, demo, pilotim, ovh,
                                                                                       clock):
     aware = datetime(2026, 10, 24, 22, 30, tzinfo=UTC)  # 00:30 in Paris, the night the clocks go back
-    clock.now = aware + timedelta(days=2)  # whatever instant the run is set to: the clients' 24 h have passed
+    clock.travel(aware + timedelta(days=2))  # whatever instant the run is set to: the clients' 24 h have passed
     breach = record(demo, pilotim, ovh, aware_at=aware)
     beffroi = next(c for c in breach.clients if "Beffroi" in c.legal_name)
     beffroi.breach_notice_hours = 24
@@ -334,7 +334,7 @@ def test_detail_shows_each_clients_contractual_delay_and_its_deadline_in_paris_t
 
 def test_a_time_in_the_repeated_hour_survives_an_edit_that_does_not_touch_it(dpo, demo, pilotim, ovh, clock):
     second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 in Paris after the clocks went back (UTC+01:00)
-    clock.now = second + timedelta(hours=1)  # recorded after it happened, whatever instant the run is set to
+    clock.travel(second + timedelta(hours=1))  # recorded after it happened, whatever instant the run is set to
     breach = record(demo, pilotim, ovh, occurred_at=second - timedelta(hours=3), aware_at=second)
     body = dpo.get(f"{BASE}/{breach.id}/edit").get_data(as_text=True)
     assert 'value="2026-10-25T02:30"' in body

@@ -29,7 +29,7 @@ def instant(text: str) -> datetime:
 ])
 def test_a_sub_processor_added_today_in_paris_is_in_todays_list_and_not_yesterdays(en, make_subprocessor, clock,
                                                                                      at, paris_day):
-    clock.now = instant(at)
+    clock.travel(instant(at))
     make_subprocessor(legal_name=NAME)
     url = "/orgs/acme/subprocessors/as-of"
     today = en.get(url).get_data(as_text=True)  # no date given: today, in the organisation's time zone
@@ -46,7 +46,7 @@ def test_a_sub_processor_added_today_in_paris_is_in_todays_list_and_not_yesterda
 ])
 def test_the_notice_date_the_change_forms_fill_in_is_accepted_at_half_past_midnight_in_paris(
         en, session, make_client, make_activity, clock, at):
-    clock.now = instant(at)
+    clock.travel(instant(at))
     paris_day = instant(at).date()
     client = make_client(legal_name="Client Démo (fictif)", objection_period_days=15)
     activity = make_activity(reference="HEB-01", name="Hébergement", role="processor", client_ids=[client.id])
@@ -84,7 +84,7 @@ def test_the_notice_date_the_change_forms_fill_in_is_accepted_at_half_past_midni
 ])
 def test_the_cnil_clock_runs_72_hours_from_awareness_and_is_shown_in_paris_time(
         en, session, org, make_subprocessor, make_activity, clock, aware, at, deadline, left):
-    clock.now = instant(at)  # moves the signed-in session with it
+    clock.travel(instant(at))  # the signed-in session moves with it
     app_clock.set_now(instant(at), ticking=False)  # stands still: the time left is read to the minute
     sp = make_subprocessor()
     make_activity(subprocessor_ids=[sp.id])  # the organisation's own processing: it owes the CNIL notice
