@@ -66,8 +66,12 @@ def test_register_export_from_the_page_to_the_download(app, sign_in, demo):
     assert pdf.headers["Content-Disposition"].endswith("register-ginger-minds-en.pdf")
     text = text_of(pdf.data)
     assert "GINGER MINDS" in text and "Record of processing activities" in text
-    # The Documents page lists it, ready.
-    assert "Ready" in client.get("/orgs/ginger-minds/documents/").get_data(as_text=True)
+    # The Documents page lists it, ready, in its body (the page's <title> stays the page's name).
+    documents = client.get("/orgs/ginger-minds/documents/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", documents, re.S).group(1)
+    assert "<" not in title and "Recent exports" not in title
+    assert "Ready" in documents[documents.index("</title>"):]
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", documents)  # times in the one date-time format
 
 
 def test_an_identical_export_under_way_is_joined_not_started_twice(app, sign_in, demo):
