@@ -9,6 +9,10 @@ def test_us_location_is_flagged_until_an_scc_module_3_transfer_is_recorded(page,
     page.get_by_label("Raison sociale").fill("Cloud Analytics Inc.")
     page.get_by_label("Service fourni").fill("Analyse d'audience")
     page.select_option("#country", "US")
+    # Its identity and contact as Art. 30(2)(a) asks, so the US location is the one point left to fix.
+    page.fill("#address", "100 Main Street, Seattle, WA 98101")
+    page.fill("#contact_email", "privacy@cloud-analytics.example")
+    page.fill("#contact_name", "Privacy Office")
     page.get_by_label("Contrat de sous-traitance signé le").fill("2025-01-15")
     page.select_option("#locations-0-country", "US")
     page.fill("#locations-0-site", "us-east-1")
