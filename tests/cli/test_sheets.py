@@ -109,8 +109,10 @@ def test_our_layout_into_an_organisation_with_records_is_refused(runner, tmp_pat
 def test_exported_files_convert_in_libreoffice(runner, tmp_path, suffix, demo):
     path = tmp_path / f"register.{suffix}"
     assert runner.invoke(args=["export-sheet", "--org", "pilotim", "-o", str(path)]).exit_code == 0
-    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, timeout=120)
+    # Each run its own LibreOffice profile: two instances sharing the default one (parallel tests) make one fail.
+    profile = f"-env:UserInstallation={(tmp_path / 'libreoffice-profile').as_uri()}"
+    done = subprocess.run(["soffice", profile, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
+                           str(path)], capture_output=True, timeout=120)
     assert done.returncode == 0 and (tmp_path / "register.csv").stat().st_size > 0
 
 
