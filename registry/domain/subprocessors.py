@@ -77,14 +77,18 @@ def would_cycle(parents: dict[int, int | None], node: int | None, new_parent: in
     return False
 
 
+def hops_up(parents: dict[int, int | None], node: int) -> list[int]:
+    """`node`, then the hop that engages it, and so on up to the first level (a loop in `parents` stops the walk)."""
+    hops, current = [node], parents.get(node)
+    while current is not None and current not in hops:
+        hops.append(current)
+        current = parents.get(current)
+    return hops
+
+
 def chain_level(parents: dict[int, int | None], node: int) -> int:
     """1 for a sub-processor the organisation engages itself, 2 for one engaged by it, and so on."""
-    level, seen, current = 1, {node}, parents.get(node)
-    while current is not None and current not in seen:
-        seen.add(current)
-        level += 1
-        current = parents.get(current)
-    return level
+    return len(hops_up(parents, node))
 
 
 def chain_order(parents: dict[int, int | None], key: dict[int, object]) -> list[tuple[int, int]]:

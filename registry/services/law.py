@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from registry import reference
 from registry.domain import law as rules
+from registry.domain.subprocessors import hops_up
 from registry.domain.transfers import TransferFacts
 from registry.models import Activity, ClientController, Organisation, SubProcessor, Transfer
 from registry.models.breaches import Breach
@@ -17,6 +18,7 @@ from registry.reference import InvalidReference, Law
 from registry.reference.law import Update, WhatIf, apply_what_if, parse_update, parse_what_if
 from registry.services import breaches as breach_svc
 from registry.services.facts import transfer_facts
+from registry.services.flags import chain_parents
 
 
 @dataclass(frozen=True)
@@ -111,22 +113,16 @@ def what_if_law(what_if: WhatIf, start: date) -> Law:
     return apply_what_if(reference.law(), what_if, start)
 
 
-def _clients_by_activity(session: Session, org: Organisation) -> dict[int, list[ClientController]]:
-    out: dict[int, list[ClientController]] = {}
-    for activity in session.scalars(select(Activity).where(Activity.organisation_id == org.id)):
-        out[activity.id] = list(activity.clients)
-    return out
-
-
 def _client(c: ClientController, activities: list[str]) -> ClientToWarn:
     return ClientToWarn(c.id, c.legal_name, c.language, c.contact_email or c.dpo_email, c.breach_notice_hours,
                         c.breach_notice_undue_delay, c.subprocessor_changes_notified, c.objection_period_days,
                         tuple(sorted(activities)))
 
 
-def _flows(session: Session, org: Organisation, t: Transfer) -> tuple[str, tuple[ClientToWarn, ...]]:
+def _flows(session: Session, org: Organisation, t: Transfer,
+           parents: dict[int, int | None]) -> tuple[str, tuple[ClientToWarn, ...]]:
     """Who makes the transfer and the clients whose data go through it: the activity's clients, or the clients of
-    every activity using the sub-processor that makes it."""
+    every activity using the sub-processor that makes it (`parents`: each hop of the chain -> the hop above)."""
     if t.activity_id is not None:
         activities = [session.get(Activity, t.activity_id)]
         exporter = f"activity {activities[0].reference}"
@@ -134,15 +130,14 @@ def _flows(session: Session, org: Organisation, t: Transfer) -> tuple[str, tuple
         sp = session.get(SubProcessor, t.subprocessor_id)
         # A transfer recorded on a hop of the chain is made to that hop by the hop above (EDPB Opinion 22/2024): the
         # clients whose data reach it are those of every activity using a hop on its way up to the first level.
-        chain = [sp]
-        while chain[-1].parent_id is not None and len(chain) < 50:
-            chain.append(session.get(SubProcessor, chain[-1].parent_id))
+        chain = hops_up(parents, sp.id)
         exporter = f"sub-processor {sp.trade_name or sp.legal_name}"
         if len(chain) > 1:
-            exporter += f" (level {len(chain)}, engaged by {chain[1].trade_name or chain[1].legal_name})"
+            above = session.get(SubProcessor, chain[1])
+            exporter += f" (level {len(chain)}, engaged by {above.trade_name or above.legal_name})"
         activities = list(session.scalars(
             select(Activity).where(Activity.organisation_id == org.id,
-                                   Activity.subprocessors.any(SubProcessor.id.in_([h.id for h in chain])))
+                                   Activity.subprocessors.any(SubProcessor.id.in_(chain)))
             .order_by(Activity.reference)))
     found: dict[int, tuple[ClientController, list[str]]] = {}
     for a in activities:
@@ -169,13 +164,14 @@ def impact(session: Session, org: Organisation, before: Law, after: Law, on: dat
     out = OrgImpact(org, on, record_exemption=(before.regime("record_exemption", on), after.regime("record_exemption", on)))
     transfers = list(session.scalars(select(Transfer).where(Transfer.organisation_id == org.id).order_by(Transfer.id)))
     facts = {t.id: transfer_facts(t) for t in transfers}
+    parents = chain_parents(session, org)
     for t in transfers:
         verdict = rules.transfer_verdict(facts[t.id], on, before, after)
         review = (not verdict.changed and verdict.covered_after
                   and rules.destination_decision_changes(facts[t.id], on, before, after))
         if not (verdict.changed or review):
             continue
-        exporter, clients = _flows(session, org, t)
+        exporter, clients = _flows(session, org, t, parents)
         fallback = _fallback(t, transfers, facts, on, after) if verdict.loses_basis else None
         (out.transfers if verdict.changed else out.review).append(
             TransferImpact(t, exporter, verdict, fallback, clients))
