@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from a11y import assert_accessible
+from records import planned_replacement
 from sqlmodel import Session, create_engine, select
 
 from registry import clock
@@ -15,25 +16,14 @@ from registry import clock
 
 def _records(tmp_path) -> dict[str, int]:
     """One record of each kind, straight into the served database (the server fixture's SQLite file)."""
-    from registry.models import BreachCreate, Organisation, SubProcessorChangeCreate, SubProcessorCreate
-    from registry.services import activities, breaches, changes, clients, subprocessors
+    from registry.models import BreachCreate, Organisation
+    from registry.services import breaches
 
     engine = create_engine(f"sqlite:///{tmp_path / 'browser.db'}")
     with Session(engine) as session:
         org = session.exec(select(Organisation).where(Organisation.slug == "acme")).one()
-        host, _ = subprocessors.create_subprocessor(session, org, {
-            "legal_name": "Hébergeur Exemple SAS", "country": "FR", "status": "active", "service": "Hébergement",
-            "dpa_signed_on": "2025-01-15", "locations": [{"country": "FR", "site": "Roubaix"}]}, "test")
-        client, _ = clients.create_client(session, org, {"legal_name": "Client Exemple SA"}, "test")
-        activity, _ = activities.create_activity(session, org, {
-            "reference": "P-HOST", "name": "Hébergement des applications clients", "role": "processor",
-            "status": "active", "purposes": [{"purpose": "Héberger", "legal_basis": "art6_1_b"}],
-            "subprocessor_ids": [host.id], "client_ids": [client.id]}, "test")
-        planned = changes.propose_subprocessor(session, org, SubProcessorCreate.model_validate({
-            "legal_name": "Stockage Exemple Inc.", "country": "US", "locations": [{"country": "US"}]}), "test")
-        change = changes.plan_change(session, org, SubProcessorChangeCreate(
-            kind="replace", subprocessor_id=planned.id, replaces_id=host.id, activity_ids=[activity.id],
-            notice_date=clock.today(org.timezone), reason="Capacité"), "test")
+        made = planned_replacement(session, org, "Stockage Exemple Inc.", "US")
+        host, client, activity, change = made.host, made.client, made.activity, made.change
         breach = breaches.record_breach(session, org, BreachCreate.model_validate({
             "reference": "2026-01", "title": "Accès non autorisé", "aware_at": clock.now() - timedelta(hours=2),
             "confidentiality": True, "risk": "risk", "facts": "Un serveur de stockage exposé",

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from a11y import assert_accessible
 from playwright.sync_api import expect
+from records import planned_replacement
 from sqlmodel import Session, create_engine, select
 
 from registry import clock
@@ -42,27 +43,10 @@ def _two_subprocessors(tmp_path) -> list[str]:
 
 def _planned_change(tmp_path) -> tuple[int, int]:
     """A replacement of a client's host, planned with today's date (the organisation's today) as its notice date."""
-    from registry import clock
-    from registry.models import SubProcessorChangeCreate, SubProcessorCreate
-    from registry.services import activities, changes, clients, subprocessors
-
     with _session(tmp_path) as session:
-        org = _acme(session)
-        host, _ = subprocessors.create_subprocessor(session, org, {
-            "legal_name": "Hébergeur Exemple SAS", "country": "FR", "status": "active", "dpa_signed_on": "2025-01-15",
-            "locations": [{"country": "FR"}]}, "test")
-        client, _ = clients.create_client(session, org, {"legal_name": "Client Exemple SA"}, "test")
-        activity, _ = activities.create_activity(session, org, {
-            "reference": "P-HOST", "name": "Hébergement des applications clients", "role": "processor",
-            "status": "active", "purposes": [{"purpose": "Héberger", "legal_basis": "art6_1_b"}],
-            "subprocessor_ids": [host.id], "client_ids": [client.id]}, "test")
-        planned = changes.propose_subprocessor(session, org, SubProcessorCreate.model_validate({
-            "legal_name": "Stockage Exemple SAS", "country": "FR", "locations": [{"country": "FR"}]}), "test")
-        change = changes.plan_change(session, org, SubProcessorChangeCreate(
-            kind="replace", subprocessor_id=planned.id, replaces_id=host.id, activity_ids=[activity.id],
-            notice_date=clock.today(org.timezone), reason="Capacité"), "test")
+        made = planned_replacement(session, _acme(session), "Stockage Exemple SAS", "FR")
         session.commit()
-        return change.id, client.id
+        return made.change.id, made.client.id
 
 
 def test_forbidden_and_missing_pages_are_styled_french_pages_with_a_way_back(page, server, artifacts):
