@@ -333,16 +333,26 @@ class Clock:
 
         self.now = datetime.combine(day, time(12), ZoneInfo("Europe/Paris"))
 
+    def travel_to_noon(self, day) -> None:
+        """`at_noon`, the signed-in sessions moved with it (as `travel` does)."""
+        from datetime import datetime, time
+        from zoneinfo import ZoneInfo
+
+        self.travel(datetime.combine(day, time(12), ZoneInfo("Europe/Paris")))
+
 
 @pytest.fixture
 def clock(request):
     """The clock set to noon today in Paris (no test straddles midnight), then moved by the test; `_test_clock`
-    puts it back afterwards."""
+    puts it back afterwards.
+
+    A user signed in by an earlier fixture signed in at that noon too: from 22:00 UTC (or a frozen 23:30 UTC) noon
+    in Paris is up to 14 hours ahead, past the 8-hour idle limit that would otherwise end the test's session."""
     from registry import clock as app_clock
 
     url = request.getfixturevalue("database_url") if "database_url" in request.fixturenames else None
     c = Clock(url)
-    c.at_noon(app_clock.today("Europe/Paris"))
+    c.travel_to_noon(app_clock.today("Europe/Paris"))
     return c
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registry import reference
+from registry import clock, reference
 from registry.models import Activity, SubProcessor
 from registry.services.organisations import get_by_slug
 from registry.services.transfers import create_transfer
@@ -101,10 +101,12 @@ def update_file(tmp_path: Path, **adequacy_entry) -> Path:
 def test_update_adding_an_adequacy_decision_lists_the_transfers_whose_flag_disappears(runner, demo, app, tmp_path):
     transfer = add_transfer(demo, "OpenAI", recipient="OpenAI India (test)", destination_country="IN",
                             importer_role="processor")
-    # A decision made up for the test: the file format, not the fact, is what is checked.
-    path = update_file(tmp_path, destination="IN", decision="Hypothetical decision for the test", date="2026-12-01",
-                       scope="full", condition=None, valid_until=None, source_url="https://example.com/decision",
-                       last_checked="2026-12-07")
+    # A decision made up for the test: the file format, not the fact, is what is checked. It was adopted last week,
+    # whatever day the suite runs on (a frozen clock included).
+    today = clock.today("Europe/Paris")
+    path = update_file(tmp_path, destination="IN", decision="Hypothetical decision for the test",
+                       date=(today - timedelta(days=6)).isoformat(), scope="full", condition=None, valid_until=None,
+                       source_url="https://example.com/decision", last_checked=today.isoformat())
     result = runner.invoke(args=["reference", "update", str(path)])
     assert result.exit_code == 0, result.output
     assert "Installed version 2" in result.output
