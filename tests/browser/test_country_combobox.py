@@ -97,7 +97,9 @@ def test_open_combobox_lists_countries_in_the_languages_order(page, server, arti
     assert requested and all(url.startswith(server) for url in requested)  # the combobox comes from the app itself
     combo = page.get_by_role("combobox", name=LABELS[lang][1], exact=True)
     _box(page).click()
-    texts = page.locator(f"#{combo.get_attribute('aria-controls')} [role=option]").all_inner_texts()
+    options = page.locator(f"#{combo.get_attribute('aria-controls')} [role=option]")
+    options.first.wait_for()  # the list is drawn a moment after the box opens
+    texts = options.all_inner_texts()
     assert len(texts) > 240  # every country can be reached by scrolling, not only the first 50
     if lang == "fr":
         assert texts.index("Égypte (EG)") == texts.index("Dominique (DM)") + 1
