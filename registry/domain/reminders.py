@@ -324,9 +324,9 @@ _RECIPIENTS = {
 }
 _SUBJECT = {
     "en": {"breach": "Breach {label}: notice {threshold}", "one": "Reminder: {line}",
-           "many": "Reminder: {n} records to review or check", "digest": "Weekly digest: {n} deadlines"},
+           "many": "Reminder: {n} records to review or check", "digest": "Weekly digest: {n} deadline{s}"},
     "fr": {"breach": "Violation {label} : notification {threshold}", "one": "Rappel : {line}",
-           "many": "Rappel : {n} fiches à revoir ou vérifier", "digest": "Récapitulatif de la semaine : {n} échéances"},
+           "many": "Rappel : {n} fiches à revoir ou vérifier", "digest": "Récapitulatif de la semaine : {n} échéance{s}"},
 }
 _THRESHOLD = {
     "en": {"24h": "due within 24 hours", "6h": "due within 6 hours", "overdue": "overdue"},
@@ -394,7 +394,7 @@ def digest_message(listed: list[Item], recipient: Recipient, organisation: str, 
     org = _one_line(organisation)
     frame = _FRAME[lang]
     lines = [f"- {line(i, lang, tz)}" for i in listed] or [frame["none"]]
-    subject = _SUBJECT[lang]["digest"].format(n=len(listed))
+    subject = _SUBJECT[lang]["digest"].format(n=len(listed), s="s" if len(listed) > 1 else "")
     body = "\n".join([frame["hello"], "", frame["digest"].format(org=org), "", *lines, "", "-- ",
                       frame["footer"].format(org=org), ""])
     return _short(subject), body

@@ -29,6 +29,7 @@ from registry.models.contracts import ContractDocument
 from registry.models.jobs import Job
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.reminders import ReminderPreference, SentReminder
 from registry.models.requests import DataRequest, DataRequestCreate, RequestActivity
 from registry.models.retention import RetentionRule, RetentionRuleCreate
 from registry.models.subprocessors import (
@@ -74,6 +75,8 @@ __all__ = [
     "DataRequest",
     "DataRequestCreate",
     "RequestActivity",
+    "ReminderPreference",
+    "SentReminder",
     "RetentionRule",
     "RetentionRuleCreate",
     "SecurityMeasure",
