@@ -314,6 +314,9 @@ _LINES = {
                                    "sans réponse.",
     },
 }
+# The pages of the records a reminder is about, under /orgs/<slug>/.
+AREAS = {"breach": "breaches", "change": "changes", "transfer": "transfers", "activity": "activities",
+         "subprocessor": "subprocessors", "request": "requests"}
 _RECORD = {
     "en": {"activity": "Activity", "subprocessor": "Sub-processor"},
     "fr": {"activity": "Activité", "subprocessor": "Sous-traitant"},
@@ -336,12 +339,12 @@ _FRAME = {
     "en": {"hello": "Hello,", "intro": "The register of {org} reminds you:", "digest": "The week ahead in the register "
            "of {org} (overdue items and what falls due within 7 days):", "none": "Nothing falls due this week.",
            "footer": "You receive this as DPO or admin of {org}. Choose which reminders you receive, in which "
-           "language, and the weekly digest on your account page: /account/reminders"},
+           "language, and the weekly digest on your account page: {site}/account/reminders"},
     "fr": {"hello": "Bonjour,", "intro": "Le registre de {org} vous rappelle :", "digest": "La semaine dans le "
            "registre de {org} (échéances dépassées et celles des 7 prochains jours) :",
            "none": "Aucune échéance cette semaine.",
            "footer": "Vous recevez ce message comme DPO ou administrateur de {org}. Choisissez les rappels reçus, "
-           "leur langue et le récapitulatif hebdomadaire sur la page de votre compte : /account/reminders"},
+           "leur langue et le récapitulatif hebdomadaire sur la page de votre compte : {site}/account/reminders"},
 }
 
 
@@ -369,8 +372,18 @@ def line(item: Item, lang: str, tz: str) -> str:
     return template.format(label=label, detail=detail, due=due)
 
 
-def message(group: list[Reminder], organisation: str, tz: str) -> tuple[str, str]:
-    """(subject, body) of one message to one person: one reminder, or several review/DPF reminders listed."""
+def link(item: Item, site: str, slug: str) -> str:
+    """The address of the record's page (the site's configured address, never one a request named)."""
+    return f"{site}/orgs/{slug}/{AREAS[item.related_kind]}/{item.related_id}"
+
+
+def _listed(item: Item, lang: str, tz: str, site: str, slug: str) -> str:
+    return f"- {line(item, lang, tz)}\n  {link(item, site, slug)}" if slug else f"- {line(item, lang, tz)}"
+
+
+def message(group: list[Reminder], organisation: str, tz: str, site: str = "", slug: str = "") -> tuple[str, str]:
+    """(subject, body) of one message to one person: one reminder, or several review/DPF reminders listed, each
+    with the address of its record's page when `slug` is given."""
     lang = _lang(group[0].recipient.language)
     org = _one_line(organisation)
     frame = _FRAME[lang]
@@ -384,19 +397,21 @@ def message(group: list[Reminder], organisation: str, tz: str) -> tuple[str, str
             subject = _SUBJECT[lang]["one"].format(line=lines[0])
     else:
         subject = _SUBJECT[lang]["many"].format(n=len(group))
-    body = "\n".join([frame["hello"], "", frame["intro"].format(org=org), "", *(f"- {x}" for x in lines), "",
-                      "-- ", frame["footer"].format(org=org), ""])
+    body = "\n".join([frame["hello"], "", frame["intro"].format(org=org), "",
+                      *(_listed(r.item, lang, tz, site, slug) for r in group), "",
+                      "-- ", frame["footer"].format(org=org, site=site), ""])
     return _short(subject), body
 
 
-def digest_message(listed: list[Item], recipient: Recipient, organisation: str, tz: str) -> tuple[str, str]:
+def digest_message(listed: list[Item], recipient: Recipient, organisation: str, tz: str, site: str = "",
+                   slug: str = "") -> tuple[str, str]:
     lang = _lang(recipient.language)
     org = _one_line(organisation)
     frame = _FRAME[lang]
-    lines = [f"- {line(i, lang, tz)}" for i in listed] or [frame["none"]]
+    lines = [_listed(i, lang, tz, site, slug) for i in listed] or [frame["none"]]
     subject = _SUBJECT[lang]["digest"].format(n=len(listed), s="s" if len(listed) > 1 else "")
     body = "\n".join([frame["hello"], "", frame["digest"].format(org=org), "", *lines, "", "-- ",
-                      frame["footer"].format(org=org), ""])
+                      frame["footer"].format(org=org, site=site), ""])
     return _short(subject), body
 
 

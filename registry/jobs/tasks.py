@@ -14,6 +14,7 @@ from flask import Flask
 from huey import crontab
 from sqlmodel import Session
 
+from registry import config
 from registry.domain import jobs as rules
 from registry.jobs import exports, mail
 from registry.jobs.queue import bound_app, huey
@@ -167,7 +168,7 @@ def remind_all(app: Flask) -> reminders.Outcome:
         for org_id in reminders.organisation_ids(session):
             org = session.get(Organisation, org_id)
             try:
-                done = reminders.remind_organisation(session, org)
+                done = reminders.remind_organisation(session, org, site=config.base_url(app.config))
                 session.commit()
             except IntegrityError:
                 session.rollback()

@@ -196,9 +196,10 @@ def sent_keys(session: Session, org: Organisation) -> set[str]:
     return set(session.scalars(select(SentReminder.key).where(SentReminder.organisation_id == org.id)))
 
 
-def remind_organisation(session: Session, org: Organisation, now: datetime | None = None) -> Outcome:
+def remind_organisation(session: Session, org: Organisation, now: datetime | None = None, site: str = "") -> Outcome:
     """Queue the organisation's due reminders and, on Monday from 08:00 in its zone, the weekly digests; record each
-    key with its message. Flushes only: the caller commits (the messages leave once it does)."""
+    key with its message. `site` is the register's external address, for the links. Flushes only: the caller
+    commits (the messages leave once it does)."""
     now = now or clock.now()
     people = recipients(session, org)
     outcome = Outcome()
@@ -208,7 +209,7 @@ def remind_organisation(session: Session, org: Organisation, now: datetime | Non
     sent = sent_keys(session, org)
     for group in rules.group_messages(rules.due_reminders(now, known, people, sent)):
         person = group[0].recipient
-        subject, body = rules.message(group, org.legal_name, org.timezone)
+        subject, body = rules.message(group, org.legal_name, org.timezone, site, org.slug)
         first = group[0].item
         related = (first.related_kind, first.related_id) if len(group) == 1 else None
         msg = queue_mail(session, org, to=person.email, language=person.language, subject=subject, body=body,
@@ -226,7 +227,8 @@ def remind_organisation(session: Session, org: Organisation, now: datetime | Non
             if not person.digest or not person.categories or key in sent:
                 continue
             listed = rules.digest_items(now, known, person)
-            subject, body = rules.digest_message(listed, person, org.legal_name, org.timezone)
+            subject, body = rules.digest_message(listed, person, org.legal_name, org.timezone, site,
+                                                  org.slug)
             msg = queue_mail(session, org, to=person.email, language=person.language, subject=subject, body=body,
                              purpose="digest", actor=ACTOR, details=json.dumps({"week": week, "items": len(listed)}))
             session.flush()

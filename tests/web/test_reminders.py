@@ -64,15 +64,18 @@ def sent(session) -> list[MailMessage]:
 
 def test_the_24_hour_reminder_is_sent_once_and_not_again_after_the_worker_restarts(
         database_url, tmp_path, smtp_server, session, acme):
-    add_breach(session, acme, aware_at=NOON - timedelta(hours=48))  # 72 h clock: 24 h left now
-    first = worker(database_url, tmp_path, REGISTRY_SMTP_URL=smtp_server.url)
+    breach = add_breach(session, acme, aware_at=NOON - timedelta(hours=48))  # 72 h clock: 24 h left now
+    first = worker(database_url, tmp_path, REGISTRY_SMTP_URL=smtp_server.url,
+                   REGISTRY_BASE_URL="https://registre.example.org")
     assert tasks.remind_all(first).messages == 1
     deliver_all(first)
     [received] = smtp_server.messages
     assert received["To"] == "dpo@acme.example.com"  # the DPO; the admin did not opt in
     assert received["Subject"] == "Violation B-2026-1 : notification due dans moins de 24 heures"
     text = received.get_body(("plain",)).get_content()
-    assert "est due dans moins de 24 heures (13 mars 2026, 12:00 (Europe/Paris" in text
+    assert "est due dans moins de 24 heures (11 mars 2026, 12:00 (Europe/Paris, UTC+01:00))." in text
+    assert f"  https://registre.example.org/orgs/acme/breaches/{breach.id}\n" in text.replace("\r\n", "\n")
+    assert "https://registre.example.org/account/reminders" in text
     [message] = sent(session)
     assert (message.status, message.purpose, message.related_kind) == ("sent", "reminder", "breach")
 
