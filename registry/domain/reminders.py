@@ -33,6 +33,7 @@ WINDOW_DAYS = 3  # an objection window closing within this many days is reminded
 RELAY_ANSWER_DAYS = 7  # a request relayed to its client without an answer for this long is reminded
 DEFAULT_REVIEW_MONTHS = 12
 GROUP_OVER = 3  # more review/DPF reminders than this for one person make one message listing them
+MAX_LINES = 100  # a message lists at most this many deadlines, then says how many more (the dashboard has them)
 DIGEST_WEEKDAY, DIGEST_HOUR = 0, 8  # Monday 08:00 in the organisation's time zone
 DIGEST_DAYS = 7  # the digest lists what falls due within a week, and every overdue item
 
@@ -338,11 +339,13 @@ _THRESHOLD = {
 _FRAME = {
     "en": {"hello": "Hello,", "intro": "The register of {org} reminds you:", "digest": "The week ahead in the register "
            "of {org} (overdue items and what falls due within 7 days):", "none": "Nothing falls due this week.",
+           "more": "... and {n} more: see the dashboard, {site}/orgs/{slug}",
            "footer": "You receive this as DPO or admin of {org}. Choose which reminders you receive, in which "
            "language, and the weekly digest on your account page: {site}/account/reminders"},
     "fr": {"hello": "Bonjour,", "intro": "Le registre de {org} vous rappelle :", "digest": "La semaine dans le "
            "registre de {org} (échéances dépassées et celles des 7 prochains jours) :",
            "none": "Aucune échéance cette semaine.",
+           "more": "... et {n} autres : voir le tableau de bord, {site}/orgs/{slug}",
            "footer": "Vous recevez ce message comme DPO ou administrateur de {org}. Choisissez les rappels reçus, "
            "leur langue et le récapitulatif hebdomadaire sur la page de votre compte : {site}/account/reminders"},
 }
@@ -381,6 +384,13 @@ def _listed(item: Item, lang: str, tz: str, site: str, slug: str) -> str:
     return f"- {line(item, lang, tz)}\n  {link(item, site, slug)}" if slug else f"- {line(item, lang, tz)}"
 
 
+def _capped(listed: list[Item], lang: str, tz: str, site: str, slug: str) -> list[str]:
+    out = [_listed(i, lang, tz, site, slug) for i in listed[:MAX_LINES]]
+    if len(listed) > MAX_LINES:
+        out.append(_FRAME[lang]["more"].format(n=len(listed) - MAX_LINES, site=site, slug=slug))
+    return out
+
+
 def message(group: list[Reminder], organisation: str, tz: str, site: str = "", slug: str = "") -> tuple[str, str]:
     """(subject, body) of one message to one person: one reminder, or several review/DPF reminders listed, each
     with the address of its record's page when `slug` is given."""
@@ -398,7 +408,7 @@ def message(group: list[Reminder], organisation: str, tz: str, site: str = "", s
     else:
         subject = _SUBJECT[lang]["many"].format(n=len(group))
     body = "\n".join([frame["hello"], "", frame["intro"].format(org=org), "",
-                      *(_listed(r.item, lang, tz, site, slug) for r in group), "",
+                      *_capped([r.item for r in group], lang, tz, site, slug), "",
                       "-- ", frame["footer"].format(org=org, site=site), ""])
     return _short(subject), body
 
@@ -408,7 +418,7 @@ def digest_message(listed: list[Item], recipient: Recipient, organisation: str, 
     lang = _lang(recipient.language)
     org = _one_line(organisation)
     frame = _FRAME[lang]
-    lines = [_listed(i, lang, tz, site, slug) for i in listed] or [frame["none"]]
+    lines = _capped(listed, lang, tz, site, slug) or [frame["none"]]
     subject = _SUBJECT[lang]["digest"].format(n=len(listed), s="s" if len(listed) > 1 else "")
     body = "\n".join([frame["hello"], "", frame["digest"].format(org=org), "", *lines, "", "-- ",
                       frame["footer"].format(org=org, site=site), ""])

@@ -162,3 +162,13 @@ def test_the_digest_lists_overdue_items_and_what_falls_due_within_a_week():
     assert [(i.label, i.threshold) for i in listed] == [("R-8", "overdue"), ("B-7", "coming"), ("R-9", "7d")]
     subject, body = r.digest_message(listed, ADMIN, "PILOTIM", "Europe/Paris")
     assert subject == "Weekly digest: 3 deadlines"
+
+
+def test_a_long_list_names_the_first_100_then_how_many_more_and_each_line_links_to_its_record():
+    many = r.Facts(reviews=tuple(r.Review("subprocessor", i, f"S{i}", date(2024, 1, 1)) for i in range(1, 131)))
+    [group] = r.group_messages(r.due_reminders(NOW, many, [DPO]))
+    subject, body = r.message(group, "PILOTIM", "Europe/Paris", "https://registre.example.org", "pilotim")
+    assert subject == "Rappel : 130 fiches à revoir ou vérifier"
+    assert body.count("\n- Sous-traitant S") == 100
+    assert "\n  https://registre.example.org/orgs/pilotim/subprocessors/100\n" in body
+    assert "... et 30 autres : voir le tableau de bord, https://registre.example.org/orgs/pilotim" in body

@@ -197,3 +197,17 @@ def test_the_weekly_digest_goes_on_monday_from_8_once_to_those_who_want_it(datab
     app_clock.set_now(datetime(2026, 3, 16, 9, 5, tzinfo=UTC), ticking=False)
     assert tasks.remind_all(worker(database_url, tmp_path)).digests == 0
     assert session.scalar(select(func.count()).select_from(MailMessage).where(MailMessage.purpose == "digest")) == 1
+
+
+def test_review_dates_and_period_travel_with_the_json_export(runner, demo, tmp_path):
+    pilotim = demo.scalar(select(Organisation).where(Organisation.slug == "pilotim"))
+    activity = demo.scalar(select(Activity).where(Activity.organisation_id == pilotim.id).order_by(Activity.id))
+    activity.reviewed_on, pilotim.review_months = date(2026, 1, 15), 6
+    demo.commit()
+    out = tmp_path / "pilotim.json"
+    assert runner.invoke(args=["export-json", "--org", "pilotim", "-o", str(out)]).exit_code == 0
+    assert runner.invoke(args=["import-json", str(out), "--slug", "pilotim-copy"]).exit_code == 0
+    copy = demo.scalar(select(Organisation).where(Organisation.slug == "pilotim-copy"))
+    assert copy.review_months == 6
+    assert demo.scalar(select(Activity.reviewed_on).where(Activity.organisation_id == copy.id,
+                                                          Activity.reference == activity.reference)) == date(2026, 1, 15)
