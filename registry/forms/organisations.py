@@ -38,6 +38,12 @@ class OrganisationForm(RecordForm):
         validators=[DataRequired(_l("Give a number of months.")),
                     NumberRange(1, 120, _l("Enter a whole number between %(min)s and %(max)s."))],
     )
+    review_months = IntegerField(
+        _l("Review period of activities and sub-processors (months)"), default=12,
+        validators=[DataRequired(_l("Give a number of months.")),
+                    NumberRange(1, 120, _l("Enter a whole number between %(min)s and %(max)s."))],
+        description=_l("A record not marked as reviewed for this long is reminded to the DPOs."),
+    )
     request_retention_years = IntegerField(
         _l("Retention of closed data-subject requests (years)"),
         [DataRequired(_l("Give the number of years.")),

@@ -6,7 +6,6 @@ updates of their own, so that every web worker sees them while the job runs.
 """
 
 import logging
-import os
 import secrets
 import threading
 from pathlib import Path
@@ -15,11 +14,14 @@ from flask import Flask
 from huey import crontab
 from sqlmodel import Session
 
+from registry import config
 from registry.domain import jobs as rules
-from registry.jobs import exports
+from registry.jobs import exports, mail
 from registry.jobs.queue import bound_app, huey
+from registry.jobs.queue import engine_of as _engine
 from registry.models import Job, Organisation
 from registry.services import jobs as service
+from registry.services import reminders
 
 log = logging.getLogger("registry.jobs")
 
@@ -35,15 +37,6 @@ def exports_dir(app: Flask) -> Path:
 
 def bounds(app: Flask) -> service.Bounds:
     return service.Bounds(per_org=app.config["EXPORTS_PER_ORG"], total=app.config["EXPORTS_RUNNING"])
-
-
-def _engine(app: Flask):
-    """The app's engine, with the connections inherited through a fork dropped (a process worker's own pool)."""
-    engine = app.extensions["registry.engine"]
-    if app.extensions.get("registry.engine_pid") != os.getpid():
-        engine.dispose(close=False)
-        app.extensions["registry.engine_pid"] = os.getpid()
-    return engine
 
 
 class Tracker(exports.Progress):
@@ -164,6 +157,34 @@ def expire_files(app: Flask) -> list[str]:
     return paths
 
 
+def remind_all(app: Flask) -> reminders.Outcome:
+    """Queue every organisation's due reminders and weekly digests, one transaction per organisation (its messages
+    and the keys that keep them from being queued again commit together). A key another worker committed first
+    makes this organisation's transaction fail and roll back: its messages are then not sent twice."""
+    from sqlalchemy.exc import IntegrityError
+
+    total = reminders.Outcome()
+    with app.app_context(), Session(_engine(app)) as session:
+        for org_id in reminders.organisation_ids(session):
+            org = session.get(Organisation, org_id)
+            try:
+                done = reminders.remind_organisation(session, org, site=config.base_url(app.config))
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                log.warning("reminders of organisation %s: already queued by another worker", org_id)
+                continue
+            except Exception:
+                session.rollback()
+                log.exception("reminders of organisation %s failed", org_id)
+                continue
+            total.add(done)
+    if total.messages:
+        log.info("reminders: %s messages queued (%s reminders, %s digests)", total.messages, total.reminders,
+                 total.digests)
+    return total
+
+
 @huey.periodic_task(crontab(minute="*"))
 def fail_stale_jobs() -> None:
     fail_stale(bound_app())
@@ -174,10 +195,18 @@ def expire_export_files() -> None:
     expire_files(bound_app())
 
 
-# Every periodic task of the installation, with when it runs (the reminders of the notifications issue join here).
+@huey.periodic_task(crontab(minute="*/10"))
+def remind() -> None:
+    remind_all(bound_app())
+
+
+# Every periodic task of the installation, with when it runs.
 PERIODIC = (
     (fail_stale_jobs, "every minute", "running jobs without a heartbeat for REGISTRY_JOB_STALE_SECONDS end failed"),
     (expire_export_files, "every hour at :07", "files of exports older than REGISTRY_EXPORT_KEEP_HOURS are deleted"),
+    (mail.resend_waiting_mail, "every minute", "queued messages whose try is over a minute late are handed to the workers again"),
+    (remind, "every 10 minutes", "reminders before deadlines are mailed once each, and the weekly digests on Monday "
+     "from 08:00 in each organisation's time zone"),
 )
 
 

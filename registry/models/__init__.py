@@ -27,8 +27,10 @@ from registry.models.changes import (
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
 from registry.models.jobs import Job
+from registry.models.mail import MailMessage
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
+from registry.models.reminders import ReminderPreference, SentReminder
 from registry.models.requests import DataRequest, DataRequestCreate, RequestActivity
 from registry.models.retention import RetentionRule, RetentionRuleCreate
 from registry.models.subprocessors import (
@@ -42,6 +44,7 @@ from registry.models.users import ApiToken, LoginCounter, LoginSession, Membersh
 
 __all__ = [
     "Job",
+    "MailMessage",
     "ContractDocument",
     "ApiToken",
     "AuditEntry",
@@ -74,6 +77,8 @@ __all__ = [
     "DataRequest",
     "DataRequestCreate",
     "RequestActivity",
+    "ReminderPreference",
+    "SentReminder",
     "RetentionRule",
     "RetentionRuleCreate",
     "SecurityMeasure",

@@ -114,6 +114,8 @@ class ActivityBase(Storable):
 class Activity(ActivityBase, OrgScoped, table=True):
     __tablename__ = "activity"
     __table_args__ = (UniqueConstraint("organisation_id", "reference", name="uq_activity_org_reference"),)
+    # The day a DPO last marked it reviewed (None: never; the reminders then count from its creation).
+    reviewed_on: date | None = None
 
     clients: list[ClientController] = Relationship(
         link_model=ActivityClientLink, sa_relationship_kwargs={"order_by": "ClientController.id"}

@@ -36,6 +36,8 @@ class OrganisationBase(Storable):
     public_subprocessor_chain: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # A hop of the sub-processor chain not confirmed by its processor for longer than this is flagged.
     chain_confirmation_months: int = Field(default=12, ge=1, le=120, sa_column_kwargs={"server_default": "12"})
+    # Activities and sub-processors not reviewed for this long are reminded to the DPOs ("mark as reviewed").
+    review_months: int = Field(default=12, ge=1, le=120, sa_column_kwargs={"server_default": "12"})
 
     _slug = field_validator("slug")(checks.slug)
     _country = field_validator("country")(checks.country)

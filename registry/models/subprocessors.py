@@ -72,6 +72,8 @@ class SubProcessorBase(Storable):
 
 class SubProcessor(SubProcessorBase, OrgScoped, table=True):
     __tablename__ = "subprocessor"
+    # The day a DPO last marked it reviewed (None: never; the reminders then count from its creation).
+    reviewed_on: date | None = None
     locations: list["ProcessingLocation"] = Relationship(
         back_populates="subprocessor",
         cascade_delete=True,

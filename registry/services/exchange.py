@@ -5,7 +5,7 @@ and accounts (the database backup keeps them), and the audit trail: an import st
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -51,6 +51,8 @@ SCHEMA = "gdpr-registry/register"
 # 3 added the sub-processor chain ("parent": the local id of the hop above; identity, contact and source of each
 # hop), on transfers the fallback of a DPF transfer and the importer's Art. 3(2) status, and the data-subject
 # requests ("requests") with the organisation's `request_retention_years`.
+# Since the reminders, the organisation's `review_months` and each activity's and sub-processor's `reviewed_on`
+# (the day a DPO last marked it reviewed) travel too; a file without them imports with 12 months and "never".
 SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 STAMPS = ("created_at", "updated_at", "version")
@@ -190,6 +192,16 @@ def _validate(create: type[SQLModel], data: dict, where: str, allowed: set[str])
         raise ImportRefused(f"{where}.{loc}" if loc else where, msg) from None
 
 
+def _day(value, where: str) -> date | None:
+    """An ISO date of the file, or None."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ImportRefused(where, f"{value!r} is not an ISO 8601 date") from None
+
+
 def _stamps(data: dict, where: str) -> dict:
     out = {}
     for key in ("created_at", "updated_at"):
@@ -257,7 +269,7 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             local_id = item.get("id")
             if not isinstance(local_id, int) or local_id in created[section]:
                 raise ImportRefused(f"{where}.id", "missing or duplicate local id")
-            data = {k: v for k, v in item.items() if k not in refs and k not in ("id", *STAMPS)}
+            data = {k: v for k, v in item.items() if k not in refs and k not in ("id", "reviewed_on", *STAMPS)}
             for key, (target, column) in refs.items():
                 ref = item.get(key)
                 if target == section:  # a hop above may come later in the file: linked once all are created
@@ -278,6 +290,8 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             valid = _validate(create, data, where, allowed | {"locations"} if model is SubProcessor else allowed)
             values = valid.model_dump(exclude={"locations"} if model is SubProcessor else set())
             record = model(**values, organisation_id=org.id, **_stamps(item, where))
+            if "reviewed_on" in model.model_fields:
+                record.reviewed_on = _day(item.get("reviewed_on"), f"{where}.reviewed_on")
             if model is SubProcessor:
                 record.locations = [ProcessingLocation(**loc.model_dump()) for loc in valid.locations]
             for key, targets in links.items():

@@ -14,6 +14,7 @@ from registry.services.flags import flags_for_activities
 from registry.views.crud import org_blueprint, register_crud
 from registry.views.entity import RULE, TRANSFER, Blocker, Column, Entity, Filter
 from registry.views.formatting import badge, date_text
+from registry.views.reminders import register_review_routes
 
 bp = org_blueprint("activities", __name__)
 
@@ -109,3 +110,4 @@ ENTITY = Entity(
     fixes=FIXES,
 )
 register_crud(bp, ENTITY)
+register_review_routes(bp, ENTITY)

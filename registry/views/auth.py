@@ -12,6 +12,7 @@ from registry.db import get_session
 from registry.forms import Form
 from registry.i18n import local_path
 from registry.services import users as accounts
+from registry.views.reminders import register_reminder_routes
 
 bp = Blueprint("auth", __name__)
 
@@ -166,3 +167,6 @@ def revoke_token(token_id: int):
     session.commit()
     flash(_("Token revoked."))
     return redirect(url_for("auth.tokens"))
+
+
+register_reminder_routes(bp)

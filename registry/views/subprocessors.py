@@ -15,6 +15,7 @@ from registry.views.contracts import contract_summary, register_contract_routes
 from registry.views.crud import org_blueprint, register_crud
 from registry.views.entity import ACTIVITY, TRANSFER, Blocker, Column, Entity, Filter
 from registry.views.formatting import badge, country_text, date_text
+from registry.views.reminders import register_review_routes
 from registry.views.subprocessor_audit import register_audit_routes
 
 bp = org_blueprint("subprocessors", __name__)
@@ -112,6 +113,7 @@ ENTITY = Entity(
     fixes={"locations": _fix_location},
 )
 register_crud(bp, ENTITY)
+register_review_routes(bp, ENTITY)
 register_contract_routes(bp, ENTITY)
 # The auditors' list as of a date, its comparison and exports live on the same blueprint (/subprocessors/as-of ...).
 register_audit_routes(bp)

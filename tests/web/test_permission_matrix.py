@@ -51,6 +51,7 @@ ROUTES: dict[str, tuple[str, type | None]] = {
     "auth.revoke_token": ("account", None),
     "auth.sessions": ("account", None),
     "auth.end_sessions": ("account", None),
+    "auth.reminders": ("account", None),  # the person's own choice of reminders
     "home.index": ("account", None),
     "organisations.detail": ("read", None),
     "organisations.audit": ("read", None),
@@ -144,6 +145,7 @@ for _area, _model in AREAS.items():
     ROUTES[f"{_area}.delete"] = ("write", _model)
 for _area in ("activities", "subprocessors"):
     ROUTES[f"{_area}.retire"] = ("write", AREAS[_area])
+    ROUTES[f"{_area}.reviewed"] = ("write", AREAS[_area])  # "mark as reviewed" (the review reminders)
 
 # Breaches (Arts. 33-34): pages, notices and their PDF documents. The demo data hold no breach, so the walk
 # adds one to the organisation (without audit entry: it is the test's setup, not a request).
