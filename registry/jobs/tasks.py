@@ -174,10 +174,42 @@ def expire_export_files() -> None:
     expire_files(bound_app())
 
 
+def purge_expired_requests(app: Flask) -> dict[str, list[str]]:
+    """Delete, in every organisation, the closed data-subject requests past its retention period (Art. 5(1)(e)).
+
+    Each organisation in its own transaction, so that one refusal does not keep the others' expired requests."""
+    from sqlalchemy import select
+
+    from registry.services import requests as requests_service
+
+    removed: dict[str, list[str]] = {}
+    with app.app_context(), Session(_engine(app)) as session:
+        orgs = list(session.scalars(select(Organisation).order_by(Organisation.slug)))
+        for org in orgs:
+            try:
+                refs = requests_service.purge_requests(session, org, "task:purge_requests")
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("purge of expired requests of organisation %s failed", org.slug)
+                continue
+            if refs:
+                removed[org.slug] = refs
+                log.info("%s: %d expired closed request(s) deleted", org.slug, len(refs))
+    return removed
+
+
+@huey.periodic_task(crontab(minute="23", hour="3"))
+def purge_requests() -> None:
+    purge_expired_requests(bound_app())
+
+
 # Every periodic task of the installation, with when it runs (the reminders of the notifications issue join here).
 PERIODIC = (
     (fail_stale_jobs, "every minute", "running jobs without a heartbeat for REGISTRY_JOB_STALE_SECONDS end failed"),
     (expire_export_files, "every hour at :07", "files of exports older than REGISTRY_EXPORT_KEEP_HOURS are deleted"),
+    (purge_requests, "every day at 03:23 UTC",
+     "closed data-subject requests past their organisation's retention period are deleted"),
 )
 
 

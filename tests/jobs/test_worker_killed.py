@@ -72,7 +72,9 @@ def test_a_worker_killed_mid_job_leaves_the_job_failed_with_a_message(app, datab
 def test_every_periodic_task_is_listed_in_one_place_with_its_schedule():
     listed = {task.task_class.__name__ for task, _when, _what in tasks.PERIODIC}
     assert listed == {p.name for p in tasks.huey._registry.periodic_tasks}
-    stale, expire = (task for task, _when, _what in tasks.PERIODIC)
-    stale, expire = stale.s(), expire.s()
+    stale, expire, purge = (task.s() for task, _when, _what in tasks.PERIODIC)
     assert stale.validate_datetime(datetime(2026, 1, 1, 3, 41)) and expire.validate_datetime(datetime(2026, 1, 1, 3, 7))
     assert not expire.validate_datetime(datetime(2026, 1, 1, 3, 8))
+    # The purge of expired data-subject requests: once a day.
+    assert purge.validate_datetime(datetime(2026, 1, 1, 3, 23))
+    assert not any(purge.validate_datetime(datetime(2026, 1, 1, h, 23)) for h in range(24) if h != 3)
