@@ -21,9 +21,9 @@ from registry.models import (
     TransferCreate,
 )
 from registry.models.checks import INT_MAX, unsafe_character
+from registry.models.requests import PERSONAL_FIELDS
 from registry.services import users as accounts
 from registry.services.crud import Invalid, StaleRecord
-from registry.models.requests import PERSONAL_FIELDS
 from registry.views import activities, clients, measures, requests, retention, subprocessors, transfers
 from registry.views.api_spec import openapi_document
 
