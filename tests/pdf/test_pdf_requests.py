@@ -73,7 +73,7 @@ def test_an_organisation_without_requests_prints_an_empty_register(session, demo
     assert "No request recorded." in text(request_register_pdf(session, demo("ginger-minds"), "en", now=NOW))
 
 
-def test_the_documents_page_queues_the_requests_register_and_serves_its_file(app, session, pilotim_requests,
+def test_the_documents_page_queues_the_requests_register_and_serves_its_file(app, session, pilotim_requests,  # noqa: F811
                                                                              sign_in):
     from registry.jobs import tasks
 
