@@ -1,6 +1,6 @@
-"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list
-the breach register and the requests register as background jobs (the task queue) with a page that follows their progress, in French or
-English."""
+"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list,
+the breach register and the requests register as background jobs (the task queue) with a page that follows their
+progress, in French or English."""
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _

@@ -73,8 +73,8 @@ def test_an_organisation_without_requests_prints_an_empty_register(session, demo
     assert "No request recorded." in text(request_register_pdf(session, demo("ginger-minds"), "en", now=NOW))
 
 
-def test_the_documents_page_queues_the_requests_register_and_serves_its_file(app, session, pilotim_requests,  # noqa: F811
-                                                                             sign_in):
+def test_the_documents_page_queues_the_requests_register_and_serves_its_file(
+        app, session, pilotim_requests, sign_in):  # noqa: F811
     from registry.jobs import tasks
 
     pilotim, _client = pilotim_requests
