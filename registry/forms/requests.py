@@ -2,7 +2,7 @@
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, Form, FormField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from registry.forms import MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices, vocab_choices
@@ -116,3 +116,14 @@ class DataRequestForm(RecordForm):
 
 class ForwardForm(RecordForm):
     forwarded_on = OptionalDate(_l("Forwarded on"))
+
+
+class LetterForm(RecordForm):
+    """The reply letter as the DPO edits it before printing: nothing of it is saved."""
+
+    kind = HiddenField()
+    lang = HiddenField()
+    text = TextAreaField(_l("Text of the letter"), [DataRequired(_l("Write the letter before printing it.")),
+                                                   Length(max=20000)],
+                         description=_l("Complete the parts marked to complete and read it through: the text is "
+                                        "printed as written and not kept in the register."))

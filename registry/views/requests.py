@@ -18,6 +18,7 @@ from registry.services import requests as service
 from registry.views.crud import actor, get_or_404, org_blueprint, register_crud, save
 from registry.views.entity import WRITE, Column, Entity, Filter, requires
 from registry.views.formatting import date_text
+from registry.views.request_letters import register_letter_routes
 
 bp = org_blueprint("requests", __name__)
 
@@ -167,3 +168,4 @@ def forward_view(record_id: int):
 
 
 bp.add_url_rule("/<int:record_id>/forward", "forward", forward_view, methods=["POST"])
+register_letter_routes(bp)

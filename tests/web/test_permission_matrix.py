@@ -187,6 +187,9 @@ ROUTES.update({
     "requests.edit": ("write", DataRequest),
     "requests.delete": ("write", DataRequest),
     "requests.forward": ("write", DataRequest),
+    # Reply letters: drafted and printed by admins and DPOs (they hold the requester's name), nothing saved.
+    "requests.letter": ("write", DataRequest),
+    "requests.letter_pdf": ("write", DataRequest),
 })
 
 
