@@ -55,33 +55,17 @@ def _choice(obj: DataRequest) -> tuple[str, str]:
 
 @requires(WRITE)
 def letter_view(record_id: int):
-    """The draft letter in a textarea, for the kind and language chosen; printing posts the edited text."""
+    """GET: the draft letter in a textarea, for the kind and language chosen. POST: the edited text printed as
+    PDF, as written; nothing is stored."""
+    from registry.pdf.requests import reply_letter_pdf
+
     session = get_session()
     obj = get_or_404(DataRequest, record_id, g.org)
     kind, lang = _choice(obj)
-    form = LetterForm(data={"kind": kind, "lang": lang,
-                            "text": letters.reply_letter(kind, lang, facts(session, g.org, obj))})
-    return _page(obj, form, kind, lang)
-
-
-def _page(obj: DataRequest, form: LetterForm, kind: str, lang: str, status: int = 200):
-    holidays = service.holidays_of(g.org)
-    return render_template(
-        "requests/letter.html", org=g.org, obj=obj, form=form, kind=kind, lang=lang, labels=kind_labels(),
-        kinds=letters.letter_kinds_for(list(obj.rights or [])), all_kinds=letters.KINDS,
-        first_month=rules.answer_deadline(obj.received_on, holidays).due,
-        extended_due=rules.answer_deadline(obj.received_on, holidays, extended=True).due,
-        action=url_for("requests.letter_pdf", record_id=obj.id),
-    ), status
-
-
-@requires(WRITE)
-def letter_pdf_view(record_id: int):
-    """The edited letter printed as PDF, as written; nothing is stored."""
-    from registry.pdf.requests import reply_letter_pdf
-
-    obj = get_or_404(DataRequest, record_id, g.org)
-    kind, lang = _choice(obj)
+    if request.method == "GET":
+        form = LetterForm(data={"kind": kind, "lang": lang,
+                                "text": letters.reply_letter(kind, lang, facts(session, g.org, obj))})
+        return _page(obj, form, kind, lang)
     form = LetterForm()
     if not form.validate_on_submit():
         return _page(obj, form, kind, lang, 422)
@@ -92,6 +76,16 @@ def letter_pdf_view(record_id: int):
     return response
 
 
+def _page(obj: DataRequest, form: LetterForm, kind: str, lang: str, status: int = 200):
+    holidays = service.holidays_of(g.org)
+    return render_template(
+        "requests/letter.html", org=g.org, obj=obj, form=form, kind=kind, lang=lang, labels=kind_labels(),
+        kinds=letters.letter_kinds_for(list(obj.rights or [])), all_kinds=letters.KINDS,
+        first_month=rules.answer_deadline(obj.received_on, holidays).due,
+        extended_due=rules.answer_deadline(obj.received_on, holidays, extended=True).due,
+        action=url_for("requests.letter", record_id=obj.id),
+    ), status
+
+
 def register_letter_routes(bp) -> None:
-    bp.add_url_rule("/<int:record_id>/letter", "letter", letter_view)
-    bp.add_url_rule("/<int:record_id>/letter.pdf", "letter_pdf", letter_pdf_view, methods=["POST"])
+    bp.add_url_rule("/<int:record_id>/letter", "letter", letter_view, methods=["GET", "POST"])

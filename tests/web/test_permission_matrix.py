@@ -189,7 +189,6 @@ ROUTES.update({
     "requests.forward": ("write", DataRequest),
     # Reply letters: drafted and printed by admins and DPOs (they hold the requester's name), nothing saved.
     "requests.letter": ("write", DataRequest),
-    "requests.letter_pdf": ("write", DataRequest),
 })
 
 

@@ -55,7 +55,7 @@ def test_a_dpo_edits_the_drafted_letter_and_prints_it_without_anything_saved(cli
     before = demo.scalar(select(func.count()).select_from(AuditEntry))
     version = request_record.version
     edited = "Madame,\nVos données ont été effacées le 5 janvier 2026. <script>x</script>\nLe DPO"
-    printed = client.post(f"{BASE}/{request_record.id}/letter.pdf", data={
+    printed = client.post(f"{BASE}/{request_record.id}/letter", data={
         "csrf_token": TOKEN.search(body).group(1), "kind": "erasure", "lang": "fr", "text": edited})
     assert printed.status_code == 200 and printed.mimetype == "application/pdf"
     assert printed.headers["Cache-Control"] == "no-store"
@@ -70,7 +70,7 @@ def test_an_empty_letter_is_refused_at_the_field(client, auth, request_record):
     auth.as_role("dpo")
     client.get("/lang/en")
     page = client.get(f"{BASE}/{request_record.id}/letter").get_data(as_text=True)
-    refused = client.post(f"{BASE}/{request_record.id}/letter.pdf", data={
+    refused = client.post(f"{BASE}/{request_record.id}/letter", data={
         "csrf_token": TOKEN.search(page).group(1), "kind": "access", "lang": "en", "text": "  "})
     assert refused.status_code == 422
     assert "Write the letter before printing it." in html.unescape(refused.get_data(as_text=True))
@@ -80,7 +80,7 @@ def test_auditors_get_403_and_other_organisations_404(client, auth, demo, reques
     auth.as_role("auditor")
     csrf = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
     assert client.get(f"{BASE}/{request_record.id}/letter").status_code == 403
-    assert client.post(f"{BASE}/{request_record.id}/letter.pdf",
+    assert client.post(f"{BASE}/{request_record.id}/letter",
                        data={"csrf_token": csrf, "text": "x"}).status_code == 403
     assert "Reply letters" not in client.get(f"{BASE}/{request_record.id}").get_data(as_text=True)
     other = get_by_slug(demo, "apex-timing")
