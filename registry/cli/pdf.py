@@ -1,4 +1,4 @@
-"""`flask --app app export-pdf register|annexes|subprocessors|breaches|breach --org SLUG -o PATH --lang fr|en`."""
+"""`flask --app app export-pdf register|annexes|subprocessors|breaches|breach|requests --org SLUG -o PATH --lang fr|en`."""
 
 import sys
 from pathlib import Path
@@ -30,7 +30,8 @@ def _write(path: Path, data: bytes) -> None:
 
 @click.group("export-pdf")
 def export_pdf() -> None:
-    """Print the register, the DPA annexes, the sub-processor list or the breach documents as PDF."""
+    """Print the register, the DPA annexes, the sub-processor list, the breach documents or the requests register
+    as PDF."""
 
 
 @export_pdf.command("register")
@@ -126,6 +127,24 @@ def breach_command(slug: str, reference: str, output: Path, lang: str) -> None:
     for name, data in files.items():
         _write(output / name, data)
     click.echo(f"{len(files)} documents in {output}")
+
+
+@export_pdf.command("requests")
+@click.option("--org", "slug", required=True, help="Organisation slug.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=LANG, default="fr", show_default=True)
+@click.option("--here", is_flag=True, help="Run the job in this process instead of sending it to a worker.")
+@with_appcontext
+def requests_command(slug: str, output: Path, lang: str, here: bool) -> None:
+    """The register of data-subject requests (Arts. 12, 15-22): each request's deadline, answer and relay, without
+    requesters' names and contacts; printed as a job by a worker, or in this process with --here."""
+    from registry.cli.jobs import run_job_from_shell
+    from registry.services.jobs import request_job
+
+    session = get_session()
+    job, _created = request_job(session, org_or_fail(slug).id, None, "requests", {"lang": lang})
+    session.commit()
+    run_job_from_shell(job, output, here)
 
 
 COMMANDS = (export_pdf,)

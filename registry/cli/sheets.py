@@ -16,16 +16,20 @@ from registry.i18n import translator
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="File to write: FILE.xlsx (Excel) or FILE.ods (OpenDocument).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the headings.")
+@click.option("--with-personal-data", is_flag=True,
+              help="Include data-subject requesters' names and contacts (left out by default: Art. 5(1)(c)).")
 @with_appcontext
-def export_sheet_command(slug: str, output: str, lang: str) -> None:
-    """Write the organisation's register as a workbook in our layout: one sheet per area, typed cells, filters."""
+def export_sheet_command(slug: str, output: str, lang: str, with_personal_data: bool) -> None:
+    """Write the organisation's register as a workbook in our layout: one sheet per area, typed cells, filters.
+
+    The Requests sheet leaves out requesters' names and contacts unless --with-personal-data."""
     from registry.services.sheet_files import write_ods, write_xlsx
     from registry.services.sheets import workbook_tables
 
     suffix = Path(output).suffix.lower()
     if suffix not in (".xlsx", ".ods"):
         raise click.BadParameter("the file must end in .xlsx or .ods", param_hint="-o")
-    tables = workbook_tables(get_session(), org_or_fail(slug), translator(lang))
+    tables = workbook_tables(get_session(), org_or_fail(slug), translator(lang), with_personal_data)
     content = write_xlsx(tables) if suffix == ".xlsx" else write_ods(tables)
     Path(output).write_bytes(content)
     click.echo(f"Wrote {output} ({sum(len(t[2]) for t in tables)} rows on {len(tables)} sheets)", err=True)

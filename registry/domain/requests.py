@@ -126,6 +126,15 @@ def is_expired(status: str, closed_on: date | None, years: int, today: date) -> 
     return status in CLOSED and closed_on is not None and today > retention_end(closed_on, years)
 
 
+def suggested_activities(category: str | None, activities: list[tuple[int, list[str]]],
+                         chosen: set[int] = frozenset()) -> list[int]:
+    """The activities whose data subjects (Art. 30(1)(c)) include the requester's category, not yet chosen: the
+    ones a request from such a person most likely concerns (the DPO confirms them). "other" suggests nothing."""
+    if not category or category == "other":
+        return []
+    return [i for i, codes in activities if category in codes and i not in chosen]
+
+
 @dataclass(frozen=True)
 class RequestFacts:
     """What the flags of one request need, as plain values."""

@@ -2,10 +2,10 @@
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, Form, FormField, StringField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from registry.forms import MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices
+from registry.forms import MultiCheckboxField, OptionalDate, RecordForm, Select, plain_choices, vocab_choices
 from registry.forms.transfers import optional_int
 
 RIGHTS = [
@@ -66,6 +66,8 @@ class DataRequestForm(RecordForm):
     requester_name = StringField(_l("Requester's name"), [Length(max=200)])
     requester_contact = StringField(_l("Requester's contact"), [Length(max=300)],
                                     description=_l("Left out of exports unless asked; deleted with the request."))
+    requester_category = Select(_l("Requester's category of data subjects"), choices=vocab_choices("data_subjects"),
+                                description=_l("Customer, employee, user...: suggests the activities concerned."))
     identity_verified_on = OptionalDate(_l("Identity verified on"))
     identity_method = Select(_l("How the identity was verified"), choices=plain_choices(METHODS, blank=True),
                              description=_l("Never keep a copy of an identity document: record only that it was "
@@ -88,8 +90,8 @@ class DataRequestForm(RecordForm):
 
     sections = (
         (_l("Request"), ("reference", "received_on", "channel", "client_id", "rights", "details", "activities")),
-        (_l("Requester"), ("requester_name", "requester_contact", "identity_verified_on", "identity_method",
-                           "identity_note")),
+        (_l("Requester"), ("requester_name", "requester_contact", "requester_category", "identity_verified_on",
+                           "identity_method", "identity_note")),
         (_l("Answer"), ("status", "answered_on", "answer_summary", "extended", "extension_decided_on",
                         "extension_reasons", "refusal_ground", "refusal_details")),
         (_l("Relay to the client"), ("forwarded_on", "client_answered_on", "client_answer", "assistance")),
@@ -114,3 +116,14 @@ class DataRequestForm(RecordForm):
 
 class ForwardForm(RecordForm):
     forwarded_on = OptionalDate(_l("Forwarded on"))
+
+
+class LetterForm(RecordForm):
+    """The reply letter as the DPO edits it before printing: nothing of it is saved."""
+
+    kind = HiddenField()
+    lang = HiddenField()
+    text = TextAreaField(_l("Text of the letter"), [DataRequired(_l("Write the letter before printing it.")),
+                                                   Length(max=20000)],
+                         description=_l("Complete the parts marked to complete and read it through: the text is "
+                                        "printed as written and not kept in the register."))

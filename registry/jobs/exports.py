@@ -1,4 +1,5 @@
-"""What each kind of job prints: the register, the DPA annexes (one ZIP), the sub-processor list, the breach register.
+"""What each kind of job prints: the register, the DPA annexes (one ZIP), the sub-processor list, the breach register,
+the requests register.
 
 Each function reads the organisation through the task's session, reports its units to `progress` and returns
 the file's bytes, its extension and the name the download gets.
@@ -85,6 +86,17 @@ def breaches(session: Session, org: Organisation, job: Job, progress: Progress, 
     return Output(data, f"breach-register-{org.slug}-{lang}.pdf")
 
 
+def requests(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
+    from registry.pdf.requests import request_register_pdf
+
+    lang = job.params["lang"]
+    progress.total(1)
+    data = request_register_pdf(session, org, lang)
+    progress.advance(1)
+    return Output(data, f"requests-register-{org.slug}-{lang}.pdf")
+
+
 KINDS: dict[str, Callable[[Session, Organisation, Job, Progress, Path], Output]] = {
     "register": register, "annexes": annexes, "subprocessors": subprocessors, "breaches": breaches,
+    "requests": requests,
 }

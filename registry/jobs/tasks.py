@@ -200,6 +200,36 @@ def remind() -> None:
     remind_all(bound_app())
 
 
+def purge_expired_requests(app: Flask) -> dict[str, list[str]]:
+    """Delete, in every organisation, the closed data-subject requests past its retention period (Art. 5(1)(e)).
+
+    Each organisation in its own transaction, so that one refusal does not keep the others' expired requests."""
+    from sqlalchemy import select
+
+    from registry.services import requests as requests_service
+
+    removed: dict[str, list[str]] = {}
+    with app.app_context(), Session(_engine(app)) as session:
+        orgs = list(session.scalars(select(Organisation).order_by(Organisation.slug)))
+        for org in orgs:
+            try:
+                refs = requests_service.purge_requests(session, org, "task:purge_requests")
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("purge of expired requests of organisation %s failed", org.slug)
+                continue
+            if refs:
+                removed[org.slug] = refs
+                log.info("%s: %d expired closed request(s) deleted", org.slug, len(refs))
+    return removed
+
+
+@huey.periodic_task(crontab(minute="23", hour="3"))
+def purge_requests() -> None:
+    purge_expired_requests(bound_app())
+
+
 # Every periodic task of the installation, with when it runs.
 PERIODIC = (
     (fail_stale_jobs, "every minute", "running jobs without a heartbeat for REGISTRY_JOB_STALE_SECONDS end failed"),
@@ -207,6 +237,8 @@ PERIODIC = (
     (mail.resend_waiting_mail, "every minute", "queued messages whose try is over a minute late are handed to the workers again"),
     (remind, "every 10 minutes", "reminders before deadlines are mailed once each, and the weekly digests on Monday "
      "from 08:00 in each organisation's time zone"),
+    (purge_requests, "every day at 03:23 UTC",
+     "closed data-subject requests past their organisation's retention period are deleted"),
 )
 
 

@@ -57,6 +57,9 @@ class DataRequestBase(Storable):
     channel: str = Field(default="email", max_length=20)
     requester_name: str | None = Field(default=None, max_length=200)
     requester_contact: str | None = Field(default=None, max_length=300)
+    # The requester's category of data subjects (vocabulary data_subjects: customer, employee...): not personal
+    # data, kept in every export; it suggests the activities concerned.
+    requester_category: str | None = Field(default=None, max_length=40)
     identity_verified_on: date | None = None
     identity_method: str | None = Field(default=None, max_length=20)
     identity_note: str | None = Field(default=None, max_length=500)
@@ -82,6 +85,11 @@ class DataRequestBase(Storable):
     @classmethod
     def _channel(cls, v):
         return checks.one_of(v, CHANNELS, "channel")
+
+    @field_validator("requester_category")
+    @classmethod
+    def _category(cls, v):
+        return checks.vocab(v, "data_subjects")
 
     @field_validator("status")
     @classmethod
@@ -123,7 +131,8 @@ class DataRequestCreate(DataRequestBase):
     activities: list[RequestActivityBase] = []
 
     _blank = field_validator(
-        "identity_method", "refusal_ground", "requester_name", "requester_contact", mode="before"
+        "identity_method", "refusal_ground", "requester_name", "requester_contact", "requester_category",
+        mode="before"
     )(checks.blank_to_none)
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from registry.models import (
     Activity,
     Breach,
     ClientController,
+    DataRequest,
     Organisation,
     ProcessingLocation,
     RetentionRule,
@@ -30,6 +31,7 @@ from registry.models import (
     Transfer,
 )
 from registry.models.activities import Purpose
+from registry.models.requests import PERSONAL_FIELDS
 from registry.services import exchange
 from registry.services.csv_files import FORMULA_LEADS, neutralise
 
@@ -76,7 +78,7 @@ def _area(key: str, title: str, model: type[SQLModel], skip: set[str], extra: tu
     columns = first + tuple(n for n in model.model_fields if n not in skip | set(STAMPS) | {"id", "organisation_id"}) + extra
     kinds = {c: ("int" if c in ("id", *first) else _kind(model, c)) for c in columns}
     for link in extra:
-        kinds[link] = "int" if link in ("activity", "subprocessor") else "json"
+        kinds[link] = "int" if link in ("activity", "subprocessor", "client") else "json"
     return Area(key, title, columns, kinds)
 
 
@@ -92,6 +94,8 @@ AREAS: tuple[Area, ...] = (
     _area("breaches", "Breaches", Breach, set(), ("activities", "subprocessors", "clients", "notices")),
     _area("subprocessor_changes", "Changes", SubProcessorChange, {"subprocessor_id", "replaces_id", "activity_ids"},
           ("subprocessor", "replaces", "activities", "notices", "objections")),
+    # Data-subject requests: the requester's name and contact only when asked (--with-personal-data).
+    _area("requests", "Requests", DataRequest, {"client_id"}, ("client", "activities")),
 )
 AREA_BY_KEY = {a.key: a for a in AREAS}
 
@@ -133,7 +137,7 @@ def _cell(value: object, kind: str) -> object:
 def _rows(doc: dict) -> dict[str, list[dict]]:
     """The export's sections flattened into the areas' rows (purposes and locations on rows of their own)."""
     rows = {a.key: [] for a in AREAS}
-    for key in ("clients", "measures", "transfers", "retention_rules", "breaches", "subprocessor_changes"):
+    for key in ("clients", "measures", "transfers", "retention_rules", "breaches", "subprocessor_changes", "requests"):
         rows[key] = doc.get(key) or []
     for act in doc.get("activities") or []:
         rows["activities"].append(act)
@@ -145,29 +149,34 @@ def _rows(doc: dict) -> dict[str, list[dict]]:
 
 
 def _label(area: Area, record: dict) -> str:
-    name = record.get("name") or record.get("legal_name") or record.get("title") or record.get("recipient")
+    name = (record.get("name") or record.get("legal_name") or record.get("title") or record.get("recipient")
+            or record.get("reference"))
     return f"{area.title} id {record.get('id', '?')}" + (f" ({name})" if isinstance(name, str) else "")
 
 
-def workbook_tables(session: Session, org: Organisation,
-                    translate: Callable[[str], str]) -> list[tuple[str, list[str], list[list]]]:
+def workbook_tables(session: Session, org: Organisation, translate: Callable[[str], str],
+                    with_personal_data: bool = False) -> list[tuple[str, list[str], list[list]]]:
     """The organisation's register as (sheet title, headings, rows of cells), headings in the language of `translate`.
 
+    The Requests sheet has no requester's name or contact column unless `with_personal_data` (Art. 5(1)(c)).
     Refused (naming the record) when a cell would be longer than a spreadsheet cell holds.
     """
-    doc = exchange.export_organisation(session, org)
+    doc = exchange.export_organisation(session, org, with_personal_data)
     rows = _rows(doc)
     tables = []
     for area in AREAS:
+        columns = area.columns
+        if area.key == "requests" and not with_personal_data:
+            columns = tuple(c for c in columns if c not in PERSONAL_FIELDS)
         out = []
         for record in rows[area.key]:
-            line = [_cell(record.get(c), area.kinds[c]) for c in area.columns]
-            for column, value in zip(area.columns, line, strict=True):
+            line = [_cell(record.get(c), area.kinds[c]) for c in columns]
+            for column, value in zip(columns, line, strict=True):
                 if isinstance(value, str) and len(value) > CELL_LIMIT:
                     raise SheetRefused(f"{_label(area, record)}.{column}",
                                        f"{len(value)} characters: a spreadsheet cell holds at most {CELL_LIMIT}")
             out.append(line)
-        tables.append((translate(area.title), [translate(heading(c)) for c in area.columns], out))
+        tables.append((translate(area.title), [translate(heading(c)) for c in columns], out))
     return tables
 
 
@@ -282,7 +291,7 @@ def document(sheets: dict[str, list[list]], found: dict[str, str], translations:
         loc.pop("_where")
         locations.setdefault(loc.pop("subprocessor"), []).append(loc)
     for key in ("activities", "clients", "subprocessors", "transfers", "retention_rules", "measures", "breaches",
-                "subprocessor_changes"):
+                "subprocessor_changes", "requests"):
         for record in tables[key]:
             record.pop("_where")
             for link in ("clients", "subprocessors", "measures", "activities", "notices", "objections"):

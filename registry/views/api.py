@@ -13,6 +13,7 @@ from registry.db import get_session
 from registry.models import (
     ActivityCreate,
     ClientControllerCreate,
+    DataRequestCreate,
     Organisation,
     RetentionRuleCreate,
     SecurityMeasureCreate,
@@ -20,9 +21,10 @@ from registry.models import (
     TransferCreate,
 )
 from registry.models.checks import INT_MAX, unsafe_character
+from registry.models.requests import PERSONAL_FIELDS
 from registry.services import users as accounts
 from registry.services.crud import Invalid, StaleRecord
-from registry.views import activities, clients, measures, retention, subprocessors, transfers
+from registry.views import activities, clients, measures, requests, retention, subprocessors, transfers
 from registry.views.api_spec import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -39,6 +41,7 @@ AREAS = {
     "transfers": (transfers.ENTITY, TransferCreate),
     "retention": (retention.ENTITY, RetentionRuleCreate),
     "measures": (measures.ENTITY, SecurityMeasureCreate),
+    "requests": (requests.ENTITY, DataRequestCreate),
 }
 # Links are written as `client_ids`, ... by the services; the audit snapshot names them by relationship.
 LINK_NAMES = {"clients": "client_ids", "subprocessors": "subprocessor_ids", "measures": "measure_ids"}
@@ -50,6 +53,13 @@ def public(obj) -> dict:
     snap = audit.snapshot(obj)
     out = {LINK_NAMES.get(k, k): v for k, v in snap.items() if k not in HIDDEN}
     out["id"] = obj.id
+    if hasattr(obj, "activity_links"):  # a data-subject request: its activities with the measure taken in each
+        out["activities"] = [{"activity_id": a.activity_id, "measure": a.measure, "measure_note": a.measure_note}
+                             for a in obj.activity_links]
+        if g.get("role") not in WRITE_ROLES:
+            # Only admins and DPOs read who made a request (Art. 5(1)(c)); the others read that it was withheld.
+            out.update({name: None for name in PERSONAL_FIELDS})
+            out["withheld"] = list(PERSONAL_FIELDS)
     return out
 
 

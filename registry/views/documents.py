@@ -1,6 +1,6 @@
-"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list
-and the breach register as background jobs (the task queue) with a page that follows their progress, in French or
-English."""
+"""Document downloads: one client's DPA annexes at once; the register, the batch of annexes, the sub-processor list,
+the breach register and the requests register as background jobs (the task queue) with a page that follows their
+progress, in French or English."""
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -18,7 +18,7 @@ from registry.views.crud import org_blueprint
 bp = org_blueprint("documents", __name__)
 
 # The jobs a member may start from this page, and the options each takes.
-WEB_KINDS = ("register", "annexes", "subprocessors", "breaches")
+WEB_KINDS = ("register", "annexes", "subprocessors", "breaches", "requests")
 
 
 def _lang() -> str:
@@ -121,7 +121,8 @@ def kind_label(kind: str) -> str:
     return {"register": _("Record of processing activities (Art. 30)"),
             "annexes": _("DPA annexes of every client (ZIP)"),
             "subprocessors": _("Sub-processor list"),
-            "breaches": _("Breach register (Art. 33(5))")}.get(kind, kind)
+            "breaches": _("Breach register (Art. 33(5))"),
+            "requests": _("Register of data-subject requests")}.get(kind, kind)
 
 
 def error_message(code: str | None) -> str:

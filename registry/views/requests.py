@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry import clock
+from registry.auth import WRITE_ROLES
 from registry.db import get_session
 from registry.domain import requests as rules
 from registry.forms import as_answers, by_label, plain_choices
@@ -17,6 +18,7 @@ from registry.services import requests as service
 from registry.views.crud import actor, get_or_404, org_blueprint, register_crud, save
 from registry.views.entity import WRITE, Column, Entity, Filter, requires
 from registry.views.formatting import date_text
+from registry.views.request_letters import register_letter_routes
 
 bp = org_blueprint("requests", __name__)
 
@@ -33,6 +35,16 @@ def _clients(session, org) -> dict[int, ClientController]:
     return {c.id: c for c in session.scalars(select(ClientController).where(ClientController.organisation_id == org.id))}
 
 
+def may_see_requester() -> bool:
+    """Only the organisation's admins and DPOs read a requester's name and contact (Art. 5(1)(c), 5(1)(f)): an
+    auditor checks how requests are handled, not who made them."""
+    return g.get("role") in WRITE_ROLES
+
+
+def withheld_text() -> str:
+    return _("Withheld: personal data of the requester")
+
+
 def prepare_form(form, session, org, obj):
     acts = session.execute(
         select(Activity.id, Activity.reference, Activity.name).where(Activity.organisation_id == org.id)
@@ -42,6 +54,10 @@ def prepare_form(form, session, org, obj):
         (c.id, c.legal_name) for c in _clients(session, org).values())
     if obj is None and request.method == "GET" and not form.received_on.data:
         form.received_on.data = clock.today(org.timezone)
+    if not may_see_requester():  # the detail page's read-only form, for auditors
+        for name in ("requester_name", "requester_contact"):
+            form[name].data = None
+            form[name].shown = withheld_text
 
 
 def form_from_record(obj: DataRequest):
@@ -74,15 +90,28 @@ def detail_context(session, org, obj) -> dict:
             client.language or "fr", reference=obj.reference, received_on=obj.received_on,
             rights=list(obj.rights or []), activities=[f"{acts[x.activity_id].reference} · {acts[x.activity_id].name}"
                                                       for x in obj.activity_links if x.activity_id in acts],
-            requester=", ".join(p for p in (obj.requester_name, obj.requester_contact) if p),
+            requester=", ".join(p for p in (obj.requester_name, obj.requester_contact) if p)
+            if may_see_requester() else withheld_text(),
             due=deadline.due, organisation=org.legal_name, client=client.legal_name)
     return {
+        "suggested": suggestions(session, org, obj),
         "deadline": deadline, "state": rules.clock_state(deadline.due, today, obj.is_open),
         "days_left": (deadline.due - today).days, "client": client, "message": message,
         "forward_form": ForwardForm(data={"forwarded_on": today}),
         "first_month": rules.answer_deadline(obj.received_on, service.holidays_of(org)).due,
         "labels": {"status": label(STATUSES, obj.status), "channel": label(CHANNELS, obj.channel)},
     }
+
+
+def suggestions(session, org, obj: DataRequest) -> list[Activity]:
+    """The organisation's activities whose data subjects include the requester's category, not yet linked."""
+    if not obj.requester_category:
+        return []
+    acts = session.scalars(select(Activity).where(Activity.organisation_id == org.id).order_by(Activity.reference)).all()
+    ids = rules.suggested_activities(
+        obj.requester_category, [(a.id, [d.get("code") for d in a.data_subjects or []]) for a in acts],
+        {x.activity_id for x in obj.activity_links})
+    return [a for a in acts if a.id in set(ids)]
 
 
 ENTITY = Entity(
@@ -139,3 +168,4 @@ def forward_view(record_id: int):
 
 
 bp.add_url_rule("/<int:record_id>/forward", "forward", forward_view, methods=["POST"])
+register_letter_routes(bp)

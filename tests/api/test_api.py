@@ -107,6 +107,6 @@ def test_deleting_a_used_subprocessor_is_refused_with_what_uses_it(client, token
 def test_openapi_document_describes_every_area(client, demo):
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    for area in ("activities", "clients", "subprocessors", "transfers", "retention", "measures"):
+    for area in ("activities", "clients", "subprocessors", "transfers", "retention", "measures", "requests"):
         assert f"/api/v1/orgs/{{slug}}/{area}/{{record_id}}" in doc["paths"]
     assert "SubProcessorCreate" in doc["components"]["schemas"]

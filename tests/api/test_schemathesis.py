@@ -18,7 +18,7 @@ def test_no_generated_request_causes_a_server_error(app, demo):
     headers = {"Authorization": f"Bearer {clear}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 1 + 6 * 6
+    assert len(operations) == 1 + 7 * 6
     statuses: list[int] = []
 
     for operation in operations:

@@ -70,7 +70,7 @@ def test_english_headings(runner, tmp_path, demo):
     path = tmp_path / "register.xlsx"
     assert runner.invoke(args=["export-sheet", "--org", "pilotim", "-o", str(path), "--lang", "en"]).exit_code == 0
     assert load_workbook(path).sheetnames == ["Activities", "Purposes", "Clients", "Sub-processors", "Locations", "Transfers",
-                                              "Retention", "Measures", "Breaches", "Changes"]
+                                              "Retention", "Measures", "Breaches", "Changes", "Requests"]
 
 
 def test_no_cell_starts_a_formula(runner, session, tmp_path, demo):

@@ -73,7 +73,10 @@ def test_every_periodic_task_is_listed_in_one_place_with_its_schedule():
     listed = {task.task_class.__name__ for task, _when, _what in tasks.PERIODIC}
     assert listed == {p.name for p in tasks.huey._registry.periodic_tasks}
     stale, expire, *_others = (task for task, _when, _what in tasks.PERIODIC)
-    stale, expire, remind = stale.s(), expire.s(), tasks.remind.s()
+    stale, expire, remind, purge = stale.s(), expire.s(), tasks.remind.s(), tasks.purge_requests.s()
     assert stale.validate_datetime(datetime(2026, 1, 1, 3, 41)) and expire.validate_datetime(datetime(2026, 1, 1, 3, 7))
     assert not expire.validate_datetime(datetime(2026, 1, 1, 3, 8))
     assert remind.validate_datetime(datetime(2026, 1, 1, 3, 50)) and not remind.validate_datetime(datetime(2026, 1, 1, 3, 51))
+    # The purge of expired data-subject requests: once a day.
+    assert purge.validate_datetime(datetime(2026, 1, 1, 3, 23))
+    assert not any(purge.validate_datetime(datetime(2026, 1, 1, h, 23)) for h in range(24) if h != 3)

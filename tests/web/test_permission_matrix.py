@@ -137,6 +137,7 @@ AREAS = {
     "retention": RetentionRule,
     "measures": SecurityMeasure,
 }
+API_AREAS = {**AREAS, "requests": DataRequest}
 for _area, _model in AREAS.items():
     ROUTES[f"{_area}.list"] = ("read", _model)
     ROUTES[f"{_area}.detail"] = ("read", _model)
@@ -188,6 +189,8 @@ ROUTES.update({
     "requests.edit": ("write", DataRequest),
     "requests.delete": ("write", DataRequest),
     "requests.forward": ("write", DataRequest),
+    # Reply letters: drafted and printed by admins and DPOs (they hold the requester's name), nothing saved.
+    "requests.letter": ("write", DataRequest),
 })
 
 
@@ -217,7 +220,7 @@ def test_every_route_is_classified(app):
 
 def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str, str, str, str]]:
     """(endpoint, kind, method, url) for every rule, URL parameters filled from records of `org`."""
-    models = {*AREAS.values(), *(model for _kind, model in ROUTES.values() if model is not None)}
+    models = {*API_AREAS.values(), *(model for _kind, model in ROUTES.values() if model is not None)}
     ids = {
         model: session.scalar(select(model.id).where(model.organisation_id == org.id).order_by(model.id))
         for model in models
@@ -234,7 +237,7 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
         methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
         if kind.startswith("api"):
             method = "PATCH" if "PATCH" in methods else methods[0]
-            areas = AREAS if "area" in rule.arguments else {None: None}
+            areas = API_AREAS if "area" in rule.arguments else {None: None}
             for area, area_model in areas.items():
                 values = {"slug": org.slug, "area": area, "record_id": ids.get(area_model)}
                 url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]

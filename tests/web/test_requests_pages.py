@@ -196,11 +196,13 @@ def test_request_pages_show_no_text_of_the_other_language(client, auth, demo, pi
     other = "en" if lang == "fr" else "fr"
     leaks, own = {}, set()
     for url in (f"{BASE}/", f"{BASE}/new", f"{BASE}/{relayed.id}", f"{BASE}/{relayed.id}/edit", f"{BASE}/{refused.id}",
-                "/orgs/pilotim/", "/orgs/pilotim/settings"):
+                "/orgs/pilotim/", "/orgs/pilotim/settings", f"{BASE}/{relayed.id}/letter",
+                f"{BASE}/{refused.id}/letter?kind=refusal"):
         response = client.get(url)
         assert response.status_code == 200, url
-        # The relay message is written in the client's language, whatever the reader's.
-        page = readable(re.sub(r'<textarea id="relay-message".*?</textarea>', "", response.get_data(as_text=True), flags=re.S))
+        # The relay message is written in the client's language, whatever the reader's; the letter's in its own.
+        page = readable(re.sub(r'<textarea (id="relay-message"|[^>]*name="text").*?</textarea>', "",
+                               response.get_data(as_text=True), flags=re.S))
         found = sorted(f for f in messages[lang] if f in page)
         if found:
             leaks[url] = found
