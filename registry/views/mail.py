@@ -6,7 +6,7 @@ each record instead.
 
 from email import message_from_bytes, policy
 
-from flask import abort, current_app, g, render_template, request, send_file, url_for
+from flask import abort, current_app, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -87,7 +87,7 @@ def message_page(record_id: int):
 def eml(record_id: int):
     message = _message(record_id)
     path = mail_jobs.eml_path(current_app, message)
-    if not path.exists():
-        abort(404)
+    if not path.exists():  # not built yet (the worker writes it at its first try): the page says so
+        return redirect(url_for("mail.message", record_id=message.id))
     return send_file(path, mimetype="message/rfc822", as_attachment=True, download_name=f"message-{message.id}.eml")
 
