@@ -92,7 +92,8 @@ def deliver_now(app: Flask, message_id: int, force: bool = False) -> tuple[str, 
         settings = rules.parse_smtp_url(url)
         try:
             answer = smtp.send(settings, _envelope_sender(app), message.to_address, data, timeout,
-                               local_hostname=urlsplit(config.base_url(app.config)).hostname)
+                               local_hostname=urlsplit(config.base_url(app.config)).hostname,
+                               ca_file=app.config.get("REGISTRY_SMTP_CA_FILE"))
         except smtp.Permanent as exc:
             service.mark_failed(session, message, exc.answer)
             session.commit()
