@@ -5,7 +5,6 @@ message, at that time: `_record_client_notice` is the `on_sent` hook. A first no
 needs the reasons for the delay before anything is queued (the rule of `domain.breaches.notice_problems`).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -126,11 +125,12 @@ def _body(breach: Breach, client: ClientController, lang: str, attachment: str, 
                              attachment=attachment, late=late, contact=contact)
 
 
-def send_client_notices(session: Session, breach: Breach, actor: str, render_pdf: Callable[[ClientController], bytes],
-                        late_reason: str | None = None, now: datetime | None = None) -> Sending:
+def send_client_notices(session: Session, breach: Breach, actor: str, late_reason: str | None = None,
+                        now: datetime | None = None) -> Sending:
     """Art. 33(2): queue the notice of every affected client not yet notified nor being mailed, at its notice
-    address, in its language, with its notice PDF (`render_pdf`). Clients without an address are returned, not
-    skipped in silence. Refused, before anything is queued, when a notice is late and no reasons are given."""
+    address, in its language, with its notice PDF (rendered by the worker: `registry.jobs.breach_mail`). Clients
+    without an address are returned, not skipped in silence. Refused, before anything is queued, when a notice is
+    late and no reasons are given."""
     now = now or utcnow()
     rows = client_mail_rows(session, breach, now)
     late = [r.client.legal_name for r in rows if r.state == "to_send" and r.late]
@@ -153,7 +153,7 @@ def send_client_notices(session: Session, breach: Breach, actor: str, render_pdf
             session, org, to=row.address, language=lang,
             subject=_one_line(SUBJECT[lang].format(org=org.legal_name, reference=breach.reference)),
             body=_body(breach, client, lang, name, reason), purpose=PURPOSE, actor=actor,
-            related=("breach", breach.id), attachment=(name, render_pdf(client)),
+            related=("breach", breach.id), attachment_later=name,
             details={"breach_id": breach.id, "client_id": client.id, "phase": breach.phase,
                      "late_reason": reason.strip() if reason else None},
         )

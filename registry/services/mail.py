@@ -91,14 +91,17 @@ def _refusals(to: str, subject: str, attachment_name: str | None) -> dict[str, l
 
 def queue_mail(session: Session, org: Organisation, *, to: str, language: str, subject: str, body: str,
                purpose: str, actor: str, related: tuple[str, int] | None = None,
-               attachment: tuple[str, bytes] | None = None, details: dict | None = None) -> MailMessage:
+               attachment: tuple[str, bytes] | None = None, details: dict | None = None,
+               attachment_later: str | None = None) -> MailMessage:
     """Add one message to send in the caller's transaction (flush only); it leaves once that transaction commits.
 
+    `attachment_later` names a PDF the worker renders at the first try (`registry.jobs.mail.attachment_maker` for
+    the purpose, from `details`), so that a click that mails fifty clients does not wait for fifty renders.
     Refused, naming the field, when the address or subject holds a line break (header injection) or the address
     is not one address. Arts. 28(2) and 33(2) notices and the reminders all come through here.
     """
     to = (to or "").strip()
-    errors = _refusals(to, subject or "", attachment[0] if attachment else None)
+    errors = _refusals(to, subject or "", attachment[0] if attachment else attachment_later)
     if errors:
         raise Refused(errors)
     if language not in ("fr", "en"):
@@ -122,6 +125,8 @@ def queue_mail(session: Session, org: Organisation, *, to: str, language: str, s
         target.write_bytes(data)
         session.info.setdefault(_FILES, []).append(target)
         message.attachment_name, message.attachment_path = name, relative
+    elif attachment_later is not None:
+        message.attachment_name = attachment_later
     session.add(message)
     session.flush()
     session.info.setdefault(_PENDING, []).append(message.id)
@@ -175,6 +180,17 @@ def claim(session: Session, message_id: int, lease_seconds: int, force: bool = F
         return None
     message = session.get(MailMessage, message_id, populate_existing=True)
     return message
+
+
+def keep_attachment(session: Session, message: MailMessage, data: bytes) -> None:
+    """The worker rendered the attachment of an `attachment_later` message: kept beside the others, once."""
+    relative = f"{ATTACHMENTS}/{message.organisation_id}/{secrets.token_hex(12)}.pdf"
+    target = setup_of(session).instance_dir() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    message.attachment_path = relative
+    session.add(message)
+    session.flush()
 
 
 def mark_sent(session: Session, message: MailMessage, answer: str) -> None:

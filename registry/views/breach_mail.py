@@ -21,14 +21,12 @@ def register_breach_mail_routes(bp: Blueprint, detail: Callable) -> None:
     @requires(WRITE)
     def mail_notices(record_id: int):
         """Queue each affected client's notice with its PDF; each is recorded as sent when the server accepts it."""
-        from registry.pdf.breaches import client_notice_pdf
-
         session = get_session()
         breach = get_or_404(Breach, record_id, g.org)
         form = MailNoticesForm()
         if form.validate_on_submit():
-            done = save(form, lambda data: breach_mail.send_client_notices(
-                session, breach, actor(), lambda client: client_notice_pdf(breach, client), data["late_reason"]))
+            done = save(form, lambda data: breach_mail.send_client_notices(session, breach, actor(),
+                                                                            data["late_reason"]))
             if done is not None:
                 _report(done)
                 return redirect(url_for("breaches.detail", record_id=breach.id) + "#mail")

@@ -140,3 +140,17 @@ def test_a_5xx_answer_fails_the_message_and_the_dashboard_shows_it(app, dpo, dem
     assert re.search(r'href="/orgs/pilotim/mail/\?status=failed"', section)
     page = text(dpo.get(f"{BASE}/{breach.id}"))
     assert "Not delivered" in page and "E-mail not delivered" in page
+
+
+def test_a_notice_whose_client_left_the_breach_before_its_pdf_was_made_is_not_delivered_and_says_why(
+        app, dpo, demo, pilotim, ovh, smtp_server):  # noqa: F811
+    app.config["REGISTRY_SMTP_URL"] = smtp_server.url
+    breach = record(demo, pilotim, ovh)
+    send(dpo, breach)
+    gone = breach.clients[0]
+    breach.clients.remove(gone)
+    demo.commit()
+    by_address = {m.to_address: m for m in deliver_all(app)}
+    failed = by_address[notice_address(gone)]
+    assert failed.status == "failed" and "no longer among the clients affected" in failed.server_answer
+    assert len(smtp_server.messages) == 2 and {n.client_id for n in notices(demo, breach)} == {c.id for c in breach.clients}
