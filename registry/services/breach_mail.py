@@ -111,7 +111,9 @@ def client_mail_rows(session: Session, breach: Breach, now: datetime | None = No
     for client in breach.clients:
         clock = clocks.get(client.id)
         notified = clock.sent_at if clock else None
-        late = bool(clock and notified is None and clock.deadline is not None and clock.deadline < now)
+        # The rule of the notice form (Art. 33(1)): a first notice past its deadline owes the reasons for the delay.
+        late = notified is None and any(p.code == "late_without_reason" for p in rules.notice_problems(
+            clock=clock, sent_at=now, late_reason=None, aware_at=breach.aware_at, now=now))
         rows.append(MailRow(client, mail_rules.notice_address(client), notified, messages.get(client.id), late))
     return rows
 
