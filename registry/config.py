@@ -11,7 +11,8 @@ E-mail (registry/jobs/mail.py): REGISTRY_SMTP_URL (smtp://, smtp+starttls:// or 
 is the server messages are handed to, from REGISTRY_MAIL_FROM; without it every message stays in the outbox
 (REGISTRY_OUTBOX_DIR, default instance/outbox/) as an .eml file: not sent. REGISTRY_MAIL_RETRIES tries at most, the
 first retry REGISTRY_MAIL_RETRY_SECONDS after a temporary failure and each next one twice as late;
-REGISTRY_SMTP_TIMEOUT bounds each conversation with the server.
+REGISTRY_SMTP_TIMEOUT bounds each conversation with the server; REGISTRY_SMTP_CA_FILE names the authority that signed
+the server's certificate when it is not one the system trusts (TLS is always verified).
 
 REGISTRY_ENV=production turns the defaults into refusals: the secret key and the database URL must then come
 from the environment (REGISTRY_SECRET_KEY, REGISTRY_DATABASE_URL), and the demo data is never loaded.
@@ -108,6 +109,8 @@ def load(instance_path: str) -> dict:
         "REGISTRY_SMTP_URL": os.environ.get("REGISTRY_SMTP_URL", "").strip() or None,
         "REGISTRY_MAIL_FROM": os.environ.get("REGISTRY_MAIL_FROM", "").strip() or None,
         "REGISTRY_OUTBOX_DIR": os.environ.get("REGISTRY_OUTBOX_DIR", "").strip() or None,
+        # A private authority's certificates (PEM) to verify the SMTP server's, instead of the system's.
+        "REGISTRY_SMTP_CA_FILE": os.environ.get("REGISTRY_SMTP_CA_FILE", "").strip() or None,
     }
     settings.update({name: _number(name, default) for name, default in NUMBERS.items()})
     return settings

@@ -456,3 +456,56 @@ def smtp_server():
     controller.start()
     yield server
     controller.stop()
+
+
+@pytest.fixture
+def smtp_tls_server(tmp_path):
+    """`start(mode)`: an SMTP server on 127.0.0.1 speaking STARTTLS ("starttls") or implicit TLS ("ssl") with a
+    certificate made for the test (openssl), asking for a login; its `url` carries the login and `ca_file` the
+    certificate to trust (REGISTRY_SMTP_CA_FILE)."""
+    import shutil
+    import socket
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS server")
+    cert, key = tmp_path / "smtp-cert.pem", tmp_path / "smtp-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    started = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"registry", b"s3cret:pass")
+        # The refusal's words given: without them this aiosmtpd version answers nothing and the client waits.
+        return AuthResult(success=ok, handled=False,
+                          message=None if ok else "535 5.7.8 Authentication credentials invalid")
+
+    def start(mode: str) -> SmtpServer:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = SmtpServer("127.0.0.1", port)
+        scheme = {"starttls": "smtp+starttls", "ssl": "smtps"}[mode]
+        server.url = f"{scheme}://registry:s3cret%3Apass@127.0.0.1:{port}"
+        server.ca_file = str(cert)
+        options = {"authenticator": authenticate, "auth_required": True}
+        if mode == "starttls":
+            controller = Controller(server, hostname="127.0.0.1", port=port, tls_context=context, **options)
+        else:
+            # The connection is TLS from its first byte, which aiosmtpd does not know: it must offer AUTH anyway.
+            controller = Controller(server, hostname="127.0.0.1", port=port, ssl_context=context,
+                                    auth_require_tls=False, authenticator=authenticate)
+        controller.start()
+        started.append(controller)
+        return server
+
+    yield start
+    for controller in started:
+        controller.stop()

@@ -11,6 +11,7 @@ record leaves the message queued: the sweep sends it again (at least once, never
 
 import logging
 import weakref
+from collections.abc import Callable
 from email import policy
 from email.utils import parseaddr
 from pathlib import Path
@@ -46,15 +47,40 @@ def _envelope_sender(app: Flask) -> str:
     return parseaddr(config.mail_from(app.config))[1] or config.mail_from(app.config)
 
 
-def message_bytes(app: Flask, message: MailMessage) -> bytes:
+_MAKERS: dict[str, Callable[[Session, MailMessage], bytes]] = {}
+
+
+def attachment_maker(purpose: str):
+    """Register `fn(session, message) -> pdf bytes`, rendering at the first try the attachment a message of this
+    purpose names (`queue_mail(..., attachment_later=name)`); it raises LookupError when its record is gone."""
+
+    def register(fn):
+        _MAKERS[purpose] = fn
+        return fn
+
+    return register
+
+
+def _attachment(app: Flask, session: Session, message: MailMessage) -> tuple[str, bytes] | None:
+    if message.attachment_path:
+        return message.attachment_name or "document.pdf", (Path(app.instance_path) / message.attachment_path).read_bytes()
+    if not message.attachment_name:
+        return None
+    maker = _MAKERS.get(message.purpose)
+    if maker is None:
+        raise LookupError(f"no maker of the attachments of {message.purpose!r} messages")
+    data = maker(session, message)
+    service.keep_attachment(session, message, data)
+    session.commit()
+    return message.attachment_name, data
+
+
+def message_bytes(app: Flask, session: Session, message: MailMessage) -> bytes:
     """The message as it is (or was) handed over: built once, then read back from its .eml file."""
     path = eml_path(app, message)
     if path.exists():
         return path.read_bytes()
-    attachment = None
-    if message.attachment_path:
-        attachment = (message.attachment_name or "document.pdf",
-                      (Path(app.instance_path) / message.attachment_path).read_bytes())
+    attachment = _attachment(app, session, message)
     built = rules.build_message(sender=config.mail_from(app.config), to=message.to_address, subject=message.subject,
                                 body=message.body, language=message.language, sent_at=clock.now(),
                                 domain=_envelope_sender(app).rpartition("@")[2] or "localhost",
@@ -78,21 +104,24 @@ def deliver_now(app: Flask, message_id: int, force: bool = False) -> tuple[str, 
         if message is None:
             return None
         try:
-            data = message_bytes(app, message)
-        except (OSError, ValueError) as exc:
+            data = message_bytes(app, session, message)
+        except Exception as exc:  # a record gone, a render that failed: shown as not delivered, with why
             log.exception("mail %s could not be built", message_id)
+            session.rollback()
+            message = session.get(MailMessage, message_id)
             service.mark_failed(session, message, f"not built: {type(exc).__name__}: {exc}")
             session.commit()
             return "failed", None
         url = app.config.get("REGISTRY_SMTP_URL")
         if not url:
-            service.mark_outbox(session, message, str(eml_path(app, message)))
+            service.mark_outbox(session, message, eml_path(app, message).name)
             session.commit()
             return "outbox", None
         settings = rules.parse_smtp_url(url)
         try:
             answer = smtp.send(settings, _envelope_sender(app), message.to_address, data, timeout,
-                               local_hostname=urlsplit(config.base_url(app.config)).hostname)
+                               local_hostname=urlsplit(config.base_url(app.config)).hostname,
+                               ca_file=app.config.get("REGISTRY_SMTP_CA_FILE"))
         except smtp.Permanent as exc:
             service.mark_failed(session, message, exc.answer)
             session.commit()

@@ -38,9 +38,11 @@ def _raise_for(code: int, reply, step: str):
 
 
 def send(settings: rules.SmtpSettings, sender: str, recipient: str, data: bytes, timeout: float,
-         local_hostname: str | None = None) -> str:
-    """Send `data` (the message with CRLF line ends) to one recipient; returns the server's answer to DATA."""
-    context = ssl.create_default_context()
+         local_hostname: str | None = None, ca_file: str | None = None) -> str:
+    """Send `data` (the message with CRLF line ends) to one recipient; returns the server's answer to DATA.
+
+    TLS always verifies the server's certificate and name, against the system's authorities or `ca_file`."""
+    context = ssl.create_default_context(cafile=ca_file)
     try:
         if settings.security == "ssl":
             conn = smtplib.SMTP_SSL(settings.host, settings.port, local_hostname=local_hostname, timeout=timeout,

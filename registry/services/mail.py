@@ -91,14 +91,17 @@ def _refusals(to: str, subject: str, attachment_name: str | None) -> dict[str, l
 
 def queue_mail(session: Session, org: Organisation, *, to: str, language: str, subject: str, body: str,
                purpose: str, actor: str, related: tuple[str, int] | None = None,
-               attachment: tuple[str, bytes] | None = None, details: dict | None = None) -> MailMessage:
+               attachment: tuple[str, bytes] | None = None, details: dict | None = None,
+               attachment_later: str | None = None) -> MailMessage:
     """Add one message to send in the caller's transaction (flush only); it leaves once that transaction commits.
 
+    `attachment_later` names a PDF the worker renders at the first try (`registry.jobs.mail.attachment_maker` for
+    the purpose, from `details`), so that a click that mails fifty clients does not wait for fifty renders.
     Refused, naming the field, when the address or subject holds a line break (header injection) or the address
     is not one address. Arts. 28(2) and 33(2) notices and the reminders all come through here.
     """
     to = (to or "").strip()
-    errors = _refusals(to, subject or "", attachment[0] if attachment else None)
+    errors = _refusals(to, subject or "", attachment[0] if attachment else attachment_later)
     if errors:
         raise Refused(errors)
     if language not in ("fr", "en"):
@@ -122,6 +125,8 @@ def queue_mail(session: Session, org: Organisation, *, to: str, language: str, s
         target.write_bytes(data)
         session.info.setdefault(_FILES, []).append(target)
         message.attachment_name, message.attachment_path = name, relative
+    elif attachment_later is not None:
+        message.attachment_name = attachment_later
     session.add(message)
     session.flush()
     session.info.setdefault(_PENDING, []).append(message.id)
@@ -177,6 +182,17 @@ def claim(session: Session, message_id: int, lease_seconds: int, force: bool = F
     return message
 
 
+def keep_attachment(session: Session, message: MailMessage, data: bytes) -> None:
+    """The worker rendered the attachment of an `attachment_later` message: kept beside the others, once."""
+    relative = f"{ATTACHMENTS}/{message.organisation_id}/{secrets.token_hex(12)}.pdf"
+    target = setup_of(session).instance_dir() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    message.attachment_path = relative
+    session.add(message)
+    session.flush()
+
+
 def mark_sent(session: Session, message: MailMessage, answer: str) -> None:
     """The server accepted the message: record it, then what depends on it (the `on_sent` hooks), at once."""
     message.status, message.sent_at, message.next_attempt_at = "sent", clock.now(), None
@@ -197,7 +213,7 @@ def mark_sent(session: Session, message: MailMessage, answer: str) -> None:
 def mark_outbox(session: Session, message: MailMessage, where: str) -> None:
     """No SMTP server is configured: the message waits in the outbox folder. It was not sent."""
     message.status, message.next_attempt_at = "outbox", None
-    message.server_answer = f"no SMTP server configured (REGISTRY_SMTP_URL): written to {where}"[:1000]
+    message.server_answer = f"no SMTP server configured (REGISTRY_SMTP_URL): kept as {where} in the outbox folder"[:1000]
     session.add(message)
     session.flush()
 
@@ -238,10 +254,11 @@ def messages_of(session: Session, org: Organisation, status: str | None = None, 
     return list(session.execute(query.order_by(MailMessage.id.desc()).limit(limit)).scalars())
 
 
-def messages_about(session: Session, org: Organisation, kind: str, record_id: int) -> list[MailMessage]:
-    """The messages about one record (its history), oldest first."""
+def messages_about(session: Session, org: Organisation | int, kind: str, record_id: int) -> list[MailMessage]:
+    """The messages about one record (its history), oldest first; `org` the organisation or its id."""
+    org_id = org if isinstance(org, int) else org.id
     return list(session.execute(
-        select(MailMessage).where(MailMessage.organisation_id == org.id, MailMessage.related_kind == kind,
+        select(MailMessage).where(MailMessage.organisation_id == org_id, MailMessage.related_kind == kind,
                                   MailMessage.related_id == record_id).order_by(MailMessage.id)
     ).scalars())
 

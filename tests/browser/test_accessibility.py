@@ -37,7 +37,7 @@ def _records(tmp_path) -> dict[str, int]:
 PAGES = [
     "/", "/orgs/acme/activities/", "/orgs/acme/activities/{activity}", "/orgs/acme/subprocessors/{subprocessor}",
     "/orgs/acme/changes/", "/orgs/acme/changes/{change}", "/orgs/acme/breaches/", "/orgs/acme/breaches/{breach}",
-    "/orgs/acme/activities/new", "/orgs/acme/breaches/new", "/orgs/acme/changes/new",
+    "/orgs/acme/activities/new", "/orgs/acme/breaches/new", "/orgs/acme/changes/new", "/orgs/acme/mail/",
 ]
 
 
