@@ -49,6 +49,7 @@ NUMBERS = {
     "REGISTRY_SESSION_IDLE_MINUTES": 8 * 60,
     "REGISTRY_SESSION_MAX_DAYS": 30,
     "REGISTRY_PROXY_HOPS": 1,  # proxies in front of the app that each add an X-Forwarded-For entry
+    "REGISTRY_NOTICE_LINK_LIMIT": 30,  # requests to clients' notice links per client address per login window
 }
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -95,6 +96,8 @@ def load(instance_path: str) -> dict:
         "REGISTRY_TRUSTED_PROXIES": _list("REGISTRY_TRUSTED_PROXIES"),
     }
     settings.update({name: _number(name, default) for name, default in NUMBERS.items()})
+    # Days a client's notice link still opens after its objection deadline (0: it expires the day after).
+    settings["REGISTRY_NOTICE_LINK_GRACE_DAYS"] = _number("REGISTRY_NOTICE_LINK_GRACE_DAYS", 60, minimum=0)
     return settings
 
 

@@ -242,12 +242,14 @@ def notice(record_id: int, client_id: int):
     form.form_errors = []
 
     def run(f):
-        if not f.sent_on.data and not f.consent_on.data:
+        if not f.sent_on.data and not f.consent_on.data and not f.acknowledged_on.data:
             raise svc.ChangeRefused(Message("Give the date the notice was sent, or of the authorisation."), "sent_on")
         if f.sent_on.data:
             svc.record_notice_sent(get_session(), change, client_id, f.sent_on.data, actor())
         if f.consent_on.data:
             svc.record_consent(get_session(), change, client_id, f.consent_on.data, actor())
+        if f.acknowledged_on.data:  # the same call as a client's acknowledgement through its link
+            svc.record_acknowledgement(get_session(), change, client_id, f.acknowledged_on.data, actor())
 
     return _act(change, "notice", form, run, _("Notice recorded."), client_id)
 
