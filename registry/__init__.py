@@ -31,9 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_jobs(app: Flask) -> None:
     """The task queue the app sends its jobs to (the tasks register themselves on import)."""
-    from registry.jobs import queue, tasks  # noqa: F401
+    from registry.jobs import mail, queue, tasks  # noqa: F401
 
     queue.configure(app.config)
+    mail.init_mail(app)
 
 
 def _init_reference(app: Flask) -> None:

@@ -7,6 +7,12 @@ shares); REGISTRY_EXPORTS_PER_ORG / REGISTRY_EXPORTS_RUNNING bound the exports r
 and for the installation; REGISTRY_EXPORT_KEEP_HOURS is how long a finished file stays;
 REGISTRY_JOB_STALE_SECONDS is how long a running job may go without a sign of life before it is marked failed.
 
+E-mail (registry/jobs/mail.py): REGISTRY_SMTP_URL (smtp://, smtp+starttls:// or smtps://, with user:password@host:port)
+is the server messages are handed to, from REGISTRY_MAIL_FROM; without it every message stays in the outbox
+(REGISTRY_OUTBOX_DIR, default instance/outbox/) as an .eml file: not sent. REGISTRY_MAIL_RETRIES tries at most, the
+first retry REGISTRY_MAIL_RETRY_SECONDS after a temporary failure and each next one twice as late;
+REGISTRY_SMTP_TIMEOUT bounds each conversation with the server.
+
 REGISTRY_ENV=production turns the defaults into refusals: the secret key and the database URL must then come
 from the environment (REGISTRY_SECRET_KEY, REGISTRY_DATABASE_URL), and the demo data is never loaded.
 """
@@ -15,6 +21,8 @@ import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from registry.domain import mail
 
 DEMO_SECRET_KEY = "demo-secret-key-not-for-production"
 ENVIRONMENTS = ("development", "production")
@@ -50,6 +58,9 @@ NUMBERS = {
     "REGISTRY_SESSION_MAX_DAYS": 30,
     "REGISTRY_PROXY_HOPS": 1,  # proxies in front of the app that each add an X-Forwarded-For entry
     "REGISTRY_NOTICE_LINK_LIMIT": 30,  # requests to clients' notice links per client address per login window
+    "REGISTRY_MAIL_RETRIES": 5,  # tries of one message before it is failed (a 5xx answer fails it at once)
+    "REGISTRY_MAIL_RETRY_SECONDS": 60,  # before the first retry; doubled before each next one
+    "REGISTRY_SMTP_TIMEOUT": 30,  # seconds for each conversation with the SMTP server
 }
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -94,6 +105,10 @@ def load(instance_path: str) -> dict:
         "REGISTRY_BASE_URL": os.environ.get("REGISTRY_BASE_URL", "").strip(),
         # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed.
         "REGISTRY_TRUSTED_PROXIES": _list("REGISTRY_TRUSTED_PROXIES"),
+        # Unset: no message leaves the machine, each waits in the outbox folder.
+        "REGISTRY_SMTP_URL": os.environ.get("REGISTRY_SMTP_URL", "").strip() or None,
+        "REGISTRY_MAIL_FROM": os.environ.get("REGISTRY_MAIL_FROM", "").strip() or None,
+        "REGISTRY_OUTBOX_DIR": os.environ.get("REGISTRY_OUTBOX_DIR", "").strip() or None,
     }
     settings.update({name: _number(name, default) for name, default in NUMBERS.items()})
     # Days a client's notice link still opens after its objection deadline (0: it expires the day after).
@@ -112,6 +127,7 @@ def check(config) -> None:
         raise ConfigError(f"REGISTRY_ENV is {env!r}: use one of {', '.join(ENVIRONMENTS)}")
     _check_base_url(config.get("REGISTRY_BASE_URL") or "")
     _check_proxies(config.get("REGISTRY_TRUSTED_PROXIES") or ())
+    _check_mail(config)
     if env != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -148,6 +164,22 @@ def _check_base_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"REGISTRY_BASE_URL is {url!r}: give an http(s) address such as https://registre.example.org")
+
+
+def mail_from(config) -> str:
+    """REGISTRY_MAIL_FROM, else noreply@ the host of the register's address."""
+    return config.get("REGISTRY_MAIL_FROM") or f"noreply@{urlsplit(base_url(config)).hostname or 'localhost'}"
+
+
+def _check_mail(config) -> None:
+    if config.get("REGISTRY_SMTP_URL"):
+        try:
+            mail.parse_smtp_url(config["REGISTRY_SMTP_URL"])
+        except mail.SmtpUrlError as exc:
+            raise ConfigError(str(exc)) from None
+    sender = config.get("REGISTRY_MAIL_FROM")
+    if sender and mail.header_problem(sender):
+        raise ConfigError(f"REGISTRY_MAIL_FROM {mail.header_problem(sender)}: give one address, e.g. registre@example.org")
 
 
 def _check_proxies(proxies) -> None:

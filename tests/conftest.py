@@ -404,3 +404,55 @@ def scores_with_a_weak_item(monkeypatch):
     monkeypatch.setattr(reliability, "checker_scores", lambda: scores)
     monkeypatch.setattr(contract_display, "checker_scores", lambda: scores)
     return scores
+
+
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, in a thread of the test): what it received, and what it answers.
+
+    `messages` are the `email.message.EmailMessage`s received, `envelopes` their (MAIL FROM, RCPT TO) pairs;
+    `answer_with("550 5.1.1 No such mailbox")` makes it answer DATA so (every time, or `times` times).
+    """
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.url = f"smtp://{host}:{port}"
+        self.messages: list = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self._answers: list[str] = []
+        self._always: str | None = None
+
+    def answer_with(self, answer: str, times: int | None = None) -> None:
+        if times is None:
+            self._always, self._answers = answer, []
+        else:
+            self._always, self._answers = None, [answer] * times
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self._answers:
+            return self._answers.pop(0)
+        if self._always:
+            return self._always
+        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
+                                                      policy=policy.default))
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 2.0.0 Ok: queued as test"
+
+
+@pytest.fixture
+def smtp_server():
+    """aiosmtpd listening on a free port of 127.0.0.1 for this test; set REGISTRY_SMTP_URL to its `url`."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = SmtpServer("127.0.0.1", port)
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield server
+    controller.stop()

@@ -6,6 +6,7 @@ web app enqueues there) and `bind` names the app whose database and settings the
 """
 
 import logging
+import os
 import threading
 
 from flask import Flask
@@ -63,6 +64,15 @@ def bind(app: Flask) -> None:
     """The app whose database and settings the tasks of this process use."""
     configure(app.config)
     _state["app"] = app
+
+
+def engine_of(app: Flask):
+    """The app's engine, with the connections inherited through a fork dropped (a process worker's own pool)."""
+    engine = app.extensions["registry.engine"]
+    if app.extensions.get("registry.engine_pid") != os.getpid():
+        engine.dispose(close=False)
+        app.extensions["registry.engine_pid"] = os.getpid()
+    return engine
 
 
 def bound_app() -> Flask:

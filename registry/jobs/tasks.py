@@ -6,7 +6,6 @@ updates of their own, so that every web worker sees them while the job runs.
 """
 
 import logging
-import os
 import secrets
 import threading
 from pathlib import Path
@@ -16,8 +15,9 @@ from huey import crontab
 from sqlmodel import Session
 
 from registry.domain import jobs as rules
-from registry.jobs import exports
+from registry.jobs import exports, mail
 from registry.jobs.queue import bound_app, huey
+from registry.jobs.queue import engine_of as _engine
 from registry.models import Job, Organisation
 from registry.services import jobs as service
 
@@ -35,15 +35,6 @@ def exports_dir(app: Flask) -> Path:
 
 def bounds(app: Flask) -> service.Bounds:
     return service.Bounds(per_org=app.config["EXPORTS_PER_ORG"], total=app.config["EXPORTS_RUNNING"])
-
-
-def _engine(app: Flask):
-    """The app's engine, with the connections inherited through a fork dropped (a process worker's own pool)."""
-    engine = app.extensions["registry.engine"]
-    if app.extensions.get("registry.engine_pid") != os.getpid():
-        engine.dispose(close=False)
-        app.extensions["registry.engine_pid"] = os.getpid()
-    return engine
 
 
 class Tracker(exports.Progress):
@@ -178,6 +169,7 @@ def expire_export_files() -> None:
 PERIODIC = (
     (fail_stale_jobs, "every minute", "running jobs without a heartbeat for REGISTRY_JOB_STALE_SECONDS end failed"),
     (expire_export_files, "every hour at :07", "files of exports older than REGISTRY_EXPORT_KEEP_HOURS are deleted"),
+    (mail.resend_waiting_mail, "every minute", "queued messages whose try is over a minute late are handed to the workers again"),
 )
 
 
