@@ -90,6 +90,10 @@ class CancelForm(Form):
     pass
 
 
+class SendNoticesForm(Form):
+    pass
+
+
 
 # What a change's History shows: the fields of the forms above under the same labels, and the values the page
 # records beyond them (its state, its computed dates). The view gives the coded values' labels as choices.

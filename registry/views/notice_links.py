@@ -19,7 +19,6 @@ from registry.services import users as accounts
 from registry.views.changes import OUTCOME_LABELS
 from registry.views.crud import attach_errors
 from registry.views.formatting import date_text, vocab_text
-from registry.views.links import external_url
 
 bp = Blueprint("notice_link", __name__, url_prefix="/notice")
 KIND_TITLES = {
@@ -28,12 +27,6 @@ KIND_TITLES = {
     "remove": _l("End of the use of a sub-processor"),
     "change_locations": _l("New processing locations of a sub-processor"),
 }
-
-
-def link_for(change_id: int, client_id: int) -> str:
-    """The absolute address of a client's link, on the configured base URL (never the request's Host)."""
-    token = links.make_token(current_app.config["SECRET_KEY"], change_id, client_id)
-    return external_url("notice_link.page", change_id=change_id, token=token)
 
 
 def _refuse(status: int, title: str, text: str):

@@ -114,6 +114,7 @@ ROUTES.update({
     "public.feed": ("public", None),
     # notice19: a client's notice link, no account; the walk builds a valid link of the planned change
     "notice_link.page": ("public", SubProcessorChange),
+    "changes.send_notices": ("write", SubProcessorChange),  # mails the clients not yet told (outbox in the walk)
 })
 
 
