@@ -29,6 +29,13 @@ KIND_TITLES = {
 }
 
 
+@bp.after_request
+def _no_referrer(response):
+    # The token is the page's key: no link followed from the page may carry its address along.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _refuse(status: int, title: str, text: str):
     return render_template("changes/link_refused.html", title=title, text=text), status
 

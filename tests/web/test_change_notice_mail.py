@@ -14,7 +14,7 @@ from registry import audit
 from registry.models import ChangeNotice, ClientController, MailMessage, SubProcessorChange
 from registry.services.organisations import get_by_slug
 from tests.mail import deliver_all
-from tests.web.test_notice_links import BRUSSELS, NEW_AI, plan_new_ai
+from tests.web.test_notice_links import BEFFROI, BRUSSELS, NEW_AI, plan_new_ai
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FLANDRES = "Immobilière Démo des Flandres (fictive)"
@@ -63,6 +63,7 @@ def test_send_the_notices_mails_each_client_in_its_language_and_an_objection_by_
     assert english["Subject"] == f"Prior notice: change of sub-processor — {NEW_AI} (PILOTIM)"
     assert f"until {deadline.strftime('%B')} {deadline.day}, {deadline.year} inclusive" in body
     assert "Your contract sets no such period: we apply 30 days." in body
+    assert BEFFROI not in body and FLANDRES not in body and "INTERNAL-reason" not in body  # its own notice only
     (pdf,) = list(english.iter_attachments())
     assert pdf.get_content_type() == "application/pdf"
     text = pdf_text(pdf.get_content())

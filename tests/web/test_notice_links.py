@@ -81,6 +81,7 @@ def test_each_client_reads_the_change_in_its_language_with_its_own_deadline(app,
     english = client.get(url_of(app, change.id, client_id(demo, change, BRUSSELS)))
     page = english.get_data(as_text=True)
     assert english.status_code == 200 and '<html lang="en">' in page
+    assert english.headers["Referrer-Policy"] == "no-referrer" and english.headers["Cache-Control"] == "no-store"
     assert NEW_AI in page and "PIL-S-02" in page and "United States" in page
     assert f"You may object until {deadline.strftime('%B')} {deadline.day}, {deadline.year} inclusive" in page
     assert "Your contract sets no period to object: 30 days apply." in page
