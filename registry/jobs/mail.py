@@ -86,7 +86,7 @@ def deliver_now(app: Flask, message_id: int, force: bool = False) -> tuple[str, 
             return "failed", None
         url = app.config.get("REGISTRY_SMTP_URL")
         if not url:
-            service.mark_outbox(session, message, str(eml_path(app, message)))
+            service.mark_outbox(session, message, eml_path(app, message).name)
             session.commit()
             return "outbox", None
         settings = rules.parse_smtp_url(url)

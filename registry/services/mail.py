@@ -197,7 +197,7 @@ def mark_sent(session: Session, message: MailMessage, answer: str) -> None:
 def mark_outbox(session: Session, message: MailMessage, where: str) -> None:
     """No SMTP server is configured: the message waits in the outbox folder. It was not sent."""
     message.status, message.next_attempt_at = "outbox", None
-    message.server_answer = f"no SMTP server configured (REGISTRY_SMTP_URL): written to {where}"[:1000]
+    message.server_answer = f"no SMTP server configured (REGISTRY_SMTP_URL): kept as {where} in the outbox folder"[:1000]
     session.add(message)
     session.flush()
 
@@ -238,10 +238,11 @@ def messages_of(session: Session, org: Organisation, status: str | None = None, 
     return list(session.execute(query.order_by(MailMessage.id.desc()).limit(limit)).scalars())
 
 
-def messages_about(session: Session, org: Organisation, kind: str, record_id: int) -> list[MailMessage]:
-    """The messages about one record (its history), oldest first."""
+def messages_about(session: Session, org: Organisation | int, kind: str, record_id: int) -> list[MailMessage]:
+    """The messages about one record (its history), oldest first; `org` the organisation or its id."""
+    org_id = org if isinstance(org, int) else org.id
     return list(session.execute(
-        select(MailMessage).where(MailMessage.organisation_id == org.id, MailMessage.related_kind == kind,
+        select(MailMessage).where(MailMessage.organisation_id == org_id, MailMessage.related_kind == kind,
                                   MailMessage.related_id == record_id).order_by(MailMessage.id)
     ).scalars())
 

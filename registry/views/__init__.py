@@ -52,7 +52,7 @@ def init_views(app: Flask) -> None:
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches, requests):
         app.register_blueprint(module.bp)
 
-    from registry.views import api, changes, documents, notice_links, public, sheets
+    from registry.views import api, changes, documents, mail, notice_links, public, sheets
 
     app.register_blueprint(documents.bp)
     app.register_blueprint(sheets.bp)
@@ -60,6 +60,7 @@ def init_views(app: Flask) -> None:
     app.register_blueprint(changes.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(notice_links.bp)
+    app.register_blueprint(mail.bp)
 
     from registry.views import members
 

@@ -23,10 +23,13 @@ from registry.forms.breaches import (
     checked_time,
     label,
 )
+from registry.forms.mail import MailNoticesForm
 from registry.i18n import current_lang
 from registry.models import Activity, Breach, BreachCreate, BreachNoticeCreate, ClientController, SubProcessor, checks
+from registry.services import breach_mail
 from registry.services import breaches as svc
 from registry.services.crud import check_version, read_version, validate
+from registry.views.breach_mail import register_breach_mail_routes
 from registry.views.crud import actor, get_or_404, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
 from registry.views.formatting import datetime_text
@@ -258,7 +261,8 @@ def propose_recipient(form: NoticeForm, clocks: list[rules.Clock]) -> None:
     form.client_id.data = owed.client_id if owed else None
 
 
-def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int = 200):
+def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int = 200,
+            mail_form: MailNoticesForm | None = None):
     session = get_session()
     shown = BreachForm(obj=form_from_record(breach, g.org.timezone), meta={"csrf": False})
     prepare_form(shown, session, g.org, None)
@@ -270,6 +274,7 @@ def _detail(breach: Breach, notice_form: NoticeForm | None = None, status: int =
     return render_template(
         "breaches/detail.html", org=g.org, obj=breach, clocks=clocks, shown=shown,
         notice_form=notice_form, history=record_history(session, breach, shown),
+        mail_rows=breach_mail.client_mail_rows(session, breach), mail_form=mail_form or MailNoticesForm(formdata=None),
     ), status
 
 
@@ -346,3 +351,6 @@ def register_pdf():
 
     lang = _doc_lang()
     return _pdf(breach_register_pdf(get_session(), g.org, lang), f"breaches-{g.org.slug}-{lang}.pdf")
+
+
+register_breach_mail_routes(bp, _detail)

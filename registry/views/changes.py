@@ -47,6 +47,7 @@ from registry.views.entity import READ, WRITE, requires
 from registry.views.formatting import CHANGE_STATUSES, STATUS_LABELS, date_text
 from registry.views.history import Rows, record_history
 from registry.views.links import notice_link_url
+from registry.views.mail import STATUS_LABELS as MAIL_STATUS_LABELS
 
 bp = org_blueprint("changes", __name__)
 
@@ -60,8 +61,6 @@ BLOCKERS = {
     "objection_open": _l("%(client)s objected: record the DPO's decision on the objection."),
     "objection_upheld": _l("%(client)s's objection was upheld: record on the change how it is handled."),
 }
-MAIL_STATUSES = {"queued": _l("Queued"), "sent": _l("Accepted by the mail server"), "failed": _l("Failed"),
-                 "outbox": _l("In the outbox (no mail server set up: not sent)")}
 
 
 def _change(record_id: int):
@@ -186,7 +185,7 @@ def _mail_context(session, change) -> dict:
         details = json.loads(m.details) if m.details else {}
         rows.append({"message": m, "client_id": details.get("client_id"), "deadline": details.get("deadline")})
     return {"without_address": clients_without_address(session, change), "mails": rows,
-            "mail_statuses": MAIL_STATUSES, "unsent": [n.client_id for n in change.notices if n.sent_on is None]}
+            "mail_statuses": MAIL_STATUS_LABELS, "unsent": [n.client_id for n in change.notices if n.sent_on is None]}
 
 
 def change_history(session, change, names: dict[int, str]) -> list:

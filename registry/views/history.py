@@ -16,6 +16,7 @@ from wtforms import BooleanField, DateField, Field, FieldList, Form, FormField, 
 from registry import audit
 from registry.forms import CountryField, TriStateField
 from registry.forms.breaches import LocalDateTimeField
+from registry.services import mail as mail_service
 from registry.views.formatting import country_text, date_text, datetime_text, number
 
 ACTIONS = {"create": _l("Creation"), "update": _l("Modification"), "delete": _l("Deletion")}
@@ -43,6 +44,7 @@ class Event:
     actor: str
     action: str
     changes: list[Change]
+    note: str | None = None  # a message's recipient, subject and outcome (no field changed)
 
     @property
     def when(self) -> str:
@@ -202,4 +204,28 @@ def record_history(session: Session, obj: SQLModel, form: Form | None = None, ot
         changed = audit.changes(entry.before, entry.after) if entry.action == "update" else {}
         action = str(ACTIONS.get(entry.action, entry.action))
         events.append(Event(at, entry.actor, action, field_changes(form, changed, others, rows)))
-    return events
+    events += mail_events(session, obj)
+    return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+# The kind a message names its record by, per table (registry.models.mail.RELATED_KINDS).
+MAIL_KINDS = {"breach": "breach", "subprocessor_change": "change", "activity": "activity", "subprocessor": "subprocessor",
+              "data_request": "request", "transfer": "transfer", "client_controller": "client"}
+MAIL_ACTIONS = {"queued": _l("E-mail on its way"), "sent": _l("E-mail sent"), "failed": _l("E-mail not delivered"),
+                "outbox": _l("E-mail in the outbox (not sent)")}
+
+
+def mail_events(session: Session, obj: SQLModel) -> list[Event]:
+    """Every message about the record, as it stands: sent (at the server's acceptance), failed, in the outbox or on
+    its way (at its creation), with its recipient, subject and the server's answer."""
+    kind = MAIL_KINDS.get(type(obj).__tablename__)
+    org_id = getattr(obj, "organisation_id", None)
+    if kind is None or org_id is None or obj.id is None:
+        return []
+    out = []
+    for m in mail_service.messages_about(session, org_id, kind, obj.id):
+        note = f"{m.to_address} · {m.subject}"
+        if m.status != "sent" and m.server_answer:
+            note += f" · {m.server_answer}"
+        out.append(Event(m.sent_at or m.created_at, m.actor, str(MAIL_ACTIONS.get(m.status, m.status)), [], note))
+    return out

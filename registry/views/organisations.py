@@ -11,6 +11,7 @@ from registry.db import get_session
 from registry.forms.organisations import OrganisationForm
 from registry.models.base import utcnow
 from registry.models.checks import time_zones
+from registry.services import mail
 from registry.services.dashboard import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.changes import KIND_LABELS
@@ -29,7 +30,10 @@ def detail():
     now = utcnow()
     board = dashboard(get_session(), g.org, cache=flag_cache(), shown=SHOWN, now=now)
     sections = [(area, title, board.areas[area]) for area, title in AREA_TITLES]
+    failed = mail.count_failed(get_session(), g.org)
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections, fix=_fix,
+                           failed_mail=failed, failed_messages=mail.messages_of(get_session(), g.org, "failed", 5)
+                           if failed else [],
                            name_of=_name_of, item_label=item_label, counted=_counted, now=now,
                            change_kind=lambda kind: KIND_LABELS.get(kind, kind))
 

@@ -16,6 +16,7 @@ from registry.models import (
     ClientController,
     DataRequest,
     Job,
+    MailMessage,
     Membership,
     Organisation,
     RetentionRule,
@@ -35,6 +36,7 @@ from registry.services import users as accounts
 #   read_costly  the same, but a PDF is rendered or a print process started: only the refused roles
 #                (anonymous, other organisation) are walked here; tests/web/test_documents.py covers members
 #   write        admins and DPOs of the organisation (web form or action)
+#   write_get    admins and DPOs of the organisation, a page read with GET (the Outbox: clients' addresses, notices)
 #   admin        admins of the organisation only (its settings, its members)
 #   superuser    superusers of the installation only (creating an organisation); no role of the walk is one
 #   api_public   no token needed
@@ -201,7 +203,24 @@ def _one_request(session, org: Organisation) -> int:
     return request.id
 
 
-EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job, DataRequest: _one_request}
+# E-mail (issue 19): the Outbox and its messages are for DPOs and admins; auditors are refused.
+ROUTES.update({
+    "breaches.mail_notices": ("write", Breach),
+    "mail.outbox": ("write_get", None),
+    "mail.message": ("write_get", MailMessage),
+    "mail.eml": ("write_get", MailMessage),  # not built yet: sent back to the message's page (302)
+})
+
+
+def _one_message(session, org: Organisation) -> int:
+    message = MailMessage(organisation_id=org.id, to_address="dpo@client.example.com", language="fr",
+                          subject="Matrix", body="Walked by the matrix.", purpose="breach_notice", actor="test")
+    session.add(message)
+    session.commit()
+    return message.id
+
+
+EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job, DataRequest: _one_request, MailMessage: _one_message}
 
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
@@ -274,7 +293,7 @@ def _expected(role: str, kind: str, method: str, status: int, location: str) -> 
         if kind.startswith("api"):
             return None if status == 401 else "API without a token must be 401"
         return None if status == 302 and "/login" in location else "anonymous must be sent to /login"
-    kind = "read" if kind == "read_costly" else kind
+    kind = {"read_costly": "read", "write_get": "write"}.get(kind, kind)
     if kind in ("account", "api_account"):
         return None if status < 400 else "own account refused"
     if kind == "superuser":
