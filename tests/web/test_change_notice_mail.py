@@ -83,7 +83,7 @@ def test_send_the_notices_mails_each_client_in_its_language_and_an_objection_by_
     assert {n.sent_on for n in change.notices} == {today} and change.status == "notified"
     assert {n.deadline for n in change.notices} == {deadline}
     page = dpo.get(f"/orgs/pilotim/changes/{change.id}").get_data(as_text=True)
-    assert page.count("office@estates-demo.example.com") == 1 and page.count("<td>Sent · ") == 3
+    assert page.count("<td>office@estates-demo.example.com</td>") == 1 and page.count("<td>Sent · ") == 3
 
     # The Brussels client opens the link of its message, in English, and objects.
     path = LINK.search(body).group(1)
