@@ -58,6 +58,7 @@ NUMBERS = {
     "REGISTRY_SESSION_IDLE_MINUTES": 8 * 60,
     "REGISTRY_SESSION_MAX_DAYS": 30,
     "REGISTRY_PROXY_HOPS": 1,  # proxies in front of the app that each add an X-Forwarded-For entry
+    "REGISTRY_NOTICE_LINK_LIMIT": 30,  # requests to clients' notice links per client address per login window
     "REGISTRY_MAIL_RETRIES": 5,  # tries of one message before it is failed (a 5xx answer fails it at once)
     "REGISTRY_MAIL_RETRY_SECONDS": 60,  # before the first retry; doubled before each next one
     "REGISTRY_SMTP_TIMEOUT": 30,  # seconds for each conversation with the SMTP server
@@ -113,6 +114,8 @@ def load(instance_path: str) -> dict:
         "REGISTRY_SMTP_CA_FILE": os.environ.get("REGISTRY_SMTP_CA_FILE", "").strip() or None,
     }
     settings.update({name: _number(name, default) for name, default in NUMBERS.items()})
+    # Days a client's notice link still opens after its objection deadline (0: it expires the day after).
+    settings["REGISTRY_NOTICE_LINK_GRACE_DAYS"] = _number("REGISTRY_NOTICE_LINK_GRACE_DAYS", 60, minimum=0)
     return settings
 
 

@@ -62,7 +62,8 @@ def local_path(target: str | None) -> str | None:
 
 
 def current_lang() -> str:
-    lang = session.get("lang") if request else None
+    # A page written for one reader in that reader's language (a client's notice link) sets `g.page_lang`.
+    lang = (g.get("page_lang") or session.get("lang")) if request else None
     return lang if lang in ("fr", "en") else "fr"
 
 

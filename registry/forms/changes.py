@@ -63,6 +63,7 @@ class PlanChangeForm(RecordForm):
 class NoticeForm(Form):
     sent_on = OptionalDate(_l("Notice sent on"))
     consent_on = OptionalDate(_l("Written authorisation received on"))
+    acknowledged_on = OptionalDate(_l("Acknowledged by the client on"))
 
 
 class ObjectionForm(Form):
@@ -86,6 +87,10 @@ class EffectiveForm(Form):
 
 
 class CancelForm(Form):
+    pass
+
+
+class SendNoticesForm(Form):
     pass
 
 
@@ -113,3 +118,11 @@ class ObjectionShown(Form):
     outcome = Select(_l("Outcome"), choices=[])
     decision = TextAreaField(_l("Decision and reasons"))
     decided_on = DateField(_l("Decided on"))
+
+
+class ClientAnswerForm(Form):
+    """A client's answer through its notice link: the page has one form per answer, each sending its own code."""
+
+    answer = Select(_l("Answer"), choices=plain_choices([("acknowledge", _l("I acknowledge the change")),
+                                                         ("object", _l("I object to the change"))]))
+    grounds = TextAreaField(_l("Reasons of the objection"), [Length(max=4000)])

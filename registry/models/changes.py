@@ -98,6 +98,8 @@ class ChangeNoticeBase(Storable):
     sent_on: date | None = None
     # Art. 28(2): the client's written authorisation, where its contract requires one for this change.
     consent_on: date | None = None
+    # Art. 28(2): the day the client said it took note of the change (through its link, or told the DPO).
+    acknowledged_on: date | None = None
 
     @field_validator("language")
     @classmethod

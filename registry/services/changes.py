@@ -192,6 +192,19 @@ def record_consent(session: Session, change: SubProcessorChange, client_id: int,
     return _update(session, change, actor, lambda: setattr(notice, "consent_on", consent_on))
 
 
+def record_acknowledgement(session: Session, change: SubProcessorChange, client_id: int, on: date,
+                           actor: str) -> SubProcessorChange:
+    """Art. 28(2): the client took note of the change on `on` (through its link, or as the DPO records it); the
+    first acknowledgement stands, a repeated one changes nothing."""
+    notice = _notice(change, client_id)
+    if on < change.notice_date:
+        raise ChangeRefused(Message("an acknowledgement cannot come before the notice date (%(day)s)",
+                                    {"day": change.notice_date}), "acknowledged_on")
+    if notice.acknowledged_on is not None and notice.acknowledged_on <= on:
+        return change
+    return _update(session, change, actor, lambda: setattr(notice, "acknowledged_on", on))
+
+
 def record_objection(session: Session, change: SubProcessorChange, data: ChangeObjectionCreate,
                      actor: str) -> ChangeObjection:
     """Art. 28(2): a client objected to the change; it stays open until the DPO records a decision."""

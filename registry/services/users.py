@@ -182,6 +182,14 @@ def claim_login(session: Session, email: str, remote_addr: str, limits: LoginLim
     return None
 
 
+def claim_request(session: Session, key: str, limit: int, window: timedelta) -> bool:
+    """Count one request of `key` (e.g. "notice-link:<ip>") in the login counters' table; False once over `limit`
+    within `window` (Art. 32: a page opened by a link without an account must not be walked by guessing). Keys of
+    another kind than "account:" and "address:" never touch the login limits. The caller commits at once."""
+    _sweep(session, window)
+    return _claim(session, key[:300], limit, window)
+
+
 def login_succeeded(session: Session, email: str, remote_addr: str) -> None:
     """A right password gives back the slots its attempt held: a success is no failure."""
     _give_back(session, *_counter_keys(email, remote_addr))

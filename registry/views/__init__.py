@@ -52,13 +52,14 @@ def init_views(app: Flask) -> None:
     for module in (organisations, activities, clients, subprocessors, transfers, retention, measures, breaches, requests):
         app.register_blueprint(module.bp)
 
-    from registry.views import api, changes, documents, mail, public, sheets
+    from registry.views import api, changes, documents, mail, notice_links, public, sheets
 
     app.register_blueprint(documents.bp)
     app.register_blueprint(sheets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(changes.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(notice_links.bp)
     app.register_blueprint(mail.bp)
 
     from registry.views import members

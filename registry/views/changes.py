@@ -1,9 +1,10 @@
 """Planned sub-processor changes (Art. 28(2)): plan one, tell each affected client (PDF notice in its language),
 record objections and the DPO's decisions, and make the change effective once nothing blocks it."""
 
+import json
 from io import BytesIO
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from registry import clock
 from registry.db import get_session
 from registry.domain import changes as rules
-from registry.domain.refusals import Message
+from registry.domain.refusals import Message, Refused
 from registry.forms import by_label, grow_rows, spare_rows
 from registry.forms.changes import (
     KINDS,
@@ -26,6 +27,7 @@ from registry.forms.changes import (
     ObjectionForm,
     ObjectionShown,
     PlanChangeForm,
+    SendNoticesForm,
 )
 from registry.i18n import current_lang
 from registry.models import (
@@ -38,11 +40,14 @@ from registry.models import (
     checks,
 )
 from registry.services import changes as svc
+from registry.services import mail
 from registry.services.crud import Invalid, StaleRecord, validate
 from registry.views.crud import actor, attach_errors, org_blueprint, save
 from registry.views.entity import READ, WRITE, requires
 from registry.views.formatting import CHANGE_STATUSES, STATUS_LABELS, date_text
 from registry.views.history import Rows, record_history
+from registry.views.links import notice_link_url
+from registry.views.mail import STATUS_LABELS as MAIL_STATUS_LABELS
 
 bp = org_blueprint("changes", __name__)
 
@@ -167,8 +172,20 @@ def _detail(change, status: int = 200, posted: dict | None = None, refused: list
         blockers=[blocker_text(b, names, earliest) for b in blockers],
         refused=[blocker_text(b, names, earliest) for b in refused or []],
         posted=posted or {}, today=today, history=change_history(session, change, names),
-        forms={"objection": _objection_form(change, posted)},
+        forms={"objection": _objection_form(change, posted)}, **_mail_context(session, change),
     ), status
+
+
+def _mail_context(session, change) -> dict:
+    """Art. 28(2) by e-mail: the clients that cannot be mailed (no notice address) and the messages sent so far."""
+    from registry.pdf.notice_mail import clients_without_address
+
+    rows = []
+    for m in mail.messages_about(session, g.org, "change", change.id):
+        details = json.loads(m.details) if m.details else {}
+        rows.append({"message": m, "client_id": details.get("client_id"), "deadline": details.get("deadline")})
+    return {"without_address": clients_without_address(session, change), "mails": rows,
+            "mail_statuses": MAIL_STATUS_LABELS, "unsent": [n.client_id for n in change.notices if n.sent_on is None]}
 
 
 def change_history(session, change, names: dict[int, str]) -> list:
@@ -242,14 +259,48 @@ def notice(record_id: int, client_id: int):
     form.form_errors = []
 
     def run(f):
-        if not f.sent_on.data and not f.consent_on.data:
+        if not f.sent_on.data and not f.consent_on.data and not f.acknowledged_on.data:
             raise svc.ChangeRefused(Message("Give the date the notice was sent, or of the authorisation."), "sent_on")
         if f.sent_on.data:
             svc.record_notice_sent(get_session(), change, client_id, f.sent_on.data, actor())
         if f.consent_on.data:
             svc.record_consent(get_session(), change, client_id, f.consent_on.data, actor())
+        if f.acknowledged_on.data:  # the same call as a client's acknowledgement through its link
+            svc.record_acknowledgement(get_session(), change, client_id, f.acknowledged_on.data, actor())
 
     return _act(change, "notice", form, run, _("Notice recorded."), client_id)
+
+
+@bp.post("/<int:record_id>/send")
+@requires(WRITE)
+def send_notices(record_id: int):
+    """Art. 28(2): mail every affected client not yet told, each in its language with its PDF, deadline and link."""
+    from registry.pdf.notice_mail import send_change_notices
+
+    session = get_session()
+    change = _change(record_id)
+    form = SendNoticesForm()
+    form.form_errors = []
+    posted = {"name": "send", "form": form}
+    if not form.validate_on_submit():
+        return _detail(change, 422, posted)
+    try:
+        sent = send_change_notices(session, change, actor(), notice_link_url,
+                                   current_app.config["REGISTRY_NOTICE_LINK_GRACE_DAYS"])
+    except Refused as exc:
+        session.rollback()
+        attach_errors(form, exc.by_field(current_lang()))
+        return _detail(_change(change.id), 409, posted)
+    session.commit()
+    names = _names(session, change)
+    if sent.mailed:
+        flash(ngettext("%(num)s notice sent by e-mail: %(clients)s.", "%(num)s notices sent by e-mail: %(clients)s.",
+                       len(sent.mailed), clients=", ".join(names.get(cid, str(cid)) for cid, _to in sent.mailed)), "ok")
+    if sent.without_address:
+        flash(_("Not sent, no notice address: %(clients)s. Add the DPO's or contact e-mail on the client record, or "
+                "send the PDF by hand and record the date.",
+                clients=", ".join(names.get(cid, str(cid)) for cid in sent.without_address)), "bad")
+    return redirect(url_for("changes.detail", record_id=change.id))
 
 
 @bp.post("/<int:record_id>/objections")

@@ -18,5 +18,13 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def notice_link_url(change_id: int, client_id: int) -> str:
+    """A client's link to its change notice page (Art. 28(2)): signed for that client and that change."""
+    from registry.services.notice_links import make_token
+
+    token = make_token(current_app.config["SECRET_KEY"], change_id, client_id)
+    return external_url("notice_link.page", change_id=change_id, token=token)
+
+
 def init_links(app: Flask) -> None:
     app.jinja_env.globals["external_url"] = external_url

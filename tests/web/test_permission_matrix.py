@@ -115,6 +115,9 @@ ROUTES.update({
     "public.subprocessors": ("public", None),  # when the organisation publishes it (the walk turns it on)
     "public.subprocessors_json": ("public", None),
     "public.feed": ("public", None),
+    # notice19: a client's notice link, no account; the walk builds a valid link of the planned change
+    "notice_link.page": ("public", SubProcessorChange),
+    "changes.send_notices": ("write", SubProcessorChange),  # mails the clients not yet told (outbox in the walk)
 })
 
 
@@ -263,12 +266,21 @@ def _requests(app, session, org: Organisation, token_id: int) -> list[tuple[str,
                 out.append((rule.endpoint, kind, method, url))
             continue
         values = {"slug": org.slug, "record_id": ids.get(model), "client_id": ids[ClientController],
+                  "change_id": ids[SubProcessorChange], "token": _notice_token(app, session, ids[SubProcessorChange]),
                   "token_id": token_id, "code": "en", "job_id": ids.get(Job), "kind": "register",
                   "user_id": member_id, "fmt": "xlsx"}
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
         out.append((rule.endpoint, kind, "GET" if "GET" in methods else "POST", url))
     # Deleting and logging out go last: the rest of the walk still needs the records and the session.
     return sorted(out, key=lambda r: (r[0] == "auth.logout", r[2] == "DELETE"))
+
+
+def _notice_token(app, session, change_id: int) -> str:
+    """The signed link token of the change's first affected client, as its notice e-mail carries it."""
+    from registry.services.notice_links import make_token
+
+    change = session.get(SubProcessorChange, change_id)
+    return make_token(app.config["SECRET_KEY"], change_id, change.notices[0].client_id)
 
 
 def _audit_count(session) -> int:

@@ -147,3 +147,42 @@ def test_the_settings_page_shows_the_public_address_on_the_base_url(app, as_role
     publish(session, org)
     page = as_role("admin").get("/orgs/acme/settings").get_data(as_text=True)  # asked of http://localhost/
     assert "https://registre.example.org/public/acme/subprocessors" in page and "//localhost" not in page
+
+
+def test_a_clients_notice_link_shows_only_its_change_as_it_concerns_that_client(
+        app, client, session, org, register, make_subprocessor, make_client, make_activity):
+    """The page a client opens from its notice e-mail (no account): nothing of another client, of another change,
+    of an activity it is not party to, nor what the register keeps internal (reason, decisions, references)."""
+    from registry.services.notice_links import make_token
+
+    _sp, other_change = register  # a removal with LEAK-client's objection and the DPO's LEAK-decision
+    today = clock.today(org.timezone)
+    new = make_subprocessor(legal_name="Seen Provider", service="Seen service", status="planned", country="DE",
+                            locations=[{"country": "DE", "kind": "storage"}], notes="LEAK-new-notes",
+                            dpa_reference="LEAK-new-dpa", contact_email="leak-new@example.com")
+    seen, other = make_client(legal_name="Seen Client SA", language="en"), make_client(
+        legal_name="LEAK-other-client", contact_email="leak-other@example.com")
+    mine = make_activity(reference="SEEN-ACT", name="Seen activity", role="processor", client_ids=[seen.id],
+                         description="LEAK-description")
+    theirs = make_activity(reference="LEAK-ACT2", name="LEAK-their-activity", role="processor",
+                           client_ids=[other.id])
+    change = svc.plan_change(session, org, SubProcessorChangeCreate(
+        kind="add", subprocessor_id=new.id, activity_ids=[mine.id, theirs.id], notice_date=today,
+        reason="LEAK-new-reason"), "test")
+    svc.record_objection(session, change, ChangeObjectionCreate(client_id=other.id, received_on=today,
+                                                                grounds="LEAK-their-grounds"), "test")
+    svc.record_dpo_decision(session, change, "LEAK-new-decision", "test")
+    session.commit()
+    assert {n.client_id for n in change.notices} == {seen.id, other.id}
+    url = f"/notice/{change.id}/{make_token(app.config['SECRET_KEY'], change.id, seen.id)}"
+    response = client.get(url)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Seen Provider" in text and "Seen Client SA" in text and "SEEN-ACT" in text and "Germany" in text
+    assert "LEAK" not in text.upper() and "leak" not in text, re.findall(r".{40}leak.{20}", text, re.I)
+    assert "Shown Name" not in text  # the other change's sub-processor
+    # The same link for the other change, or for the other client, is refused without saying anything.
+    for wrong in (f"/notice/{other_change.id}/{url.rsplit('/', 1)[1]}",
+                  f"/notice/{change.id}/{make_token('another key', change.id, other.id)}"):
+        refused = client.get(wrong)
+        assert refused.status_code == 403 and "LEAK" not in refused.get_data(as_text=True).upper()
