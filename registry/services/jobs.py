@@ -84,6 +84,23 @@ def record_progress(session: Session, job_id: int, done: int | None = None, tota
     return result.rowcount == 1
 
 
+def add_units(session: Session, job_id: int, k: int) -> int | None:
+    """Add `k` units done by one part of a fanned-out job, with a heartbeat; returns the job's units done after
+    this addition, or None when the job is no longer running. The UPDATE holds the row until the commit, so
+    parts finishing together each see their own count and exactly one sees the last unit."""
+    table = Job.__table__
+    result = session.execute(sa.update(table).where(table.c.id == job_id, table.c.state == "running").values(
+        done_units=table.c.done_units + k, heartbeat_at=clock_now()))
+    if result.rowcount != 1:
+        return None
+    return session.execute(sa.select(table.c.done_units).where(table.c.id == job_id)).scalar_one()
+
+
+def running_job_ids(session: Session) -> set[int]:
+    """Ids of the jobs queued or running (their parts folders are in use)."""
+    return set(session.exec(select(Job.id).where(Job.state.in_(rules.ACTIVE_STATES))).all())
+
+
 def finish_job(session: Session, job_id: int, result_path: str, result_name: str, size: int) -> bool:
     """Mark a running job done with its file; False if it was cancelled or declared lost meanwhile (the
     caller then deletes the file)."""
