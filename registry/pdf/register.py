@@ -367,7 +367,7 @@ def annex_group(session: Session, org_id: int, client_ids: list[int], cache_dir:
     the given order, rendering only what the content-keyed cache lacks; None for a client deleted meanwhile."""
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    snap = documents.load(session, org_id)
+    snap = documents.load_for_clients(session, org_id, client_ids)
     clients = {c.id: c for c in snap.clients}
     for client_id in client_ids:
         client = clients.get(client_id)
