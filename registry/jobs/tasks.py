@@ -190,7 +190,7 @@ def execute(app: Flask, job_id: int, fan_out: bool = False) -> str:
 def _fan_out(engine, job_id: int, fan: exports.Fan) -> str:
     """Record the job's units, then send one task per part to the queue: any worker of the installation takes them."""
     with Session(engine) as session:
-        running = service.record_progress(session, job_id, done=fan.done, total=fan.total)
+        running = service.record_progress(session, job_id, done=fan.done, total=fan.total, parts=len(fan.parts))
         session.commit()
     if not running:
         return "cancelled"
@@ -204,9 +204,11 @@ def execute_part(app: Flask, job_id: int, part, expected: int) -> str:
     engine = _engine(app)
     with app.app_context():
         with Session(engine, expire_on_commit=False) as session:
-            job = session.get(Job, job_id)
-            if job is None or job.state != "running":  # cancelled, failed by another part, or lost
+            started = service.start_part(session, job_id)
+            session.commit()
+            if not started:  # cancelled, failed by another part, or lost
                 return "gone"
+            job = session.get(Job, job_id)
             org = session.get(Organisation, job.organisation_id)
             tracker = PartTracker(engine, job_id, expected)
             try:
