@@ -210,6 +210,10 @@ def annex_throughput(app, client, env: dict, annexes: int) -> dict:
         if not memory[workers]:
             print("    (run too short to sample each quarter's memory)")
     print(f"  throughput 2 / 1 workers: {rates[2] / rates[1]:.2f}x   (target >= 1.8x)")
+    peaks = [q4 for q2, q4 in memory[2].values()]
+    if peaks:  # the README's sketch, if each machine does what this one did (Redis, database and NFS not counted)
+        print(f"  sketch, 10 machines x 2 workers: about {10 * rates[2]:.0f} annexes/s, {annexes} annexes in about "
+              f"{annexes / (10 * rates[2]):.0f} s, {2 * max(peaks) / 1024:.0f} MiB of workers per machine")
     return {"rates": rates, "memory": memory}
 
 
