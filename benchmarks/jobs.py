@@ -1,11 +1,13 @@
-"""`python -m benchmarks jobs [--rounds N] [--redis URL] [--annexes N]`: exports through the task queue.
+"""`python -m benchmarks jobs [--rounds N] [--redis URL] [--annexes N] [--per-task N]`: exports through the queue.
 
 1. Click to link for the PILOTIM register: the Documents page's button (a POST through the app), then the job's
    JSON status polled on the page script's schedule until the file's link is there, with one warm
    `flask --app app worker` process consuming the queue; against the plain in-process WeasyPrint render of the
    same register's HTML and `register_pdf` in-process, measured alternately in the same run (medians).
-2. Annex throughput: annex batches of several synthetic organisations (one job each) with a worker of 1 and of
-   2 processes, as annexes per second, and the ratio 2 / 1.
+2. Annex throughput: the annex batch of one synthetic organisation of N clients (--annexes, default 2,000), one
+   job fanned out in tasks of --per-task annexes, with a `worker` of 1 and of 2 processes (each from an empty
+   cache), as annexes per second and the ratio 2 / 1; and each worker process's memory: its peak RSS in the last
+   quarter of the run against the second quarter (flat: <= 1.2x).
 
 The queue is an SQLite file unless --redis is given; the database is an SQLite file in a temporary folder.
 """
@@ -18,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -107,49 +110,127 @@ def click_to_link(app, client, rounds: int) -> None:
     print(f"  click -> download link (queue, worker) {c:6.2f} s   {c / p:4.2f}x plain   (target <= 1.5x)")
 
 
-def annex_throughput(app, client, env: dict, organisations: int, clients: int) -> None:
+def _started(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    """The worker processes a consumer forked: its children but the first, Huey's scheduler."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return sorted(children, key=lambda c: (_started(c), c))[1:]
+
+
+def _rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class MemorySampler:
+    """The resident memory of each worker process of a consumer, every `every` seconds, in a thread."""
+
+    def __init__(self, consumer_pid: int, every: float = 0.25):
+        self.pid, self.every = consumer_pid, every
+        self.samples: list[tuple[float, int, int]] = []  # (time, worker pid, KiB)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.ended = time.perf_counter()
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            at = time.perf_counter()
+            for child in _children(self.pid):
+                rss = _rss_kib(child)
+                if rss is not None:
+                    self.samples.append((at, child, rss))
+
+    def quarters(self) -> dict[int, tuple[int, int]]:
+        """Each worker's peak RSS (KiB) in the second quarter of the run and in the last quarter."""
+        span = self.ended - self.started
+        out: dict[int, list[int]] = {}
+        for at, pid, rss in self.samples:
+            part = int(4 * (at - self.started) / span) if span else 0
+            peaks = out.setdefault(pid, [0, 0])
+            if part == 1:
+                peaks[0] = max(peaks[0], rss)
+            elif part >= 3:
+                peaks[1] = max(peaks[1], rss)
+        return {pid: (q2, q4) for pid, (q2, q4) in out.items() if q2 and q4}
+
+
+def annex_throughput(app, client, env: dict, annexes: int) -> dict:
+    """One organisation of `annexes` clients, its annex batch (one job, fanned out in groups) with a worker of
+    1 and of 2 processes, each from an empty cache; annexes per second and each worker's memory."""
     from benchmarks.synthetic import build
     from registry.db import get_session
 
-    slugs = [f"annexes-{i}" for i in range(organisations)]
     with app.app_context():
         session = get_session()
-        for i, slug in enumerate(slugs):
-            build(session, activities=20, subprocessors=10, clients=clients, seed=11 + i, slug=slug)
+        build(session, activities=20, subprocessors=10, clients=annexes, seed=11, slug="annexes")
         session.commit()
-    _sign_in(app, client, slugs)
-    rates = {}
+    _sign_in(app, client, ["annexes"])
+    rates, memory = {}, {}
     for workers in (1, 2):
         worker = _worker(env, workers)
         try:
-            # The same batches each time, from an empty cache (the first run's finished jobs are not joined).
             shutil.rmtree(Path(env["REGISTRY_EXPORTS_DIR"]) / "cache", ignore_errors=True)
-            started = time.perf_counter()
-            urls = [_click(client, slug, "annexes", lang="fr") for slug in slugs]
-            for url in urls:
-                _until_link(client, url)
-            seconds = time.perf_counter() - started
+            time.sleep(1)  # the consumer forks its workers
+            with MemorySampler(worker.pid) as sampler:
+                started = time.perf_counter()
+                _until_link(client, _click(client, "annexes", "annexes", lang="fr"), timeout=24 * 3600)
+                seconds = time.perf_counter() - started
         finally:
             os.killpg(worker.pid, 15)
             worker.wait()
-        rates[workers] = organisations * clients / seconds
-        print(f"  {workers} worker process(es): {organisations} batches x {clients} annexes in {seconds:6.1f} s "
-              f"= {rates[workers]:5.1f} annexes/s")
-    print(f"  throughput 2 / 1 workers: {rates[2] / rates[1]:.2f}x (one job per batch: a batch is not split)")
+        rates[workers] = annexes / seconds
+        memory[workers] = sampler.quarters()
+        print(f"  {workers} worker process(es): {annexes} annexes in {seconds:7.1f} s = {rates[workers]:6.1f} annexes/s")
+        for n, (pid, (q2, q4)) in enumerate(sorted(memory[workers].items()), 1):
+            print(f"    worker {n} (pid {pid}): peak RSS {q2 / 1024:6.0f} MiB in the 2nd quarter, {q4 / 1024:6.0f} MiB "
+                  f"in the last = {q4 / q2:4.2f}x   (target <= 1.2x)")
+        if not memory[workers]:
+            print("    (run too short to sample each quarter's memory)")
+    print(f"  throughput 2 / 1 workers: {rates[2] / rates[1]:.2f}x   (target >= 1.8x)")
+    peaks = [q4 for q2, q4 in memory[2].values()]
+    if peaks:  # the README's sketch, if each machine does what this one did (Redis, database and NFS not counted)
+        print(f"  sketch, 10 machines x 2 workers: about {10 * rates[2]:.0f} annexes/s, {annexes} annexes in about "
+              f"{annexes / (10 * rates[2]):.0f} s, {2 * max(peaks) / 1024:.0f} MiB of workers per machine")
+    return {"rates": rates, "memory": memory}
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks jobs")
     parser.add_argument("--rounds", type=int, default=5, help="click-to-link rounds (default 5)")
     parser.add_argument("--redis", metavar="URL", help="queue in Redis (e.g. redis://127.0.0.1:6379/0)")
-    parser.add_argument("--annexes", type=int, default=40, help="clients per synthetic organisation (0: skip)")
-    parser.add_argument("--organisations", type=int, default=4, help="organisations of the annex throughput")
+    parser.add_argument("--annexes", type=int, default=2000,
+                        help="annexes of the throughput batch (default 2000; 0 skips it)")
+    parser.add_argument("--per-task", type=int, default=25, help="annexes per task of the batch (default 25)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         env = {**os.environ, "REGISTRY_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
                "REGISTRY_EXPORTS_DIR": str(Path(tmp) / "exports"), "REGISTRY_QUEUE_NAME": f"bench-{os.getpid()}",
-               "REGISTRY_EXPORTS_PER_ORG": "2", "REGISTRY_EXPORTS_RUNNING": "8"}
+               "REGISTRY_EXPORTS_PER_ORG": "2", "REGISTRY_EXPORTS_RUNNING": "8",
+               "REGISTRY_ANNEXES_PER_TASK": str(args.per_task)}
         env.pop("REGISTRY_REDIS_URL", None)
         if args.redis:
             env["REGISTRY_REDIS_URL"] = args.redis
@@ -177,8 +258,9 @@ def main(argv: list[str]) -> int:
             os.killpg(worker.pid, 15)
             worker.wait()
         if args.annexes:
-            print(f"\nAnnex batches ({args.organisations} organisations x {args.annexes} clients, one job each):")
-            annex_throughput(app, client, env, args.organisations, args.annexes)
+            print(f"\nAnnex batch of {args.annexes} clients (one job, {args.per_task} annexes per task, fanned out "
+                  "over the worker's processes):")
+            annex_throughput(app, client, env, args.annexes)
         from registry.jobs.queue import huey
 
         huey.storage.flush_all()

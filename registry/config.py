@@ -3,8 +3,10 @@
 Background work (registry/jobs): REGISTRY_REDIS_URL puts the task queue in Redis (workers on several machines);
 without it the queue is an SQLite file (REGISTRY_QUEUE_FILE, default instance/queue.db) on this machine only.
 REGISTRY_EXPORTS_DIR is where finished exports wait for their download (a folder every worker and web server
-shares); REGISTRY_EXPORTS_PER_ORG / REGISTRY_EXPORTS_RUNNING bound the exports running at once, per organisation
-and for the installation; REGISTRY_EXPORT_KEEP_HOURS is how long a finished file stays;
+shares); REGISTRY_CACHE_DIR the render cache every worker shares (default: `cache` in the exports folder);
+REGISTRY_ANNEXES_PER_TASK how many annexes one task of a fanned-out batch prints; REGISTRY_EXPORTS_PER_ORG /
+REGISTRY_EXPORTS_RUNNING bound the exports running at once, per organisation and for the installation;
+REGISTRY_EXPORT_KEEP_HOURS is how long a finished file stays;
 REGISTRY_JOB_STALE_SECONDS is how long a running job may go without a sign of life before it is marked failed.
 
 E-mail (registry/jobs/mail.py): REGISTRY_SMTP_URL (smtp://, smtp+starttls:// or smtps://, with user:password@host:port)
@@ -89,6 +91,9 @@ def load(instance_path: str) -> dict:
         "QUEUE_NAME": os.environ.get("REGISTRY_QUEUE_NAME", "").strip() or "registry",
         "QUEUE_FILE": os.environ.get("REGISTRY_QUEUE_FILE", "").strip() or str(Path(instance_path) / "queue.db"),
         "EXPORTS_DIR": os.environ.get("REGISTRY_EXPORTS_DIR", "").strip() or None,
+        # The content-keyed render cache (chunks, annexes): unset, `cache` inside the exports folder.
+        "CACHE_DIR": os.environ.get("REGISTRY_CACHE_DIR", "").strip() or None,
+        "ANNEXES_PER_TASK": _number("REGISTRY_ANNEXES_PER_TASK", 25),
         "EXPORTS_PER_ORG": _number("REGISTRY_EXPORTS_PER_ORG", 2),
         "EXPORTS_RUNNING": _number("REGISTRY_EXPORTS_RUNNING", 4),
         "EXPORT_KEEP_HOURS": _number("REGISTRY_EXPORT_KEEP_HOURS", 24),

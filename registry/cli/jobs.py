@@ -31,7 +31,8 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
 
     Start as many as needed, on this machine or on others: every worker must see the same
     REGISTRY_REDIS_URL (without it the queue is an SQLite file, for this machine only), REGISTRY_DATABASE_URL
-    and REGISTRY_EXPORTS_DIR (a shared folder).
+    and REGISTRY_EXPORTS_DIR (a shared folder; the render cache is in it unless REGISTRY_CACHE_DIR names another
+    shared one). Large exports are split across all the workers (REGISTRY_ANNEXES_PER_TASK annexes per task).
     """
     from registry.jobs import queue, tasks
 
@@ -41,6 +42,7 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
     queue.bind(app)
     click.echo(f"Queue: {queue.describe()}")
     click.echo(f"Exports folder: {tasks.exports_dir(app)}")
+    click.echo(f"Render cache: {tasks.cache_dir(app)}")
     # An idle worker looks at an SQLite queue every 0.1 s at most (a cheap read); on Redis it blocks until a
     # message comes. Either way a click's job starts within a tenth of a second.
     consumer = queue.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=not no_periodic,

@@ -12,6 +12,10 @@ ERROR_RENDER = "render_failed"  # the export itself raised; the detail goes to t
 ERROR_QUEUE = "queue_unreachable"  # the web could not hand the job to the queue (Redis down, disk full)
 ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE)
 
+# A fanned-out job whose parts still wait in the queue (behind other exports) is given this many times the stale
+# bound before it is judged lost (its queue may have been emptied): one hour with the default of 120 s.
+WAITING_PARTS_PATIENCE = 30
+
 
 def params_key(kind: str, organisation_id: int, params: dict) -> str:
     """The key two requests share exactly when they would print the same file (same organisation, kind, options)."""

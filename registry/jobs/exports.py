@@ -3,15 +3,23 @@ the requests register.
 
 Each function reads the organisation through the task's session, reports its units to `progress` and returns
 the file's bytes, its extension and the name the download gets.
+
+The register in chunks and the annex batch also fan out (FANNED): `plan` splits the job into parts, one task
+each, that any worker of the installation may take (one per uncached chunk, one per group of annexes); each
+`part` leaves its work in the shared cache and, for annexes, a small list in the job's parts folder; the task of
+the last part to finish runs `assemble`, which writes the file once.
 """
 
 import io
+import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from registry.models import Job, Organisation
@@ -37,18 +45,45 @@ class Stopped(Exception):
     """The job was cancelled (or declared lost) while it ran: its work is thrown away."""
 
 
+@dataclass
+class Places:
+    """Folders every worker sees: the content-keyed render cache, and this job's parts (deleted once it ends)."""
+
+    cache: Path
+    work: Path
+
+
+@dataclass
+class Fan:
+    """A job split into parts: each part is the argument of one task (ids or a content key); the job counts
+    `total` units, `done` of them already (cached); the parts together bring `done` up to `expected`."""
+
+    parts: list
+    total: int
+    done: int
+    expected: int
+
+
+def _register_cache(cache_dir: Path, org: Organisation, lang: str) -> Path:
+    return cache_dir / "register" / f"{org.id}-{lang}"
+
+
+def _annex_cache(cache_dir: Path, org: Organisation, lang: str | None) -> Path:
+    return cache_dir / "annexes" / f"{org.id}-{lang or 'client'}"
+
+
 def register(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
     from registry.pdf.register import register_pdf
 
     lang = job.params["lang"]
     # One process per task: the queue's workers are the parallelism (a pool inside a worker would nest).
-    data = register_pdf(session, org.id, lang, cache_dir=cache_dir / "register" / f"{org.id}-{lang}", workers=1,
+    data = register_pdf(session, org.id, lang, cache_dir=_register_cache(cache_dir, org, lang), workers=1,
                         on_total=progress.total, on_done=progress.advance)
     return Output(data, f"register-{org.slug}-{lang}.pdf")
 
 
 def annexes(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
-    from sqlalchemy import func, select
+    from sqlalchemy import func
 
     from registry.models import ClientController
     from registry.pdf.register import export_annexes
@@ -57,13 +92,17 @@ def annexes(session: Session, org: Organisation, job: Job, progress: Progress, c
     progress.total(session.execute(select(func.count()).select_from(ClientController)
                                    .where(ClientController.organisation_id == org.id)).scalar_one())
     with tempfile.TemporaryDirectory(prefix="annexes-") as tmp:
-        files = export_annexes(session, org.id, Path(tmp), cache_dir / "annexes" / f"{org.id}-{lang or 'client'}",
+        files = export_annexes(session, org.id, Path(tmp), _annex_cache(cache_dir, org, lang),
                                workers=1, on_done=progress.advance, lang=lang)
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
             for path in files:
                 archive.write(path, path.name)
-    return Output(buf.getvalue(), f"annexes-{org.slug}{'-' + lang if lang else ''}.zip")
+    return Output(buf.getvalue(), _annexes_name(org, lang))
+
+
+def _annexes_name(org: Organisation, lang: str | None) -> str:
+    return f"annexes-{org.slug}{'-' + lang if lang else ''}.zip"
 
 
 def subprocessors(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
@@ -100,3 +139,101 @@ KINDS: dict[str, Callable[[Session, Organisation, Job, Progress, Path], Output]]
     "register": register, "annexes": annexes, "subprocessors": subprocessors, "breaches": breaches,
     "requests": requests,
 }
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a file other machines read: whole or not at all."""
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+class FannedRegister:
+    """A chunked register: one task per chunk the cache lacks (its HTML waits in the parts folder), then the
+    cover, contents, page numbers and outline by the last one (the chunks come from the cache)."""
+
+    KEY = re.compile(r"[0-9a-f]{64}")
+
+    @staticmethod
+    def plan(session: Session, org: Organisation, job: Job, places: Places, per_task: int) -> Fan | None:
+        from registry.pdf.register import plan_register
+
+        plan = plan_register(session, org.id, job.params["lang"], _register_cache(places.cache, org, job.params["lang"]))
+        if plan is None or len(plan.missing) < 2:  # one document, or one chunk to render: no gain in splitting
+            return None
+        places.work.mkdir(parents=True, exist_ok=True)
+        for key, make_html in plan.missing:
+            _write(places.work / f"{key}.html", make_html())
+        # One unit per chunk and one for the assembly, as in a single process.
+        return Fan([key for key, _ in plan.missing], plan.chunks + 1, plan.chunks - len(plan.missing), plan.chunks)
+
+    @classmethod
+    def part(cls, session: Session, org: Organisation, job: Job, part, progress: Progress, places: Places) -> None:
+        from registry.pdf.register import render_chunk
+
+        if not cls.KEY.fullmatch(str(part)):
+            raise ValueError("not a chunk key")
+        html = (places.work / f"{part}.html").read_text(encoding="utf-8")
+        render_chunk(part, html, _register_cache(places.cache, org, job.params["lang"]))
+        progress.advance(1)
+
+    @staticmethod
+    def assemble(session: Session, org: Organisation, job: Job, places: Places) -> Output:
+        from registry.pdf.register import register_pdf
+
+        lang = job.params["lang"]
+        # Reads the register again: a chunk changed meanwhile is rendered here, so the file is the register as it is.
+        data = register_pdf(session, org.id, lang, cache_dir=_register_cache(places.cache, org, lang), workers=1,
+                            chunked=True)
+        return Output(data, f"register-{org.slug}-{lang}.pdf")
+
+
+class FannedAnnexes:
+    """The annex batch: one task per group of clients (REGISTRY_ANNEXES_PER_TASK), each leaving its annexes in
+    the cache and their names in the parts folder; the last one writes the ZIP."""
+
+    @staticmethod
+    def plan(session: Session, org: Organisation, job: Job, places: Places, per_task: int) -> Fan | None:
+        from registry.models import ClientController
+
+        ids = list(session.execute(select(ClientController.id).where(ClientController.organisation_id == org.id)
+                                   .order_by(ClientController.id)).scalars())
+        if len(ids) <= per_task:
+            return None
+        places.work.mkdir(parents=True, exist_ok=True)
+        return Fan([ids[i:i + per_task] for i in range(0, len(ids), per_task)], len(ids), 0, len(ids))
+
+    @staticmethod
+    def part(session: Session, org: Organisation, job: Job, part, progress: Progress, places: Places) -> None:
+        from registry.pdf.register import annex_group
+
+        client_ids = [int(i) for i in part]
+        lang = job.params.get("lang")
+        written = []
+        for n, item in enumerate(annex_group(session, org.id, client_ids, _annex_cache(places.cache, org, lang), lang)):
+            if item is not None:
+                written.append(item)
+            if n < len(client_ids) - 1:
+                progress.advance(1)
+        # The group's last unit is counted once its list is written: the part that completes the job finds every list.
+        _write(places.work / f"annexes-{client_ids[0]}.json", json.dumps(written))
+        progress.advance(1)
+
+    @staticmethod
+    def assemble(session: Session, org: Organisation, job: Job, places: Places) -> Output:
+        from registry.pdf.parallel import prune
+
+        lang = job.params.get("lang")
+        cache = _annex_cache(places.cache, org, lang)
+        files: dict[str, str] = {}
+        for listed in places.work.glob("annexes-*.json"):
+            files.update(json.loads(listed.read_text(encoding="utf-8")))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+            for name in sorted(files):
+                archive.write(cache / files[name], name)
+        prune(cache, set(files.values()))
+        return Output(buf.getvalue(), _annexes_name(org, lang))
+
+
+FANNED = {"register": FannedRegister, "annexes": FannedAnnexes}

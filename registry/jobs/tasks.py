@@ -7,6 +7,7 @@ updates of their own, so that every web worker sees them while the job runs.
 
 import logging
 import secrets
+import shutil
 import threading
 from pathlib import Path
 
@@ -33,6 +34,12 @@ HEARTBEAT_SECONDS = 5
 def exports_dir(app: Flask) -> Path:
     """Where finished files wait for their download: REGISTRY_EXPORTS_DIR, shared by every worker and web server."""
     return Path(app.config.get("EXPORTS_DIR") or Path(app.instance_path) / "exports")
+
+
+def cache_dir(app: Flask) -> Path:
+    """The content-keyed render cache: REGISTRY_CACHE_DIR, else `cache` in the exports folder; every worker of a
+    fanned-out job reads what the others rendered there."""
+    return Path(app.config.get("CACHE_DIR") or exports_dir(app) / "cache")
 
 
 def bounds(app: Flask) -> service.Bounds:
@@ -85,10 +92,59 @@ class Tracker(exports.Progress):
         self._thread.join()
 
 
-def execute(app: Flask, job_id: int) -> str:
-    """Run one job to its end in this process; returns its final state ("busy" if the bounds made it wait).
+class PartTracker(Tracker):
+    """The progress of one part of a fanned-out job: adds its units to the job's count and notes whether it
+    brought the count to `expected` (then this part is the last one and assembles the file)."""
 
-    The `worker` command's task and `export-pdf --here` both come here.
+    def __init__(self, engine, job_id: int, expected: int, beat_seconds: float = HEARTBEAT_SECONDS):
+        super().__init__(engine, job_id, beat_seconds)
+        self.expected = expected
+        self.last = False
+
+    def advance(self, k: int = 1) -> None:
+        if k:
+            with self._lock, Session(self.engine) as session:
+                done = service.add_units(session, self.job_id, k)
+                session.commit()
+            if done is None:
+                self.stopped = True
+            elif done - k < self.expected <= done:
+                self.last = True
+        self._check()
+
+
+def places(app: Flask, job_id: int) -> exports.Places:
+    return exports.Places(cache_dir(app), exports_dir(app) / "parts" / str(job_id))
+
+
+def _failed(engine, job: Job, exc: Exception, what: str = "") -> str:
+    log.error("job %s (%s of organisation %s)%s failed", job.id, job.kind, job.organisation_id, what, exc_info=exc)
+    with Session(engine) as session:
+        service.fail_job(session, job.id, rules.ERROR_RENDER, f"{type(exc).__name__}: {exc}")
+        session.commit()
+    return "failed"
+
+
+def _store(app: Flask, engine, job_id: int, org_id: int, output: exports.Output) -> str:
+    """Write the finished file into the exports folder and mark the job done (or drop the file if it ended)."""
+    relative = f"{org_id}/{job_id}-{secrets.token_hex(8)}{Path(output.name).suffix}"
+    target = exports_dir(app) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(output.data)
+    partial.replace(target)
+    with Session(engine) as session:
+        finished = service.finish_job(session, job_id, relative, output.name, len(output.data))
+        session.commit()
+    if not finished:  # cancelled during the last unit: the file is not kept
+        target.unlink(missing_ok=True)
+        return "cancelled"
+    return "done"
+
+
+def execute(app: Flask, job_id: int, fan_out: bool = False) -> str:
+    """Run one job in this process; returns its state then ("busy" if the bounds made it wait, "fanned" when
+    its parts went to the queue). The `worker` command's task (with `fan_out`) and `export-pdf --here` come here.
     """
     engine = _engine(app)
     with app.app_context():
@@ -100,40 +156,103 @@ def execute(app: Flask, job_id: int) -> str:
             job = session.get(Job, job_id)
             org_id = job.organisation_id
             org = session.get(Organisation, org_id)
+            if fan_out and job.kind in exports.FANNED:
+                try:
+                    fan = exports.FANNED[job.kind].plan(session, org, job, places(app, job_id),
+                                                        app.config["ANNEXES_PER_TASK"])
+                except Exception as exc:
+                    session.rollback()
+                    return _failed(engine, job, exc, " planning its parts")
+                if fan is not None:
+                    session.rollback()
+                    return _fan_out(engine, job_id, fan)
             tracker = Tracker(engine, job_id)
             try:
-                output = exports.KINDS[job.kind](session, org, job, tracker, exports_dir(app) / "cache")
+                output = exports.KINDS[job.kind](session, org, job, tracker, cache_dir(app))
             except exports.Stopped:
                 return "cancelled"
             except Exception as exc:
-                log.exception("job %s (%s of organisation %s) failed", job_id, job.kind, org_id)
                 session.rollback()
-                service.fail_job(session, job_id, rules.ERROR_RENDER, f"{type(exc).__name__}: {exc}")
-                session.commit()
-                return "failed"
+                return _failed(engine, job, exc)
             finally:
                 tracker.close()
             session.rollback()  # end the read transaction: the outcome is written in a fresh one
-        relative = f"{org_id}/{job_id}-{secrets.token_hex(8)}{Path(output.name).suffix}"
-        target = exports_dir(app) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(output.data)
-        partial.replace(target)
-        with Session(engine) as session:
-            finished = service.finish_job(session, job_id, relative, output.name, len(output.data))
+        return _store(app, engine, job_id, org_id, output)
+
+
+def _fan_out(engine, job_id: int, fan: exports.Fan) -> str:
+    """Record the job's units, then send one task per part to the queue: any worker of the installation takes them."""
+    with Session(engine) as session:
+        running = service.record_progress(session, job_id, done=fan.done, total=fan.total, parts=len(fan.parts))
+        session.commit()
+    if not running:
+        return "cancelled"
+    for part in fan.parts:
+        run_part(job_id, part, fan.expected)
+    return "fanned"
+
+
+def execute_part(app: Flask, job_id: int, part, expected: int) -> str:
+    """Run one part of a fanned-out job; the part that completes it assembles the file right away."""
+    engine = _engine(app)
+    with app.app_context():
+        with Session(engine, expire_on_commit=False) as session:
+            started = service.start_part(session, job_id)
             session.commit()
-        if not finished:  # cancelled during the last unit: the file is not kept
-            target.unlink(missing_ok=True)
-            return "cancelled"
-        return "done"
+            if not started:  # cancelled, failed by another part, or lost
+                return "gone"
+            job = session.get(Job, job_id)
+            org = session.get(Organisation, job.organisation_id)
+            tracker = PartTracker(engine, job_id, expected)
+            try:
+                exports.FANNED[job.kind].part(session, org, job, part, tracker, places(app, job_id))
+            except exports.Stopped:
+                return "cancelled"
+            except Exception as exc:
+                session.rollback()
+                return _failed(engine, job, exc, " in one of its parts")
+            finally:
+                tracker.close()
+            session.rollback()
+    return assemble(app, job_id) if tracker.last else "done"
+
+
+def assemble(app: Flask, job_id: int) -> str:
+    """Write the file of a fanned-out job from its parts, once, and delete its parts folder."""
+    engine = _engine(app)
+    where = places(app, job_id)
+    try:
+        with app.app_context():
+            with Session(engine, expire_on_commit=False) as session:
+                job = session.get(Job, job_id)
+                if job is None or job.state != "running":
+                    return "gone"
+                org_id = job.organisation_id
+                tracker = Tracker(engine, job_id)  # heartbeats while the file is put together
+                try:
+                    output = exports.FANNED[job.kind].assemble(session, session.get(Organisation, org_id), job, where)
+                except Exception as exc:
+                    session.rollback()
+                    return _failed(engine, job, exc, " assembling its file")
+                finally:
+                    tracker.close()
+                session.rollback()
+            return _store(app, engine, job_id, org_id, output)
+    finally:
+        shutil.rmtree(where.work, ignore_errors=True)
 
 
 @huey.task()
 def run_job(job_id: int) -> None:
-    """Print one export; a job that must wait for a free slot goes back to the queue."""
-    if execute(bound_app(), job_id) == "busy":
+    """Print one export (or send its parts to the queue); a job that must wait for a free slot goes back to the queue."""
+    if execute(bound_app(), job_id, fan_out=True) == "busy":
         run_job.schedule((job_id,), delay=RETRY_SECONDS)
+
+
+@huey.task()
+def run_part(job_id: int, part, expected: int) -> None:
+    """One part of a fanned-out job (a chunk of the register, a group of annexes)."""
+    execute_part(bound_app(), job_id, part, expected)
 
 
 def fail_stale(app: Flask) -> list[int]:
@@ -154,6 +273,7 @@ def expire_files(app: Flask) -> list[str]:
     root = exports_dir(app)
     for relative in paths:
         (root / relative).unlink(missing_ok=True)
+    sweep_parts(app)
     return paths
 
 
@@ -183,6 +303,21 @@ def remind_all(app: Flask) -> reminders.Outcome:
         log.info("reminders: %s messages queued (%s reminders, %s digests)", total.messages, total.reminders,
                  total.digests)
     return total
+
+
+def sweep_parts(app: Flask) -> list[int]:
+    """Delete the parts folders of fanned-out jobs that ended without assembling (cancelled, failed, lost)."""
+    folder = exports_dir(app) / "parts"
+    if not folder.is_dir():
+        return []
+    with app.app_context(), Session(_engine(app)) as session:
+        active = service.running_job_ids(session)
+    swept = []
+    for path in folder.iterdir():
+        if path.is_dir() and path.name.isdigit() and int(path.name) not in active:
+            shutil.rmtree(path, ignore_errors=True)
+            swept.append(int(path.name))
+    return swept
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -233,7 +368,8 @@ def purge_requests() -> None:
 # Every periodic task of the installation, with when it runs.
 PERIODIC = (
     (fail_stale_jobs, "every minute", "running jobs without a heartbeat for REGISTRY_JOB_STALE_SECONDS end failed"),
-    (expire_export_files, "every hour at :07", "files of exports older than REGISTRY_EXPORT_KEEP_HOURS are deleted"),
+    (expire_export_files, "every hour at :07",
+     "files of exports older than REGISTRY_EXPORT_KEEP_HOURS, and parts of ended jobs, are deleted"),
     (mail.resend_waiting_mail, "every minute", "queued messages whose try is over a minute late are handed to the workers again"),
     (remind, "every 10 minutes", "reminders before deadlines are mailed once each, and the weekly digests on Monday "
      "from 08:00 in each organisation's time zone"),

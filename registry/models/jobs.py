@@ -39,6 +39,9 @@ class Job(SQLModel, table=True):
     # Written by the task while it runs (each unit and every few seconds): a running job whose heartbeat
     # is too old belongs to a worker that died.
     heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Parts of a fanned-out job still waiting in the queue: while some wait behind other work, the job is not
+    # judged lost for want of a heartbeat (each part beats while it runs).
+    parts_waiting: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Relative to the shared exports folder; NULL until done, and again once the file has expired.
     result_path: str | None = Field(default=None, max_length=500)
     result_name: str | None = Field(default=None, max_length=200)

@@ -102,21 +102,34 @@ def _index_transfers(snap: Snapshot, transfers) -> None:
 
 def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snapshot, ClientController]:
     """Only what one client's annex needs: its activities, their sub-processors and transfers (fast for the web)."""
+    snap = load_for_clients(session, org_id, [client_id])
+    if not snap.clients:
+        raise LookupError(f"client {client_id} not found in organisation {org_id}")
+    return snap, snap.clients[0]
+
+
+def load_for_clients(session: Session, org_id: int, client_ids: list[int]) -> Snapshot:
+    """Only what these clients' annexes need (one group of a fanned-out batch): their activities, the
+    sub-processors of those and every hop below, their transfers. Clients not in the organisation are left out."""
     from registry.models import ActivityClientLink
 
     org = session.get(Organisation, org_id)
-    client = session.get(ClientController, client_id)
-    if org is None or client is None or client.organisation_id != org_id:
-        raise LookupError(f"client {client_id} not found in organisation {org_id}")
+    if org is None:
+        raise LookupError(f"organisation {org_id} not found")
+    clients = sorted(session.exec(select(ClientController).where(ClientController.organisation_id == org_id,
+                                                                 ClientController.id.in_(client_ids))).all(),
+                     key=lambda c: (_key(c.legal_name), c.id))
+    ids = [c.id for c in clients]
+    links = session.exec(select(ActivityClientLink.activity_id, ActivityClientLink.client_id)
+                         .where(ActivityClientLink.client_id.in_(ids))).all() if ids else []
     activities = list(
         session.exec(
             select(Activity)
-            .join(ActivityClientLink, ActivityClientLink.activity_id == Activity.id)
-            .where(ActivityClientLink.client_id == client_id, Activity.organisation_id == org_id)
+            .where(Activity.id.in_({a for a, _c in links}), Activity.organisation_id == org_id)
             .options(selectinload(Activity.subprocessors), selectinload(Activity.measures),
                      selectinload(Activity.retention_rules))
         ).all()
-    )
+    ) if links else []
     activities.sort(key=lambda a: (_key(a.reference), a.id))
     subs = {s.id: s for a in activities for s in a.subprocessors}
     if subs:  # and every hop below them, at any level (Art. 28(4); EDPB Opinion 22/2024)
@@ -138,14 +151,21 @@ def load_for_client(session: Session, org_id: int, client_id: int) -> tuple[Snap
             ).all(),
             key=lambda t: t.id,
         )
-    snap = Snapshot(org, activities, [client], sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)),
+    snap = Snapshot(org, activities, clients, sorted(subs.values(), key=lambda s: (_key(s.legal_name), s.id)),
                     transfers, [])
-    snap.activities_by_client[client.id] = activities
+    by_id = {a.id: a for a in activities}
+    for client in clients:
+        snap.activities_by_client[client.id] = []
+    for activity_id, client_id in links:
+        if activity_id in by_id:
+            snap.activities_by_client[client_id].append(by_id[activity_id])
+    for listed in snap.activities_by_client.values():
+        listed.sort(key=lambda a: (_key(a.reference), a.id))
     _index_transfers(snap, transfers)
     for a in activities:
         for s in a.subprocessors:
             snap.activities_by_sub.setdefault(s.id, []).append(a)
-    return snap, client
+    return snap
 
 
 def _dump(obj, *drop: str) -> dict:

@@ -25,7 +25,7 @@ from registry.pdf import render
 
 A4 = (210 * mm, 297 * mm)
 
-def _render_chunk(job: tuple[str, str, str]) -> tuple[str, int, dict[str, int], list[str]]:
+def render_chunk_job(job: tuple[str, str, str]) -> tuple[str, int, dict[str, int], list[str]]:
     """Worker: lay out one chunk without page numbers, write it to the cache, return its pages and anchors."""
     key, html, target = job
     fetcher = render.ProjectFetcher()
@@ -43,7 +43,7 @@ def _render_chunk(job: tuple[str, str, str]) -> tuple[str, int, dict[str, int], 
     return key, len(document.pages), anchors, fetcher.requested
 
 
-def _cached(target: Path) -> dict | None:
+def cached(target: Path) -> dict | None:
     meta = Path(f"{target}.json")
     if target.exists() and meta.exists():
         try:
@@ -81,7 +81,7 @@ def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, 
     for key, make_html in chunks:
         target = cache_dir / f"{key}.pdf"
         targets.append(target)
-        if _cached(target) is None and all(j[2] != str(target) for j in jobs):
+        if cached(target) is None and all(j[2] != str(target) for j in jobs):
             jobs.append((key, make_html(), str(target)))
     done = on_done or (lambda _n: None)
     done(len(chunks) - len(jobs))
@@ -89,17 +89,17 @@ def render_chunks(chunks: list[tuple[str, Callable[[], str]]], cache_dir: Path, 
         results = []
         if workers > 1 and len(jobs) > 1:
             with pool(min(workers, len(jobs))) as p:
-                for result in p.imap(_render_chunk, jobs, chunksize=1):
+                for result in p.imap(render_chunk_job, jobs, chunksize=1):
                     results.append(result)
                     done(1)
         else:
             for j in jobs:
-                results.append(_render_chunk(j))
+                results.append(render_chunk_job(j))
                 done(1)
         if fetcher is not None:
             for _key, _pages, _anchors, requested in results:
                 fetcher.requested.extend(requested)
-    return [(t, _cached(t)) for t in targets]
+    return [(t, cached(t)) for t in targets]
 
 
 def prune(cache_dir: Path, keep: set[str]) -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,10 +177,8 @@ def unit_key(unit: dict) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: Path | None = None,
-                     workers: int = 2, fetcher=None, on_done: Callable[[int], None] | None = None) -> bytes:
-    """Render the body in cached chunks, then the cover and contents with the known page numbers, then join."""
-    groups = chunks_of(units)
+def register_chunks(doc: dict, units: list[dict]) -> list[tuple[str, Callable[[], str]]]:
+    """The body's chunks in print order: each one's content key and a function that builds its HTML."""
     # A chunk's HTML must hold nothing that changes between editions of the same content (no date, no
     # fingerprint): its key is the templates' version, the language and organisation, and its units' data.
     chunk_meta = {"title": doc["L"]["register_title"], "author": doc["org"]["name"], "description": "",
@@ -191,9 +190,44 @@ def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: P
         return key, lambda: render_template("pdf/units.html", lang=doc["lang"], meta=chunk_meta,
                                                    units=[render_unit(doc, u) for u in g])
 
+    return [chunk(g) for g in chunks_of(units)]
+
+
+@dataclass
+class RegisterPlan:
+    """A chunked register split for the task queue: chunks in print order, and those the cache lacks."""
+
+    chunks: int
+    missing: list[tuple[str, Callable[[], str]]]
+
+
+def plan_register(session: Session, org_id: int, lang: str, cache_dir: Path) -> RegisterPlan | None:
+    """The chunks a register's edition must render (None when it renders as one document)."""
+    doc = documents.register(documents.load(session, org_id), lang)
+    units, _toc = register_body(doc)
+    if len(units) <= CHUNK_WEIGHT:
+        return None
+    chunks = register_chunks(doc, units)
+    missing, seen = [], set()
+    for key, make_html in chunks:
+        if key not in seen and parallel.cached(Path(cache_dir) / f"{key}.pdf") is None:
+            missing.append((key, make_html))
+        seen.add(key)
+    return RegisterPlan(len(chunks), missing)
+
+
+def render_chunk(key: str, html: str, cache_dir: Path) -> None:
+    """Lay out one chunk into the cache (a task of a fanned-out register)."""
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    parallel.render_chunk_job((key, html, str(Path(cache_dir) / f"{key}.pdf")))
+
+
+def chunked_register(doc: dict, units: list[dict], toc: list[dict], cache_dir: Path | None = None,
+                     workers: int = 2, fetcher=None, on_done: Callable[[int], None] | None = None) -> bytes:
+    """Render the body in cached chunks, then the cover and contents with the known page numbers, then join."""
     with tempfile.TemporaryDirectory(prefix="register-") as tmp:
         cache = Path(cache_dir) if cache_dir else Path(tmp)
-        parts = parallel.render_chunks([chunk(g) for g in groups], cache, workers, fetcher, on_done=on_done)
+        parts = parallel.render_chunks(register_chunks(doc, units), cache, workers, fetcher, on_done=on_done)
         body_pages = sum(meta["pages"] for _, meta in parts)
 
         def front(front_pages: int):
@@ -326,3 +360,24 @@ def export_annexes(session: Session, org_id: int, out_dir: Path, cache_dir: Path
         _BATCH = None
     parallel.prune(cache_dir, used)
     return sorted(written)
+
+
+def annex_group(session: Session, org_id: int, client_ids: list[int], cache_dir: Path, lang: str | None = None):
+    """One group of a fanned-out annex batch: yields (file name in the batch, cached file name) per client, in
+    the given order, rendering only what the content-keyed cache lacks; None for a client deleted meanwhile."""
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    snap = documents.load_for_clients(session, org_id, client_ids)
+    clients = {c.id: c for c in snap.clients}
+    for client_id in client_ids:
+        client = clients.get(client_id)
+        if client is None:
+            yield None
+            continue
+        doc = annex_documents.annex(snap, client, lang)
+        cached = cache_dir / f"annex-{annex_key(doc)}.pdf"
+        if not cached.exists():
+            tmp = f"{cached}.{os.getpid()}.{threading.get_ident()}.tmp"
+            layout(annex_html(doc)).write_pdf(tmp)
+            os.replace(tmp, cached)
+        yield annex_filename(client.id, client.legal_name), cached.name

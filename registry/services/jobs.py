@@ -71,17 +71,47 @@ def claim_job(session: Session, job_id: int, bounds: Bounds) -> str:
     return "busy" if session.get(Job, job_id).state == "queued" else "gone"
 
 
-def record_progress(session: Session, job_id: int, done: int | None = None, total: int | None = None) -> bool:
-    """Units done so far (and the total once known) with a heartbeat; False when the job is no longer running
-    (cancelled by its user, or declared lost), which tells the task to stop."""
+def record_progress(session: Session, job_id: int, done: int | None = None, total: int | None = None,
+                    parts: int | None = None) -> bool:
+    """Units done so far (and the total once known, and the parts sent to the queue) with a heartbeat; False when
+    the job is no longer running (cancelled by its user, or declared lost), which tells the task to stop."""
     values: dict = {"heartbeat_at": clock_now()}
     if done is not None:
         values["done_units"] = done
     if total is not None:
         values["total_units"] = total
+    if parts is not None:
+        values["parts_waiting"] = parts
     table = Job.__table__
     result = session.execute(sa.update(table).where(table.c.id == job_id, table.c.state == "running").values(**values))
     return result.rowcount == 1
+
+
+def add_units(session: Session, job_id: int, k: int) -> int | None:
+    """Add `k` units done by one part of a fanned-out job, with a heartbeat; returns the job's units done after
+    this addition, or None when the job is no longer running. The UPDATE holds the row until the commit, so
+    parts finishing together each see their own count and exactly one sees the last unit."""
+    table = Job.__table__
+    result = session.execute(sa.update(table).where(table.c.id == job_id, table.c.state == "running").values(
+        done_units=table.c.done_units + k, heartbeat_at=clock_now()))
+    if result.rowcount != 1:
+        return None
+    return session.execute(sa.select(table.c.done_units).where(table.c.id == job_id)).scalar_one()
+
+
+def start_part(session: Session, job_id: int) -> bool:
+    """A worker takes one part of a fanned-out job: one fewer waits, with a heartbeat; False when the job is no
+    longer running (the part is then dropped)."""
+    table = Job.__table__
+    result = session.execute(sa.update(table).where(table.c.id == job_id, table.c.state == "running").values(
+        parts_waiting=sa.case((table.c.parts_waiting > 0, table.c.parts_waiting - 1), else_=0),
+        heartbeat_at=clock_now()))
+    return result.rowcount == 1
+
+
+def running_job_ids(session: Session) -> set[int]:
+    """Ids of the jobs queued or running (their parts folders are in use)."""
+    return set(session.exec(select(Job.id).where(Job.state.in_(rules.ACTIVE_STATES))).all())
 
 
 def finish_job(session: Session, job_id: int, result_path: str, result_name: str, size: int) -> bool:
@@ -122,9 +152,13 @@ def cancel_job(session: Session, job: Job) -> bool:
 
 def fail_stale_jobs(session: Session, stale_seconds: int, at: datetime | None = None) -> list[int]:
     """Running jobs with no heartbeat for `stale_seconds`: their worker died (killed, machine lost). They end
-    failed with a message, never "running" forever."""
+    failed with a message, never "running" forever. A fanned-out job with parts still in the queue waits for a
+    worker, it is not lost (its next part beats when it starts), up to WAITING_PARTS_PATIENCE times the bound."""
     cutoff = (at or clock_now()) - timedelta(seconds=stale_seconds)
-    stale = session.exec(select(Job.id).where(Job.state == "running", Job.heartbeat_at < cutoff)).all()
+    patience = (at or clock_now()) - timedelta(seconds=stale_seconds * rules.WAITING_PARTS_PATIENCE)
+    stale = session.exec(select(Job.id).where(
+        Job.state == "running", Job.heartbeat_at < cutoff,
+        (Job.parts_waiting == 0) | (Job.heartbeat_at < patience))).all()
     return [job_id for job_id in stale if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
                                                    f"no heartbeat for more than {stale_seconds} s")]
 

@@ -81,3 +81,35 @@ def test_files_of_old_exports_are_forgotten_and_returned_for_deletion(session, c
     session.commit()
     session.expire_all()
     assert session.get(Job, job.id).state == "done" and session.get(Job, job.id).result_path is None
+
+
+def test_a_fanned_out_job_waiting_for_workers_is_not_lost_until_its_parts_have_started(session, clock):
+    org = _org(session, "acme")
+    job = _queued(session, org, kind="annexes")
+    assert service.claim_job(session, job.id, service.Bounds(per_org=1, total=1)) == "claimed"
+    assert service.record_progress(session, job.id, done=0, total=4, parts=2)  # two parts sent to the queue
+    session.commit()
+    clock.now = clock.now + timedelta(seconds=121)
+    assert service.fail_stale_jobs(session, 120) == []  # its parts wait behind other exports
+    assert service.start_part(session, job.id) and service.add_units(session, job.id, 2) == 2
+    assert service.start_part(session, job.id)  # the last part is taken: from now on, silence means lost
+    session.commit()
+    assert session.get(Job, job.id).parts_waiting == 0
+    clock.now = clock.now + timedelta(seconds=121)
+    assert service.fail_stale_jobs(session, 120) == [job.id]
+    session.commit()
+    session.expire_all()
+    assert session.get(Job, job.id).error_code == "worker_lost"
+    assert not service.start_part(session, job.id) and service.add_units(session, job.id, 1) is None
+
+
+def test_a_fanned_out_job_whose_parts_never_start_is_lost_after_a_longer_wait(session, clock):
+    org = _org(session, "acme")
+    job = _queued(session, org, kind="annexes")
+    service.claim_job(session, job.id, service.Bounds(per_org=1, total=1))
+    service.record_progress(session, job.id, total=4, parts=2)
+    session.commit()
+    clock.now = clock.now + timedelta(seconds=120 * 30 - 1)
+    assert service.fail_stale_jobs(session, 120) == []
+    clock.now = clock.now + timedelta(seconds=2)
+    assert service.fail_stale_jobs(session, 120) == [job.id]
