@@ -25,7 +25,7 @@ from registry.models import (
 )
 from registry.services.activities import update_activity
 from registry.services.crud import Invalid, validate
-from registry.services.sheets import SheetRefused, column_letter
+from registry.services.sheets import SheetRefused, column_letter, unneutralise
 
 NAME_LABEL = "nom du traitement"
 EXAMPLE_SHEET = "exemple de fiche"
@@ -64,7 +64,8 @@ def _text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # The quote our exports put before a formula lead (=, +, -, @) comes off again.
+    text = unneutralise(str(value).strip())
     return text or None
 
 
@@ -158,12 +159,13 @@ def read_fiche(sheet: str, grid: list[list], problems: list[str], today: date) -
         elif section == "recipients" and label.startswith("destinataire"):
             kind, detail = f.value(r, 1), f.value(r, 4)
             if kind or detail:
-                code = cnil.row_code(kind or "", cnil.RECIPIENTS) or "other"
+                code = cnil.vocabulary_code("recipients", kind) or cnil.row_code(kind or "", cnil.RECIPIENTS) or "other"
                 out["recipients"].append({"code": code, "detail": detail or (kind if code == "other" else None)})
         elif section == "measures" and label.startswith("mesure de securite"):
             kind, detail = f.value(r, 1), f.value(r, 4)
             if kind or detail:
-                out["measures"].append((cnil.row_code(kind or "", cnil.MEASURES) or "other", kind, detail))
+                heading = cnil.vocabulary_code("measure_headings", kind) or cnil.row_code(kind or "", cnil.MEASURES)
+                out["measures"].append((heading or "other", kind, detail))
         elif section == "transfers" and label.startswith("organisme destinataire"):
             recipient = f.value(r, 1)
             if recipient:
@@ -185,7 +187,7 @@ def _transfer(f: _Fiche, r: int, recipient: str, today: date) -> dict:
             f.problems.append(f"{f.cell(r, 3)}: {safeguard[:80]!r} is not a valid safeguard since 16 July 2020 "
                               "(CJEU C-311/18): record the mechanism now used")
         else:
-            mechanism = cnil.row_code(safeguard, cnil.SAFEGUARDS)
+            mechanism = cnil.vocabulary_code("transfer_mechanisms", safeguard) or cnil.row_code(safeguard, cnil.SAFEGUARDS)
             if mechanism is None:
                 f.problems.append(f"{f.cell(r, 3)}: safeguard {safeguard[:80]!r} is not one we know")
     if mechanism == "adequacy" and country:

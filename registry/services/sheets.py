@@ -200,7 +200,7 @@ def recognise(sheet_names: list[str], translations: list[Callable[[str], str]]) 
     return found if {"activities", "purposes"} <= set(found) else None
 
 
-def _unneutralise(text: str) -> str:
+def unneutralise(text: str) -> str:
     """The text before `neutralise`: the quote it put before a formula lead taken off again."""
     if text.startswith("'") and unicodedata.normalize("NFKC", text[1:2]).startswith(FORMULA_LEADS):
         return text[1:]
@@ -236,7 +236,7 @@ def _value(raw: object, kind: str, where: str) -> object:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             return raw
         raise SheetRefused(where, f"{raw!r} is not a number")
-    text = _unneutralise(str(raw))
+    text = unneutralise(str(raw))
     if kind == "json":
         try:
             return json.loads(text)
