@@ -49,6 +49,8 @@ NUMBERS = {
     "REGISTRY_SESSION_IDLE_MINUTES": 8 * 60,
     "REGISTRY_SESSION_MAX_DAYS": 30,
     "REGISTRY_PROXY_HOPS": 1,  # proxies in front of the app that each add an X-Forwarded-For entry
+    # A previewed workbook with more activities than this imports through the task queue, its page showing how far.
+    "REGISTRY_IMPORT_INLINE_ACTIVITIES": 200,
 }
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 

@@ -10,7 +10,8 @@ FINAL_STATES = ("done", "failed", "cancelled")
 ERROR_WORKER_LOST = "worker_lost"  # no sign of life from its worker for longer than the bound
 ERROR_RENDER = "render_failed"  # the export itself raised; the detail goes to the log, not to the page
 ERROR_QUEUE = "queue_unreachable"  # the web could not hand the job to the queue (Redis down, disk full)
-ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE)
+ERROR_IMPORT = "import_refused"  # a confirmed spreadsheet import no longer imports as its preview showed
+ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE, ERROR_IMPORT)
 
 
 def params_key(kind: str, organisation_id: int, params: dict) -> str:

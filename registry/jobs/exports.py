@@ -85,6 +85,55 @@ def breaches(session: Session, org: Organisation, job: Job, progress: Progress, 
     return Output(data, f"breach-register-{org.slug}-{lang}.pdf")
 
 
+class ImportRefused(Exception):
+    """A confirmed import that the register refused after all (it changed since the preview): nothing was written."""
+
+
+def imports_dir(exports_root: Path) -> Path:
+    """Where a confirmed workbook waits for its worker: beside the exports, which every worker can read."""
+    return exports_root / "imports"
+
+
+def import_sheet(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
+    """Import a previewed workbook in one transaction (committed here), one unit per fiche; the file it returns is the
+    import's report: what was created and updated, and each problem at its sheet and cell."""
+    from registry.i18n import translator
+    from registry.services.sheet_import import import_workbook
+    from registry.services.sheets import SheetRefused
+
+    source = imports_dir(cache_dir.parent) / str(org.id) / f"{job.params['token']}.bin"
+    content = source.read_bytes()
+    started = False
+
+    def units(done: int, total: int) -> None:
+        nonlocal started
+        if not started:
+            progress.total(total)
+            started = True
+        progress.advance(1)
+
+    try:
+        report = import_workbook(session, org, content, [translator("fr"), translator("en")],
+                                 actor=job.params.get("actor") or "import-sheet", progress=units)
+    except SheetRefused as exc:
+        session.rollback()
+        source.unlink(missing_ok=True)
+        raise ImportRefused(exc.summary()) from None
+    except Stopped:  # cancelled while the fiches were read: nothing was written
+        session.rollback()
+        source.unlink(missing_ok=True)
+        raise
+    session.commit()
+    source.unlink(missing_ok=True)
+    lines = [f"{report.layout} layout: {len(report.created)} created, {len(report.updated)} updated, "
+             f"{len(report.problems)} problems"]
+    lines += [f"create  {line}" for line in report.created]
+    lines += [f"update  {label}: {', '.join(sorted(changes))}" for label, changes in report.updated]
+    lines += [f"problem {problem}" for problem in report.problems]
+    return Output("\n".join(lines).encode("utf-8") + b"\n", f"import-{org.slug}-{job.id}.txt")
+
+
 KINDS: dict[str, Callable[[Session, Organisation, Job, Progress, Path], Output]] = {
     "register": register, "annexes": annexes, "subprocessors": subprocessors, "breaches": breaches,
+    "import_sheet": import_sheet,
 }

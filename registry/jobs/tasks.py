@@ -112,6 +112,11 @@ def execute(app: Flask, job_id: int) -> str:
                 output = exports.KINDS[job.kind](session, org, job, tracker, exports_dir(app) / "cache")
             except exports.Stopped:
                 return "cancelled"
+            except exports.ImportRefused as exc:
+                session.rollback()
+                service.fail_job(session, job_id, rules.ERROR_IMPORT, str(exc))
+                session.commit()
+                return "failed"
             except Exception as exc:
                 log.exception("job %s (%s of organisation %s) failed", job_id, job.kind, org_id)
                 session.rollback()

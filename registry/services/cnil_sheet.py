@@ -322,19 +322,21 @@ def apply(session: Session, org: Organisation, book: dict[str, list[list]], layo
         for key, value in fiche["contacts"].items():
             contacts.setdefault(key, value)
     changes = _contacts(org, contacts, org_values)
+    known = _Existing(session, org)
+    plan = _Plan()
+    # Nothing is written while the fiches are read: the progress a job records meanwhile never waits for this
+    # transaction's lock (SQLite has one writer at a time).
+    for n, fiche in enumerate(fiches, start=1):
+        _prepare(org, fiche, n, report, known, plan)
+        if progress is not None:
+            progress(n, len(fiches))
     if changes:
         before = audit.snapshot(org)
         for key, value in changes.items():
             setattr(org, key, value)
         session.flush()
         audit.record(session, actor, "update", org, before=before, after=audit.snapshot(org))
-        report.updated.append(("organisation", {k: (before.get(k), v) for k, v in changes.items()}))
-    known = _Existing(session, org)
-    plan = _Plan()
-    for n, fiche in enumerate(fiches, start=1):
-        _prepare(org, fiche, n, report, known, plan)
-        if progress is not None:
-            progress(n, len(fiches))
+        report.updated.insert(0, ("organisation", {k: (before.get(k), v) for k, v in changes.items()}))
     _write(session, org, plan, actor, report, known)
 
 
