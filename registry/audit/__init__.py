@@ -161,7 +161,8 @@ def record(
     return entry
 
 
-def record_many(session: Session, actor: str, items: list[tuple[str, SQLModel, dict | None, dict | None]]) -> None:
+def record_many(session: Session, actor: str, items: list[tuple[str, SQLModel, dict | None, dict | None]],
+                organisation_slug: str | None = None) -> None:
     """Append one entry per (action, record, before, after), chained in that order, in the caller's transaction.
 
     The same entries as calling `record` for each, with the head locked and moved once and the entries inserted
@@ -179,8 +180,8 @@ def record_many(session: Session, actor: str, items: list[tuple[str, SQLModel, d
     for seq, (action, rec, before, after) in enumerate(items, start=first):
         # Plain rows, not AuditEntry objects: the MAC reads the same fields, and the rows go in one executemany.
         row = {"seq": seq, "at": at, "actor": actor, "organisation_id": getattr(rec, "organisation_id", None),
-               "organisation_slug": None, "record_type": type(rec).__tablename__, "record_id": getattr(rec, "id", None),
-               "action": action, "before": before, "after": after, "prev_hash": prev}
+               "organisation_slug": organisation_slug, "record_type": type(rec).__tablename__,
+               "record_id": getattr(rec, "id", None), "action": action, "before": before, "after": after, "prev_hash": prev}
         row["hash"] = prev = entry_mac(key, SimpleNamespace(**row))
         if row["organisation_id"] is not None:
             written.add(row["organisation_id"])

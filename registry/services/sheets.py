@@ -155,7 +155,11 @@ def workbook_tables(session: Session, org: Organisation,
 
     Refused (naming the record) when a cell would be longer than a spreadsheet cell holds.
     """
-    doc = exchange.export_organisation(session, org)
+    return document_tables(exchange.export_organisation(session, org), translate)
+
+
+def document_tables(doc: dict, translate: Callable[[str], str]) -> list[tuple[str, list[str], list[list]]]:
+    """The tables of an export document (what `workbook_tables` writes for an organisation)."""
     rows = _rows(doc)
     tables = []
     for area in AREAS:
