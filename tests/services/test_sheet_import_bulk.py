@@ -74,3 +74,13 @@ def test_reimporting_a_large_workbook_changes_nothing_and_writes_no_entry(app, s
     assert report.created == [] and report.updated == []
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
     assert audit.verify(session).ok
+
+
+def test_import_sheet_draws_its_progress_on_stderr(runner, session, tmp_path):
+    _org(session, "shell")
+    path = tmp_path / "registre.xlsx"
+    path.write_bytes(workbook(4))
+    result = runner.invoke(args=["import-sheet", str(path), "--org", "shell"])
+    assert result.exit_code == 0, result.output
+    # Off a terminal click draws the bar once, by its label; on one it moves with each fiche.
+    assert "activities" in result.stderr and "Imported (cnil layout): " in result.stdout
