@@ -64,6 +64,8 @@ NUMBERS = {
     "REGISTRY_MAIL_RETRIES": 5,  # tries of one message before it is failed (a 5xx answer fails it at once)
     "REGISTRY_MAIL_RETRY_SECONDS": 60,  # before the first retry; doubled before each next one
     "REGISTRY_SMTP_TIMEOUT": 30,  # seconds for each conversation with the SMTP server
+    # A previewed workbook with more activities than this imports through the task queue, its page showing how far.
+    "REGISTRY_IMPORT_INLINE_ACTIVITIES": 200,
 }
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 

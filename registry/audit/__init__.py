@@ -17,6 +17,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
@@ -158,6 +159,36 @@ def record(
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=entry.hash))
     session.flush()
     return entry
+
+
+def record_many(session: Session, actor: str, items: list[tuple[str, SQLModel, dict | None, dict | None]],
+                organisation_slug: str | None = None) -> None:
+    """Append one entry per (action, record, before, after), chained in that order, in the caller's transaction.
+
+    The same entries as calling `record` for each, with the head locked and moved once and the entries inserted
+    in one flush: an import of a thousand records writes its trail in a few statements, not thousands.
+    """
+    if not items:
+        return
+    key = keys.files_of(session).key(plain_entries=lambda: _plain_entries(session)).secret
+    first, prev = _lock_head(session)
+    if len(items) > 1:
+        session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(items) - 1))
+    written = session.info.setdefault(WRITTEN_ORGANISATIONS, set())
+    rows = []
+    at = utcnow()
+    for seq, (action, rec, before, after) in enumerate(items, start=first):
+        # Plain rows, not AuditEntry objects: the MAC reads the same fields, and the rows go in one executemany.
+        row = {"seq": seq, "at": at, "actor": actor, "organisation_id": getattr(rec, "organisation_id", None),
+               "organisation_slug": organisation_slug, "record_type": type(rec).__tablename__,
+               "record_id": getattr(rec, "id", None), "action": action, "before": before, "after": after, "prev_hash": prev}
+        row["hash"] = prev = entry_mac(key, SimpleNamespace(**row))
+        if row["organisation_id"] is not None:
+            written.add(row["organisation_id"])
+        rows.append(row)
+    session.info[_APPENDED] = True
+    session.execute(AuditEntry.__table__.insert(), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
 
 
 @dataclass(frozen=True)

@@ -15,24 +15,39 @@ from registry.i18n import translator
 @click.option("--org", "slug", required=True, help="Slug of the organisation to export.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="File to write: FILE.xlsx (Excel) or FILE.ods (OpenDocument).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Language of the headings.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the headings (our layout; the CNIL layout is in French, the template's language).")
+@click.option("--layout", type=click.Choice(["ours", "cnil"]), default="ours", show_default=True,
+              help="ours: one sheet per area, typed cells, filters (imports back losslessly). cnil: the CNIL's "
+                   "simplified register, the list of activities then one fiche per activity, as handed to an inspector.")
 @click.option("--with-personal-data", is_flag=True,
               help="Include data-subject requesters' names and contacts (left out by default: Art. 5(1)(c)).")
 @with_appcontext
-def export_sheet_command(slug: str, output: str, lang: str, with_personal_data: bool) -> None:
-    """Write the organisation's register as a workbook in our layout: one sheet per area, typed cells, filters.
+def export_sheet_command(slug: str, output: str, lang: str, layout: str, with_personal_data: bool) -> None:
+    """Write the organisation's register as a workbook, in our layout or in the CNIL's register template.
 
-    The Requests sheet leaves out requesters' names and contacts unless --with-personal-data."""
-    from registry.services.sheet_files import write_ods, write_xlsx
-    from registry.services.sheets import workbook_tables
-
+    Our layout's Requests sheet leaves out requesters' names and contacts unless --with-personal-data; the CNIL
+    layout holds no requests."""
     suffix = Path(output).suffix.lower()
     if suffix not in (".xlsx", ".ods"):
         raise click.BadParameter("the file must end in .xlsx or .ods", param_hint="-o")
-    tables = workbook_tables(get_session(), org_or_fail(slug), translator(lang), with_personal_data)
-    content = write_xlsx(tables) if suffix == ".xlsx" else write_ods(tables)
+    org = org_or_fail(slug)
+    if layout == "cnil":
+        from registry.services.cnil_export import cnil_grids
+        from registry.services.sheet_files import write_grids_ods, write_grids_xlsx
+
+        grids = cnil_grids(get_session(), org)
+        content = write_grids_xlsx(grids) if suffix == ".xlsx" else write_grids_ods(grids)
+        summary = f"{len(grids) - 1} fiches and the list of activities"
+    else:
+        from registry.services.sheet_files import write_ods, write_xlsx
+        from registry.services.sheets import workbook_tables
+
+        tables = workbook_tables(get_session(), org, translator(lang), with_personal_data)
+        content = write_xlsx(tables) if suffix == ".xlsx" else write_ods(tables)
+        summary = f"{sum(len(t[2]) for t in tables)} rows on {len(tables)} sheets"
     Path(output).write_bytes(content)
-    click.echo(f"Wrote {output} ({sum(len(t[2]) for t in tables)} rows on {len(tables)} sheets)", err=True)
+    click.echo(f"Wrote {output} ({summary})", err=True)
 
 
 @click.command("import-sheet")

@@ -42,6 +42,7 @@ CATEGORY_ROWS = (
     ("donnees de localisation", "location"),
     ("numero de securite sociale", "nir"),
     ("nir", "nir"),
+    ("internet", "internet"),  # not a row of the template: our export adds it, so it reads back
 )
 # Sensitive-data rows (Art. 9(1) and Art. 10): a key word of the label -> our code.
 SENSITIVE_ROWS = (
@@ -80,7 +81,25 @@ def row_code(label: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
+def vocabulary_code(vocabulary: str, label: object) -> str | None:
+    """Our code whose French or English label the text is exactly (accents and case folded): what our own CNIL-layout
+    export writes where the template's list has no value for a code."""
+    return _labels(vocabulary).get(fold(label))
+
+
+@cache
+def _labels(vocabulary: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, term in reference.vocabulary(vocabulary).items():
+        out.setdefault(fold(term.fr), code)
+        out.setdefault(fold(term.en), code)
+    return out
+
+
 def subject_code(value: str) -> str:
+    exact = vocabulary_code("data_subjects", value)
+    if exact:
+        return exact
     folded = fold(value)
     for key, code in SUBJECTS.items():
         if folded.startswith(key):
@@ -138,3 +157,28 @@ def parse_retention(text: str) -> dict | None:
         detail = original[len(original) - len(event):] if len(original) >= len(event) else event
         rule.update(kind="from_event", event="other", event_detail=detail[:300])
     return rule
+
+
+# What our CNIL-layout export writes in the fiche's typed columns: the template's drop-down value where its list has
+# one for our code, else our own French label (which `vocabulary_code` reads back).
+CNIL_SUBJECTS = {"employees": "Salariés", "customers": "Clients", "suppliers": "Fournisseurs", "prospects": "Prospects",
+                 "candidates": "Candidats"}
+CNIL_RECIPIENTS = {"internal": "Service interne qui traite les données", "processors": "Sous-traitants",
+                   "partners": "Partenaires institutionnels ou commerciaux", "other": "Autre (Préciser)"}
+CNIL_MEASURES = {"traceability": "Mesures de traçabilité", "software_protection": "Mesures de protection des logiciels",
+                 "backup": "Sauvegarde des données", "encryption": "Chiffrement des données",
+                 "access_control": "Contrôle d'accès des utilisateurs", "processor_control": "Contrôle des sous-traitants",
+                 "other": "Autres mesures (à préciser)"}
+CNIL_SAFEGUARDS = {"scc": "Clauses contractuelles types (CCT)", "bcr": "Règles d'entreprise contraignantes (BCR)",
+                   "adequacy": "Pays adéquat", "code_of_conduct": "Code de conduite", "certification": "Certification",
+                   "derogation": "Dérogations (art 49)"}
+
+
+def cnil_value(table: dict[str, str], vocabulary: str, code: str | None) -> str | None:
+    """The text a fiche shows for one of our codes: the template's list value, else our French label."""
+    if code is None:
+        return None
+    if code in table:
+        return table[code]
+    term = reference.vocabulary(vocabulary).get(code)
+    return term.fr if term is not None else code

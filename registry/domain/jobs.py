@@ -10,7 +10,8 @@ FINAL_STATES = ("done", "failed", "cancelled")
 ERROR_WORKER_LOST = "worker_lost"  # no sign of life from its worker for longer than the bound
 ERROR_RENDER = "render_failed"  # the export itself raised; the detail goes to the log, not to the page
 ERROR_QUEUE = "queue_unreachable"  # the web could not hand the job to the queue (Redis down, disk full)
-ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE)
+ERROR_IMPORT = "import_refused"  # a confirmed spreadsheet import no longer imports as its preview showed
+ERRORS = (ERROR_WORKER_LOST, ERROR_RENDER, ERROR_QUEUE, ERROR_IMPORT)
 
 # A fanned-out job whose parts still wait in the queue (behind other exports) is given this many times the stale
 # bound before it is judged lost (its queue may have been emptied): one hour with the default of 120 s.

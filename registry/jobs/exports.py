@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Flask, current_app
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -135,9 +136,69 @@ def requests(session: Session, org: Organisation, job: Job, progress: Progress, 
     return Output(data, f"requests-register-{org.slug}-{lang}.pdf")
 
 
+class ImportRefused(Exception):
+    """A confirmed import that the register refused after all (it changed since the preview): nothing was written."""
+
+
+def exports_dir(app: Flask) -> Path:
+    """Where finished files wait for their download: REGISTRY_EXPORTS_DIR, shared by every worker and web server."""
+    return Path(app.config.get("EXPORTS_DIR") or Path(app.instance_path) / "exports")
+
+
+def cache_dir(app: Flask) -> Path:
+    """The content-keyed render cache: REGISTRY_CACHE_DIR, else `cache` in the exports folder; every worker of a
+    fanned-out job reads what the others rendered there."""
+    return Path(app.config.get("CACHE_DIR") or exports_dir(app) / "cache")
+
+
+def imports_dir(exports_root: Path) -> Path:
+    """Where a confirmed workbook waits for its worker: beside the exports, which every worker can read."""
+    return exports_root / "imports"
+
+
+def import_sheet(session: Session, org: Organisation, job: Job, progress: Progress, cache_dir: Path) -> Output:
+    """Import a previewed workbook in one transaction (committed here), one unit per fiche; the file it returns is the
+    import's report: what was created and updated, and each problem at its sheet and cell."""
+    from registry.i18n import translator
+    from registry.services.sheet_import import import_workbook
+    from registry.services.sheets import SheetRefused
+
+    source = imports_dir(exports_dir(current_app)) / str(org.id) / f"{job.params['token']}.bin"
+    content = source.read_bytes()
+    started = False
+
+    def units(done: int, total: int) -> None:
+        nonlocal started
+        if not started:
+            progress.total(total)
+            started = True
+        progress.advance(1)
+
+    try:
+        report = import_workbook(session, org, content, [translator("fr"), translator("en")],
+                                 actor=job.params.get("actor") or "import-sheet", progress=units)
+    except SheetRefused as exc:
+        session.rollback()
+        source.unlink(missing_ok=True)
+        raise ImportRefused(exc.summary()) from None
+    except Stopped:  # cancelled while the fiches were read: nothing was written
+        session.rollback()
+        source.unlink(missing_ok=True)
+        raise
+    session.commit()
+    source.unlink(missing_ok=True)
+    lines = [f"{report.layout} layout: {len(report.created)} created, {len(report.updated)} updated, "
+             f"{len(report.problems)} problems"]
+    lines += [f"create  {line}" for line in report.created]
+    lines += [f"update  {label}: {', '.join(sorted(changes))}" for label, changes in report.updated]
+    lines += [f"problem {problem}" for problem in report.problems]
+    return Output("\n".join(lines).encode("utf-8") + b"\n", f"import-{org.slug}-{job.id}.txt")
+
+
 KINDS: dict[str, Callable[[Session, Organisation, Job, Progress, Path], Output]] = {
     "register": register, "annexes": annexes, "subprocessors": subprocessors, "breaches": breaches,
     "requests": requests,
+    "import_sheet": import_sheet,
 }
 
 

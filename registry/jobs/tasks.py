@@ -18,6 +18,7 @@ from sqlmodel import Session
 from registry import config
 from registry.domain import jobs as rules
 from registry.jobs import exports, mail
+from registry.jobs.exports import cache_dir, exports_dir
 from registry.jobs.queue import bound_app, huey
 from registry.jobs.queue import engine_of as _engine
 from registry.models import Job, Organisation
@@ -29,17 +30,6 @@ log = logging.getLogger("registry.jobs")
 # A job that cannot start (its organisation or the installation at its bound) is looked at again this much later.
 RETRY_SECONDS = 1
 HEARTBEAT_SECONDS = 5
-
-
-def exports_dir(app: Flask) -> Path:
-    """Where finished files wait for their download: REGISTRY_EXPORTS_DIR, shared by every worker and web server."""
-    return Path(app.config.get("EXPORTS_DIR") or Path(app.instance_path) / "exports")
-
-
-def cache_dir(app: Flask) -> Path:
-    """The content-keyed render cache: REGISTRY_CACHE_DIR, else `cache` in the exports folder; every worker of a
-    fanned-out job reads what the others rendered there."""
-    return Path(app.config.get("CACHE_DIR") or exports_dir(app) / "cache")
 
 
 def bounds(app: Flask) -> service.Bounds:
@@ -171,6 +161,11 @@ def execute(app: Flask, job_id: int, fan_out: bool = False) -> str:
                 output = exports.KINDS[job.kind](session, org, job, tracker, cache_dir(app))
             except exports.Stopped:
                 return "cancelled"
+            except exports.ImportRefused as exc:
+                session.rollback()
+                service.fail_job(session, job_id, rules.ERROR_IMPORT, str(exc))
+                session.commit()
+                return "failed"
             except Exception as exc:
                 session.rollback()
                 return _failed(engine, job, exc)

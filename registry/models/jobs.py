@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from registry.models.base import UTCDateTime, utcnow
 
-JOB_KINDS = ("register", "annexes", "subprocessors", "breaches", "requests")
+JOB_KINDS = ("register", "annexes", "subprocessors", "breaches", "requests", "import_sheet")
 JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
 
 

@@ -4,7 +4,7 @@ Fiches are found by their labels in column A, whatever the sheet is called; ever
 and cell. Activities are matched by their reference: importing the same workbook again updates them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import ValidationError
@@ -13,10 +13,19 @@ from sqlmodel import Session
 
 from registry import audit, clock, reference
 from registry.domain import cnil_register as cnil
-from registry.models import Activity, Organisation, RetentionRule, RetentionRuleCreate, SecurityMeasure, Transfer, TransferCreate
-from registry.services.activities import create_activity, update_activity
-from registry.services.crud import Invalid
-from registry.services.sheets import SheetRefused, column_letter
+from registry.models import (
+    Activity,
+    ActivityCreate,
+    Organisation,
+    RetentionRule,
+    RetentionRuleCreate,
+    SecurityMeasure,
+    Transfer,
+    TransferCreate,
+)
+from registry.services.activities import update_activity
+from registry.services.crud import Invalid, new_record, validate
+from registry.services.sheets import SheetRefused, column_letter, unneutralise
 
 NAME_LABEL = "nom du traitement"
 EXAMPLE_SHEET = "exemple de fiche"
@@ -55,7 +64,8 @@ def _text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # The quote our exports put before a formula lead (=, +, -, @) comes off again.
+    text = unneutralise(str(value).strip())
     return text or None
 
 
@@ -149,12 +159,13 @@ def read_fiche(sheet: str, grid: list[list], problems: list[str], today: date) -
         elif section == "recipients" and label.startswith("destinataire"):
             kind, detail = f.value(r, 1), f.value(r, 4)
             if kind or detail:
-                code = cnil.row_code(kind or "", cnil.RECIPIENTS) or "other"
+                code = cnil.vocabulary_code("recipients", kind) or cnil.row_code(kind or "", cnil.RECIPIENTS) or "other"
                 out["recipients"].append({"code": code, "detail": detail or (kind if code == "other" else None)})
         elif section == "measures" and label.startswith("mesure de securite"):
             kind, detail = f.value(r, 1), f.value(r, 4)
             if kind or detail:
-                out["measures"].append((cnil.row_code(kind or "", cnil.MEASURES) or "other", kind, detail))
+                heading = cnil.vocabulary_code("measure_headings", kind) or cnil.row_code(kind or "", cnil.MEASURES)
+                out["measures"].append((heading or "other", kind, detail))
         elif section == "transfers" and label.startswith("organisme destinataire"):
             recipient = f.value(r, 1)
             if recipient:
@@ -176,7 +187,7 @@ def _transfer(f: _Fiche, r: int, recipient: str, today: date) -> dict:
             f.problems.append(f"{f.cell(r, 3)}: {safeguard[:80]!r} is not a valid safeguard since 16 July 2020 "
                               "(CJEU C-311/18): record the mechanism now used")
         else:
-            mechanism = cnil.row_code(safeguard, cnil.SAFEGUARDS)
+            mechanism = cnil.vocabulary_code("transfer_mechanisms", safeguard) or cnil.row_code(safeguard, cnil.SAFEGUARDS)
             if mechanism is None:
                 f.problems.append(f"{f.cell(r, 3)}: safeguard {safeguard[:80]!r} is not one we know")
     if mechanism == "adequacy" and country:
@@ -281,23 +292,6 @@ class _Existing:
         }
 
 
-def _measures(session: Session, org: Organisation, found: list, actor: str, report, known: _Existing) -> list[SecurityMeasure]:
-    out = []
-    for heading, kind, detail in found:
-        title = (detail or kind or heading)[:200]
-        existing = known.measures.get((heading, title))
-        if existing is None:
-            existing = SecurityMeasure(organisation_id=org.id, heading=heading, title=title,
-                                       description=detail if detail and len(detail) > 200 else None)
-            session.add(existing)
-            session.flush()
-            audit.record(session, actor, "create", existing, after=audit.snapshot(existing))
-            report.created.append(f"measure {title}")
-            known.measures[(heading, title)] = existing
-        out.append(existing)
-    return out
-
-
 def apply(session: Session, org: Organisation, book: dict[str, list[list]], layout: Layout, report, actor: str,
           progress=None) -> None:
     """Write the workbook's activities (created, or updated when their reference exists) and contacts; flush only."""
@@ -328,79 +322,128 @@ def apply(session: Session, org: Organisation, book: dict[str, list[list]], layo
         for key, value in fiche["contacts"].items():
             contacts.setdefault(key, value)
     changes = _contacts(org, contacts, org_values)
+    known = _Existing(session, org)
+    plan = _Plan()
+    # Nothing is written while the fiches are read: the progress a job records meanwhile never waits for this
+    # transaction's lock (SQLite has one writer at a time).
+    for n, fiche in enumerate(fiches, start=1):
+        _prepare(org, fiche, n, report, known, plan)
+        if progress is not None:
+            progress(n, len(fiches))
     if changes:
         before = audit.snapshot(org)
         for key, value in changes.items():
             setattr(org, key, value)
         session.flush()
         audit.record(session, actor, "update", org, before=before, after=audit.snapshot(org))
-        report.updated.append(("organisation", {k: (before.get(k), v) for k, v in changes.items()}))
-    known = _Existing(session, org)
-    for n, fiche in enumerate(fiches, start=1):
-        _activity(session, org, fiche, n, actor, report, known)
-        if progress is not None:
-            progress(n, len(fiches))
+        report.updated.insert(0, ("organisation", {k: (before.get(k), v) for k, v in changes.items()}))
+    _write(session, org, plan, actor, report, known)
 
 
-def _activity(session: Session, org: Organisation, fiche: dict, n: int, actor: str, report, known: _Existing) -> None:
+@dataclass
+class _Plan:
+    """What the fiches ask to write, validated before anything is: new records, and updates of existing ones."""
+
+    measures: list = field(default_factory=list)  # new SecurityMeasure records
+    activities: list = field(default_factory=list)  # new Activity records
+    updates: list = field(default_factory=list)  # (activity, data, measures, where) of activities that exist
+    details: list = field(default_factory=list)  # (activity, model, values, keys, label) of retention and transfers
+
+
+def _measures(org: Organisation, found: list, report, known: _Existing, plan: _Plan) -> list[SecurityMeasure]:
+    out = []
+    for heading, kind, detail in found:
+        title = (detail or kind or heading)[:200]
+        existing = known.measures.get((heading, title))
+        if existing is None:
+            existing = new_record(SecurityMeasure, {"organisation_id": org.id, "heading": heading, "title": title,
+                                              "description": detail if detail and len(detail) > 200 else None})
+            plan.measures.append(existing)
+            report.created.append(f"measure {title}")
+            known.measures[(heading, title)] = existing
+        out.append(existing)
+    return out
+
+
+def _prepare(org: Organisation, fiche: dict, n: int, report, known: _Existing, plan: _Plan) -> None:
+    """Validate one fiche's activity, retention sentences and transfers; nothing is written yet."""
     where = fiche["where"].get("name", "")
     ref = fiche.get("reference") or f"CNIL-{n}"
     data = {"reference": ref, "name": fiche["name"], "role": "controller", "purposes": fiche["purposes"],
             "data_categories": fiche["data_categories"], "data_subjects": fiche["data_subjects"],
             "recipients": fiche["recipients"], "joint_controller": fiche.get("joint_controller")}
-    measures = _measures(session, org, fiche["measures"], actor, report, known)
-    existing = known.activities.get(ref)
+    measures = _measures(org, fiche["measures"], report, known, plan)
+    obj = known.activities.get(ref)
     try:
-        if existing is None:
-            obj, _ = create_activity(session, org, {**data, "measure_ids": [m.id for m in measures]}, actor)
-            report.created.append(f"activity {ref} ({obj.name})")
-            known.activities[ref] = obj
-        else:
-            obj = existing
-            ids = sorted({m.id for m in existing.measures} | {m.id for m in measures})
-            changed = update_activity(session, org, existing, {**data, "measure_ids": ids}, actor)
-            if changed:
-                report.updated.append((f"activity {ref} ({obj.name})", changed))
+        valid = validate(ActivityCreate, data)
     except Invalid as exc:
         raise SheetRefused(where, exc.summary()) from None
+    if obj is None:
+        obj = new_record(Activity, {**valid.table_values(), "organisation_id": org.id})
+        obj.measures, obj.clients, obj.subprocessors = list(measures), [], []
+        plan.activities.append(obj)
+        report.created.append(f"activity {ref} ({obj.name})")
+        known.activities[ref] = obj
+    else:
+        plan.updates.append((obj, data, measures, where))
     for code, text, cell in fiche["retention"]:
         parsed = cnil.parse_retention(text)
         if parsed is None:
             report.problems.append(f"{cell}: {text[:80]!r} kept as text: no duration we can read")
             parsed = {"kind": "indeterminate", "criteria": text}
-        _upsert(session, org, RetentionRule, RetentionRuleCreate, {"activity_id": obj.id, "data_category": code, **parsed},
-                ("activity_id", "data_category"), cell, actor, report, f"retention {ref}/{code}", known)
+        values = _valid(RetentionRuleCreate, {"activity_id": obj.id or 1, "data_category": code, **parsed}, cell)
+        plan.details.append((obj, RetentionRule, values, ("activity_id", "data_category"), f"retention {ref}/{code}"))
     for transfer in fiche["transfers"]:
         cell = transfer.pop("where")
-        _upsert(session, org, Transfer, TransferCreate, {"activity_id": obj.id, **transfer}, ("activity_id", "recipient"),
-                cell, actor, report, f"transfer {ref} -> {transfer['recipient']}", known)
+        values = _valid(TransferCreate, {"activity_id": obj.id or 1, **transfer}, cell)
+        plan.details.append((obj, Transfer, values, ("activity_id", "recipient"),
+                             f"transfer {ref} -> {transfer['recipient']}"))
 
 
-def _upsert(session, org, model, create, data: dict, keys: tuple[str, ...], cell: str, actor: str, report, label: str,
-            known: _Existing):
+def _valid(create, data: dict, cell: str) -> dict:
+    """The values of a record once its validating model accepts them (the activity's id is set when written)."""
     try:
-        valid = create.model_validate(data)
+        return create.model_validate(data).model_dump()
     except ValidationError as exc:
         err = exc.errors()[0]
         message = err["msg"].removeprefix("Value error, ")
         at = ".".join(str(p) for p in err["loc"])
         raise SheetRefused(cell, f"{at}: {message}"[:300] if at else message[:300]) from None
-    values = valid.model_dump()
-    key = tuple(values[k] for k in keys)
-    existing = known.by_model[model].get(key)
-    if existing is None:
-        record = model(**values, organisation_id=org.id)
-        session.add(record)
-        session.flush()
-        known.by_model[model][key] = record
-        audit.record(session, actor, "create", record, after=audit.snapshot(record))
-        report.created.append(label)
-        return
-    before = audit.snapshot(existing)
-    changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
-    if changed:
-        for k, (_old, v) in changed.items():
-            setattr(existing, k, v)
-        session.flush()
-        audit.record(session, actor, "update", existing, before=before, after=audit.snapshot(existing))
-        report.updated.append((label, changed))
+
+
+def _write(session: Session, org: Organisation, plan: _Plan, actor: str, report, known: _Existing) -> None:
+    """Write the plan in a few statements: new records in one flush per kind, one batch of audit entries."""
+    session.add_all(plan.measures)
+    session.add_all(plan.activities)
+    session.flush()
+    for obj, data, measures, where in plan.updates:
+        ids = sorted({m.id for m in obj.measures} | {m.id for m in measures})
+        try:
+            changed = update_activity(session, org, obj, {**data, "measure_ids": ids}, actor)
+        except Invalid as exc:
+            raise SheetRefused(where, exc.summary()) from None
+        if changed:
+            report.updated.append((f"activity {obj.reference} ({obj.name})", changed))
+    created, updated = [], []
+    for obj, model, values, keys, label in plan.details:
+        values["activity_id"] = obj.id
+        key = tuple(values[k] for k in keys)
+        existing = known.by_model[model].get(key)
+        if existing is None:
+            record = new_record(model, {**values, "organisation_id": org.id})
+            known.by_model[model][key] = record
+            created.append(record)
+            report.created.append(label)
+            continue
+        changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
+        if changed:
+            before = audit.snapshot(existing)
+            for k, (_old, v) in changed.items():
+                setattr(existing, k, v)
+            updated.append((existing, before))
+            report.updated.append((label, changed))
+    session.add_all(created)
+    session.flush()
+    entries = [("create", r, None, audit.snapshot(r)) for r in (*plan.measures, *plan.activities, *created)]
+    entries += [("update", r, before, audit.snapshot(r)) for r, before in updated]
+    audit.record_many(session, actor, entries)

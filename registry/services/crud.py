@@ -38,6 +38,15 @@ def validate(schema: type[BaseModel], data: dict) -> BaseModel:
         raise Invalid(errors_by_field(exc)) from None
 
 
+def new_record(model: type[SQLModel], values: dict) -> SQLModel:
+    """A new table record with every field given (defaults filled in here): pydantic then never inspects a default
+    factory, which cost a third of a large import's time (`list` and `utcnow` inspected once per field per record)."""
+    for name, info in model.model_fields.items():
+        if name not in values:
+            values[name] = info.default_factory() if info.default_factory is not None else info.default
+    return model(**values)
+
+
 def errors_by_field(exc: ValidationError) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for err in exc.errors():

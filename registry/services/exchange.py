@@ -43,6 +43,7 @@ from registry.models import (
 )
 from registry.models.changes import ChangeNoticeBase, ChangeNoticeState, SubProcessorChangeState
 from registry.models.checks import INT_MAX, unsafe_character
+from registry.services.crud import new_record
 from registry.services.request_exchange import export_requests, import_requests
 
 SCHEMA = "gdpr-registry/register"
@@ -257,6 +258,7 @@ def import_register(session: Session, doc: object, slug: str | None = None, acto
 def import_records(session: Session, org: Organisation, doc: dict, actor: str = "import") -> None:
     """Create the records of an export document's sections in `org` (its own entry is not read); flush only."""
     created: dict[str, dict[int, SQLModel]] = {}
+    trail: list[SQLModel] = []  # the records created, their audit entries written in one batch once all exist
     for section, model, create, refs in SECTIONS:
         items = doc.get(section) or []
         if not isinstance(items, list):
@@ -289,7 +291,7 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             allowed = set(create.model_fields) | set(ACTIVITY_LINKS if model is Activity else ())
             valid = _validate(create, data, where, allowed | {"locations"} if model is SubProcessor else allowed)
             values = valid.model_dump(exclude={"locations"} if model is SubProcessor else set())
-            record = model(**values, organisation_id=org.id, **_stamps(item, where))
+            record = new_record(model, {**values, "organisation_id": org.id, **_stamps(item, where)})
             if "reviewed_on" in model.model_fields:
                 record.reviewed_on = _day(item.get("reviewed_on"), f"{where}.reviewed_on")
             if model is SubProcessor:
@@ -297,12 +299,12 @@ def import_records(session: Session, org: Organisation, doc: dict, actor: str = 
             for key, targets in links.items():
                 setattr(record, key, targets)
             session.add(record)
-            session.flush()
             created[section][local_id] = record
-            if model is not SubProcessor:
-                audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
+        session.flush()  # one flush per section: the next sections refer to these records' ids
         if model is SubProcessor:
             _link_chain(session, org, items, created[section], actor)
+        trail.extend(created[section].values())
+    audit.record_many(session, actor, [("create", r, None, audit.snapshot(r)) for r in trail], organisation_slug=org.slug)
     _import_breaches(session, org, doc.get("breaches") or [], created, actor)
     _import_changes(session, org, doc.get("subprocessor_changes") or [], created, actor)
     import_requests(session, org, doc.get("requests") or [], created, actor, ImportRefused, _known, _validate)
@@ -324,9 +326,6 @@ def _link_chain(session: Session, org: Organisation, items: list, subs: dict[int
             raise ImportRefused(f"{where}.parent", "the chain of sub-processors loops back to this one")
         subs[item["id"]].parent_id = subs[parents[item["id"]]].id if parents[item["id"]] is not None else None
     session.flush()
-    for item in items:
-        record = subs[item["id"]]
-        audit.record(session, actor, "create", record, organisation_slug=org.slug, after=audit.snapshot(record))
 
 
 def _ref(item: dict, key: str, where: str, known: dict[int, SQLModel], target: str, required: bool = False) -> int | None:

@@ -165,6 +165,69 @@ def write_ods(tables: list[Table]) -> bytes:
     return out.getvalue()
 
 
+Grid = tuple[str, list[list], tuple[int, ...]]  # a sheet laid out as a form: name, rows of cells, column widths
+
+
+def write_grids_xlsx(grids: list[Grid]) -> bytes:
+    """Sheets laid out as forms (the CNIL's fiches): labels of column A in bold, dates as dd/mm/yyyy, text kept as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for title, rows, widths in grids:
+        ws = wb.create_sheet(title=title[:31])
+        for row in rows:
+            ws.append(row)
+            for cell, value in zip(ws[ws.max_row], row, strict=False):
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text even where it looks like a formula
+                    cell.alignment = wrap
+                elif isinstance(value, date):
+                    cell.number_format = "dd/mm/yyyy"
+            ws.cell(ws.max_row, 1).font = bold
+        for col, width in enumerate(widths):
+            ws.column_dimensions[column_letter(col)].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_grids_ods(grids: list[Grid]) -> bytes:
+    """The same sheets as an OpenDocument spreadsheet."""
+    from odf import number
+
+    doc = OpenDocumentSpreadsheet()
+    day = number.DateStyle(name="fr-day-format")
+    for part in (number.Day(style="long"), number.Text(text="/"), number.Month(style="long"), number.Text(text="/"),
+                 number.Year(style="long")):
+        day.addElement(part)
+    doc.automaticstyles.addElement(day)
+    doc.automaticstyles.addElement(odfstyle.Style(name="date", family="table-cell", datastylename="fr-day-format"))
+    label = odfstyle.Style(name="label", family="table-cell")
+    label.addElement(odfstyle.TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(label)
+    columns: dict[int, odfstyle.Style] = {}  # one style per width, shared by a thousand fiches
+    for title, rows, widths in grids:
+        sheet = odftable.Table(name=title)
+        for width in widths:
+            if width not in columns:
+                columns[width] = odfstyle.Style(name=f"width{width}", family="table-column")
+                columns[width].addElement(odfstyle.TableColumnProperties(columnwidth=f"{width * 0.2:.2f}cm"))
+                doc.automaticstyles.addElement(columns[width])
+            sheet.addElement(odftable.TableColumn(stylename=columns[width]))
+        for row in rows:
+            line = odftable.TableRow()
+            for col, value in enumerate(row):
+                line.addElement(_ods_cell(value, label if col == 0 and isinstance(value, str) else None))
+            sheet.addElement(line)
+        doc.spreadsheet.addElement(sheet)
+    out = io.BytesIO()
+    doc.write(out)
+    return out.getvalue()
+
+
 def check_archive(content: bytes) -> str:
     """The workbook's format ("xlsx" or "ods") once its zip directory is within bounds, else SheetRefused."""
     if content.startswith(OLE_MAGIC):

@@ -161,7 +161,12 @@ def workbook_tables(session: Session, org: Organisation, translate: Callable[[st
     The Requests sheet has no requester's name or contact column unless `with_personal_data` (Art. 5(1)(c)).
     Refused (naming the record) when a cell would be longer than a spreadsheet cell holds.
     """
-    doc = exchange.export_organisation(session, org, with_personal_data)
+    return document_tables(exchange.export_organisation(session, org, with_personal_data), translate, with_personal_data)
+
+
+def document_tables(doc: dict, translate: Callable[[str], str],
+                    with_personal_data: bool = False) -> list[tuple[str, list[str], list[list]]]:
+    """The tables of an export document (what `workbook_tables` writes for an organisation)."""
     rows = _rows(doc)
     tables = []
     for area in AREAS:
@@ -209,7 +214,7 @@ def recognise(sheet_names: list[str], translations: list[Callable[[str], str]]) 
     return found if {"activities", "purposes"} <= set(found) else None
 
 
-def _unneutralise(text: str) -> str:
+def unneutralise(text: str) -> str:
     """The text before `neutralise`: the quote it put before a formula lead taken off again."""
     if text.startswith("'") and unicodedata.normalize("NFKC", text[1:2]).startswith(FORMULA_LEADS):
         return text[1:]
@@ -245,7 +250,7 @@ def _value(raw: object, kind: str, where: str) -> object:
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             return raw
         raise SheetRefused(where, f"{raw!r} is not a number")
-    text = _unneutralise(str(raw))
+    text = unneutralise(str(raw))
     if kind == "json":
         try:
             return json.loads(text)

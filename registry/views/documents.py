@@ -2,6 +2,8 @@
 the breach register and the requests register as background jobs (the task queue) with a page that follows their
 progress, in French or English."""
 
+from pathlib import Path
+
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -64,24 +66,32 @@ def subprocessors():
 
 @bp.get("/register.<any(xlsx, ods):fmt>")
 def register_sheet(fmt: str):
-    """The register as a workbook in our layout (one sheet per area), headings in the language asked for."""
+    """The register as a workbook: our layout (one sheet per area, headings in the language asked for) or, with
+    ?layout=cnil, the CNIL's register form in French (the list of activities, then one fiche per activity)."""
     from io import BytesIO
 
     from registry.i18n import translator
-    from registry.services.sheet_files import write_ods, write_xlsx
+    from registry.services.sheet_files import write_grids_ods, write_grids_xlsx, write_ods, write_xlsx
     from registry.services.sheets import SheetRefused, workbook_tables
 
-    lang = _lang()
+    cnil = request.args.get("layout") == "cnil"
+    lang = "fr" if cnil else _lang()
     try:
-        tables = workbook_tables(get_session(), g.org, translator(lang))
+        if cnil:
+            from registry.services.cnil_export import cnil_grids
+
+            grids = cnil_grids(get_session(), g.org)
+            content = write_grids_xlsx(grids) if fmt == "xlsx" else write_grids_ods(grids)
+        else:
+            tables = workbook_tables(get_session(), g.org, translator(lang))
+            content = write_xlsx(tables) if fmt == "xlsx" else write_ods(tables)
     except SheetRefused as exc:
         flash(_("The workbook was not written: %(problem)s", problem=exc.summary()))
         return redirect(url_for("documents.index"))
-    content = write_xlsx(tables) if fmt == "xlsx" else write_ods(tables)
     mimetype = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
                 else "application/vnd.oasis.opendocument.spreadsheet")
-    return send_file(BytesIO(content), mimetype=mimetype, as_attachment=True,
-                     download_name=f"register-{g.org.slug}-{lang}.{fmt}")
+    name = f"registre-cnil-{g.org.slug}.{fmt}" if cnil else f"register-{g.org.slug}-{lang}.{fmt}"
+    return send_file(BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.post("/export/<kind>")
@@ -122,11 +132,16 @@ def kind_label(kind: str) -> str:
             "annexes": _("DPA annexes of every client (ZIP)"),
             "subprocessors": _("Sub-processor list"),
             "breaches": _("Breach register (Art. 33(5))"),
-            "requests": _("Register of data-subject requests")}.get(kind, kind)
+            "requests": _("Register of data-subject requests"),
+            "import_sheet": _("Spreadsheet import")}.get(kind, kind)
 
 
-def error_message(code: str | None) -> str:
-    """Why a job failed, in the interface's language (the technical detail stays in the workers' log)."""
+def error_message(code: str | None, detail: str | None = None) -> str:
+    """Why a job failed, in the interface's language (the technical detail stays in the workers' log, but for an
+    import refused at a cell: that cell is what the user must fix)."""
+    if code == rules.ERROR_IMPORT:
+        return _("Nothing was imported: %(problem)s. The register changed since the preview; upload the workbook "
+                 "again for a new preview.", problem=detail or "?")
     return {
         rules.ERROR_WORKER_LOST: _("The worker printing this export stopped before the end (restarted or "
                                    "killed). Print it again; if it happens again, ask your administrator to look "
@@ -144,12 +159,14 @@ def _status(job: Job) -> dict:
         "id": job.id, "state": job.state, "done": job.done_units, "total": job.total_units,
         "percent": rules.progress_percent(job.done_units, job.total_units),
         "file_url": file_url, "expired": job.state == "done" and not job.result_path,
-        "message": error_message(job.error_code) if job.state == "failed" else None,
-        "state_label": state_label(job.state),
+        "message": error_message(job.error_code, job.error_detail) if job.state == "failed" else None,
+        "state_label": state_label(job.state, job.kind),
     }
 
 
-def state_label(state: str) -> str:
+def state_label(state: str, kind: str | None = None) -> str:
+    if kind == "import_sheet" and state in ("running", "done"):
+        return _("Importing") if state == "running" else _("Imported")
     return {"queued": _("Waiting for a worker"), "running": _("Printing"), "done": _("Ready"),
             "failed": _("Failed"), "cancelled": _("Cancelled")}[state]
 
@@ -182,7 +199,8 @@ def job_file(job_id: int):
     path = exports_dir(current_app) / job.result_path
     if not path.is_file():
         abort(404)
-    mimetype = "application/zip" if job.result_name.endswith(".zip") else "application/pdf"
+    mimetype = {".zip": "application/zip", ".txt": "text/plain; charset=utf-8"}.get(Path(job.result_name).suffix,
+                                                                                  "application/pdf")
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=job.result_name)
 
 

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import shutil
 import time
 from pathlib import Path
 
@@ -72,12 +73,41 @@ def preview():
         return render_template("imports/page.html", org=g.org, form=form, report=None), 422
     token = secrets.token_urlsafe(16)
     path = _pending(token)
-    for old in path.parent.glob("*.bin"):  # previews never confirmed are not kept past an hour
+    for old in path.parent.glob("*.*"):  # previews never confirmed are not kept past an hour
         if old.stat().st_mtime < time.time() - PREVIEW_SECONDS:
             old.unlink(missing_ok=True)
     path.write_bytes(content)
+    # How many activities the confirmation writes: above the bound it goes through the task queue as a job.
+    path.with_suffix(".count").write_text(str(sum(1 for line in report.created if line.startswith("activity "))
+                                              + sum(1 for label, _c in report.updated if label.startswith("activity "))))
     return render_template("imports/page.html", org=g.org, form=form, report=report,
                            confirm=SheetConfirmForm(token=token))
+
+
+def _as_job(path: Path, token: str):
+    """A large workbook imports in a worker of the task queue; its page (the documents' job page) shows how many
+    fiches are done out of how many, then the import's report."""
+    from flask_login import current_user
+
+    from registry.domain import jobs as rules
+    from registry.jobs.exports import imports_dir
+    from registry.jobs.tasks import enqueue, exports_dir
+    from registry.services import jobs as service
+
+    target = imports_dir(exports_dir(current_app)) / str(g.org.id) / f"{token}.bin"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(path, target)
+    session = get_session()
+    job, _created = service.request_job(session, g.org.id, current_user.id, "import_sheet",
+                                        {"token": token, "actor": actor()})
+    session.commit()
+    try:
+        enqueue(job)
+    except Exception:  # the queue's own error (Redis down...): the job must not wait forever for nothing
+        current_app.logger.exception("job %s could not be queued", job.id)
+        service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
+        session.commit()
+    return redirect(url_for("documents.job", job_id=job.id))
 
 
 @bp.post("/confirm")
@@ -93,6 +123,11 @@ def confirm():
     if path is None or not path.exists():
         flash(_("This preview has expired or was already imported: upload the workbook again."), "error")
         return redirect(url_for("imports.page"))
+    count = path.with_suffix(".count")
+    activities = int(count.read_text()) if count.exists() else 0
+    count.unlink(missing_ok=True)
+    if activities > current_app.config["REGISTRY_IMPORT_INLINE_ACTIVITIES"]:
+        return _as_job(path, form.token.data)
     try:
         report = _run(path.read_bytes(), commit=True)
     except SheetRefused as exc:

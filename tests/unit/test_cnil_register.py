@@ -2,7 +2,23 @@
 
 import pytest
 
-from registry.domain.cnil_register import SAFEGUARDS, country_code, is_placeholder, parse_retention, row_code
+from registry.domain.cnil_register import (
+    CNIL_MEASURES,
+    CNIL_RECIPIENTS,
+    CNIL_SAFEGUARDS,
+    CNIL_SUBJECTS,
+    MEASURES,
+    RECIPIENTS,
+    SAFEGUARDS,
+    cnil_value,
+    country_code,
+    is_placeholder,
+    parse_retention,
+    row_code,
+    subject_code,
+    vocabulary_code,
+)
+from registry.reference import vocabulary as vocabulary_entries
 
 
 @pytest.mark.parametrize("text,rule", [
@@ -37,3 +53,15 @@ def test_placeholder_and_safeguards():
     assert not is_placeholder("Salariés")
     assert row_code("Clauses contractuelles types (CCT)", SAFEGUARDS) == "scc"
     assert row_code("Dérogations (art 49)", SAFEGUARDS) == "derogation"
+
+
+@pytest.mark.parametrize("vocabulary,table", [("data_subjects", CNIL_SUBJECTS), ("recipients", CNIL_RECIPIENTS),
+                                              ("measure_headings", CNIL_MEASURES), ("transfer_mechanisms", CNIL_SAFEGUARDS)])
+def test_every_code_our_cnil_export_writes_reads_back_to_itself(vocabulary, table):
+    """The fiche writes the template's list value where there is one, else our French label: either reads back."""
+    readers = {"data_subjects": subject_code,
+               "recipients": lambda t: vocabulary_code("recipients", t) or row_code(t, RECIPIENTS),
+               "measure_headings": lambda t: vocabulary_code("measure_headings", t) or row_code(t, MEASURES),
+               "transfer_mechanisms": lambda t: vocabulary_code("transfer_mechanisms", t) or row_code(t, SAFEGUARDS)}
+    for code in vocabulary_entries(vocabulary):
+        assert readers[vocabulary](cnil_value(table, vocabulary, code)) == code, code
