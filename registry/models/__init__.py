@@ -27,6 +27,7 @@ from registry.models.changes import (
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
 from registry.models.jobs import Job
+from registry.models.law import LawChange
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
 from registry.models.requests import DataRequest, DataRequestCreate, RequestActivity
@@ -42,6 +43,7 @@ from registry.models.users import ApiToken, LoginCounter, LoginSession, Membersh
 
 __all__ = [
     "Job",
+    "LawChange",
     "ContractDocument",
     "ApiToken",
     "AuditEntry",
