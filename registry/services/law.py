@@ -45,6 +45,7 @@ class TransferImpact:
     verdict: rules.TransferVerdict
     fallback: Transfer | None = None  # another recorded transfer to the same destination still covered
     clients: tuple[ClientToWarn, ...] = ()
+    made_by: tuple[str, str, int, str | None] = ("", "", 1, None)  # (activity|subprocessor, name, level, engaged by)
 
 
 @dataclass(frozen=True)
@@ -122,21 +123,24 @@ def _client(c: ClientController, activities: list[str]) -> ClientToWarn:
 
 
 def _flows(session: Session, org: Organisation, t: Transfer,
-           parents: dict[int, int | None]) -> tuple[str, tuple[ClientToWarn, ...]]:
+           parents: dict[int, int | None]) -> tuple[str, tuple[ClientToWarn, ...], tuple]:
     """Who makes the transfer and the clients whose data go through it: the activity's clients, or the clients of
     every activity using the sub-processor that makes it (`parents`: each hop of the chain -> the hop above)."""
     if t.activity_id is not None:
         activities = [session.get(Activity, t.activity_id)]
         exporter = f"activity {activities[0].reference}"
+        made_by = ("activity", activities[0].reference, 1, None)
     else:
         sp = session.get(SubProcessor, t.subprocessor_id)
         # A transfer recorded on a hop of the chain is made to that hop by the hop above (EDPB Opinion 22/2024): the
         # clients whose data reach it are those of every activity using a hop on its way up to the first level.
         chain = hops_up(parents, sp.id)
         exporter = f"sub-processor {sp.trade_name or sp.legal_name}"
+        made_by = ("subprocessor", sp.trade_name or sp.legal_name, len(chain), None)
         if len(chain) > 1:
             above = session.get(SubProcessor, chain[1])
             exporter += f" (level {len(chain)}, engaged by {above.trade_name or above.legal_name})"
+            made_by = made_by[:3] + (above.trade_name or above.legal_name,)
         activities = list(session.scalars(
             select(Activity).where(Activity.organisation_id == org.id,
                                    Activity.subprocessors.any(SubProcessor.id.in_(chain)))
@@ -145,7 +149,8 @@ def _flows(session: Session, org: Organisation, t: Transfer,
     for a in activities:
         for c in a.clients:
             found.setdefault(c.id, (c, []))[1].append(a.reference)
-    return exporter, tuple(_client(c, refs) for c, refs in sorted(found.values(), key=lambda x: x[0].legal_name))
+    clients = tuple(_client(c, refs) for c, refs in sorted(found.values(), key=lambda x: x[0].legal_name))
+    return exporter, clients, made_by
 
 
 def _fallback(t: Transfer, others: list[Transfer], facts: dict[int, TransferFacts], on: date, law: Law) -> Transfer | None:
@@ -173,10 +178,10 @@ def impact(session: Session, org: Organisation, before: Law, after: Law, on: dat
                   and rules.destination_decision_changes(facts[t.id], on, before, after))
         if not (verdict.changed or review):
             continue
-        exporter, clients = _flows(session, org, t, parents)
+        exporter, clients, made_by = _flows(session, org, t, parents)
         fallback = _fallback(t, transfers, facts, on, after) if verdict.loses_basis else None
         (out.transfers if verdict.changed else out.review).append(
-            TransferImpact(t, exporter, verdict, fallback, clients))
+            TransferImpact(t, exporter, verdict, fallback, clients, made_by))
     for breach in breach_svc.list_breaches(session, org.id):
         regime_before, regime_after, changes = rules.clock_changes(breach_svc.breach_facts(breach), now, before, after)
         if changes:

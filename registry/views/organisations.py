@@ -8,9 +8,11 @@ from flask_babel import ngettext
 
 from registry import audit
 from registry.db import get_session
+from registry.forms.law import SeenForm
 from registry.forms.organisations import OrganisationForm
 from registry.models.base import utcnow
 from registry.models.checks import time_zones
+from registry.services import law as law_svc
 from registry.services.dashboard import dashboard
 from registry.services.organisations import update_organisation
 from registry.views.changes import KIND_LABELS
@@ -29,7 +31,9 @@ def detail():
     now = utcnow()
     board = dashboard(get_session(), g.org, cache=flag_cache(), shown=SHOWN, now=now)
     sections = [(area, title, board.areas[area]) for area, title in AREA_TITLES]
+    law_changes = law_svc.law_changes(get_session(), g.org)
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections, fix=_fix,
+                           law_changes=law_changes, seen_form=SeenForm(),
                            name_of=_name_of, item_label=item_label, counted=_counted, now=now,
                            change_kind=lambda kind: KIND_LABELS.get(kind, kind))
 
