@@ -127,7 +127,7 @@ def test_superuser_previews_then_installs_an_update_and_the_dpo_sees_and_marks_t
     dpo = FormClient(sign_in("dpo@test.example.com", "dpo", get_by_slug(demo, "pilotim")))
     board = dpo.client.get("/orgs/pilotim/").get_data(as_text=True)
     assert 'id="board-law"' in board and f'href="/orgs/pilotim/transfers/{transfer.id}"' in board
-    assert "Hypothetical decision for the test" in board
+    assert "Adequacy decision: none → in force" in board and "No longer flagged:" in board
     seen = dpo.submit(f"/orgs/pilotim/law/changes/{row.id}/seen", {}, form_url="/orgs/pilotim/")
     assert seen.status_code == 302
     assert 'id="board-law"' not in dpo.client.get("/orgs/pilotim/").get_data(as_text=True)
