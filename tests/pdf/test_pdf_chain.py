@@ -84,3 +84,15 @@ def test_pilotim_google_chain_picture_is_written_to_the_test_artifacts(session, 
         assert "Google LLC · " in svg and ("Level 2" if lang == "en" else "Niveau 2") in svg
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / f"pilotim-google-chain-{lang}.svg").write_text(svg, "utf-8")
+
+
+def test_as_of_list_pdf_shows_the_chain(session, demo):
+    from registry import clock
+    from registry.pdf.changes import as_of_doc
+    from registry.services import subprocessor_exports as exports
+
+    org = demo("pilotim")
+    data = exports.export_data(session, org, clock.today(org.timezone))
+    rows = _google_rows(as_of_doc(org, data, "fr")["rows"])
+    assert (rows["Google LLC"]["level_label"], rows["Google LLC"]["exporter"]) == ("Niveau 2", "Google Ireland Limited")
+    assert rows["Google LLC"]["number"] == rows["Google Ireland Limited"]["number"] + ".1"

@@ -162,3 +162,10 @@ def test_reference_update_from_the_shell_leaves_the_changed_verdicts_on_the_dash
     rows = demo.scalars(select(LawChange)).all()
     assert [(r.kind, r.label) for r in rows] == [("transfer", "OpenAI India (test) → IN")]
     assert rows[0].detail["gone"][0]["code"] == "transfer_needs_safeguards"
+
+
+def test_the_list_as_of_a_date_shows_the_chain(sign_in, demo):
+    client = sign_in("auditor@test.example.com", "auditor", get_by_slug(demo, "pilotim"))
+    page = client.get("/orgs/pilotim/subprocessors/as-of").get_data(as_text=True)
+    assert "Level 2 · engaged by Google Ireland Limited" in page
+    assert page.index("Google Ireland Limited</a>") < page.index("Google LLC</a>")
