@@ -135,12 +135,14 @@ def _flows(session: Session, org: Organisation, t: Transfer,
         # A transfer recorded on a hop of the chain is made to that hop by the hop above (EDPB Opinion 22/2024): the
         # clients whose data reach it are those of every activity using a hop on its way up to the first level.
         chain = hops_up(parents, sp.id)
-        exporter = f"sub-processor {sp.trade_name or sp.legal_name}"
-        made_by = ("subprocessor", sp.trade_name or sp.legal_name, len(chain), None)
+        name = sp.trade_name or sp.legal_name
+        exporter = f"{org.legal_name} to sub-processor {name} (level 1)"
+        made_by = ("subprocessor", name, len(chain), None)
         if len(chain) > 1:
             above = session.get(SubProcessor, chain[1])
-            exporter += f" (level {len(chain)}, engaged by {above.trade_name or above.legal_name})"
-            made_by = made_by[:3] + (above.trade_name or above.legal_name,)
+            engaged_by = above.trade_name or above.legal_name
+            exporter = f"{engaged_by} to sub-processor {name} (level {len(chain)}, engaged by {engaged_by})"
+            made_by = made_by[:3] + (engaged_by,)
         activities = list(session.scalars(
             select(Activity).where(Activity.organisation_id == org.id,
                                    Activity.subprocessors.any(SubProcessor.id.in_(chain)))
