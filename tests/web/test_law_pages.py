@@ -169,3 +169,24 @@ def test_the_list_as_of_a_date_shows_the_chain(sign_in, demo):
     page = client.get("/orgs/pilotim/subprocessors/as-of").get_data(as_text=True)
     assert "Level 2 · engaged by Google Ireland Limited" in page
     assert page.index("Google Ireland Limited</a>") < page.index("Google LLC</a>")
+
+
+def test_an_update_the_database_refuses_leaves_the_law_and_the_dashboards_as_they_were(runner, demo, app, tmp_path,
+                                                                                       monkeypatch):
+    from sqlalchemy.orm import Session as OrmSession
+
+    add_transfer(demo, "OpenAI", recipient="OpenAI India (test)", destination_country="IN", importer_role="processor")
+    path = _india_update(tmp_path)
+
+    def refuse(self):
+        raise RuntimeError("the database refused the commit")
+
+    monkeypatch.setattr(OrmSession, "commit", refuse)
+    result = runner.invoke(args=["reference", "update", str(path)])
+    monkeypatch.undo()
+    assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
+    assert not (tmp_path / "instance" / "reference" / "adequacy.json").exists()  # the files were put back
+    demo.expire_all()
+    assert demo.scalars(select(LawChange)).all() == []
+    with app.app_context():
+        assert reference.law().version == 1
