@@ -13,7 +13,7 @@ from registry.cli.common import org_or_fail, terminal_safe
 from registry.db import get_session
 from registry.domain import breaches as breach_rules
 from registry.models import Organisation
-from registry.reference import InvalidReference, Law
+from registry.reference import InvalidReference
 from registry.services import law as svc
 
 reference_cli = AppGroup("reference", help="The law as dated data: regimes and adequacy decisions, updates, what-ifs.")
@@ -165,20 +165,29 @@ def _organisations() -> list[Organisation]:
 @reference_cli.command("update")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="List what the file would change without installing it.")
-def update_command(file: str, dry_run: bool) -> None:
+@click.option("--actor", default="cli", show_default=True, help="Who installs it, for the audit trail.")
+def update_command(file: str, dry_run: bool, actor: str) -> None:
     """Install a newer dated reference file (regimes, and adequacy decisions if it has them) and list, per
-    organisation, every verdict it changes. A malformed file, or one not newer than the law in use, is refused."""
+    organisation, every verdict it changes (each becomes an item of the organisation's dashboard). A malformed file,
+    or one not newer than the law in use, is refused."""
     update = _read(file, svc.check_update)
-    before: Law = reference.law()
-    now = clock.now()
     session = get_session()
-    results = [svc.impact(session, org, before, update.law, clock.today(org.timezone), now) for org in _organisations()]
-    if not dry_run:
-        written = svc.install_update(update, installed_directory())
-        click.echo(f"Installed version {update.version} published {update.published}: "
-                   + ", ".join(str(p) for p in written))
-    else:
+    if dry_run:
+        results = svc.update_impacts(session, update, clock.now())
         click.echo(f"Dry run: version {update.version} published {update.published} checked, nothing installed.")
+    else:
+        # One transaction: the dashboard items of every organisation and the files, or nothing.
+        results, restore = svc.install(session, update, installed_directory(), actor, clock.now())
+        try:
+            session.commit()
+        except Exception:
+            session.rollback()
+            restore()
+            raise
+        click.echo(f"Installed version {update.version} published {update.published}: "
+                   + ", ".join(str(installed_directory() / n) for n in reference.LAW_FILES
+                               if (installed_directory() / n).is_file())
+                   + "; each verdict it changes is on its organisation's dashboard")
     for result in results:
         _print_impact(result, what_if=False)
 
@@ -196,11 +205,9 @@ def what_if_command(file: str, slug: str, start: str | None) -> None:
     day = _date(start, "--from") if start else what_if.applies_from
     if day is None:
         raise click.BadParameter("this hypothesis has no date of application: give one", param_hint="--from")
-    after = svc.what_if_law(what_if, day)
-    on = max(day, clock.today(org.timezone))
     click.echo(f"What if: {_safe(what_if.title_en)}")
     click.echo(f"Applies from {day.isoformat()} (a hypothesis: nothing is installed).")
-    _print_impact(svc.impact(get_session(), org, reference.law(), after, on, clock.now()), what_if=True)
+    _print_impact(svc.what_if_impact(get_session(), org, what_if, day, clock.now()), what_if=True)
 
 
 COMMANDS = [reference_cli]

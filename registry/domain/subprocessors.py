@@ -107,6 +107,20 @@ def chain_order(parents: dict[int, int | None], key: dict[int, object]) -> list[
     return out
 
 
+def chain_numbers(parents: dict[int, int | None], key: dict[int, object]) -> dict[int, tuple[int, str]]:
+    """Each hop's level and number in chain order: 1, 1.1, 1.1.1, 2... (as annex IV numbers them), by id.
+
+    The dict keeps chain order: iterating it lists each hop followed by the hops below it.
+    """
+    out: dict[int, tuple[int, str]] = {}
+    counters: list[int] = []
+    for node, level in chain_order(parents, key):
+        counters = counters[:level] + [0] * (level - len(counters))
+        counters[level - 1] += 1
+        out[node] = (level, ".".join(map(str, counters)))
+    return out
+
+
 @dataclass(frozen=True)
 class HopFacts:
     """What the chain rules read of one hop: its level, identity, contact and how current the register's view is."""

@@ -90,7 +90,10 @@ def transfer_flags(t: TransferFacts, on: date, law: Law | None = None) -> list[F
                      decision=decision.decision, condition=decision.condition or "")
             )
     elif mech == "dpf":
-        if decision is None or decision.condition != "dpf_certified_only":
+        if decision is None and (t.destination_country or "").upper() == "US":
+            # The Framework's decision has ended (or not begun) on this date: the transfer has no basis of its own.
+            out.append(flag("dpf_no_decision", "Art. 44; Art. 45(1)", "mechanism"))
+        elif decision is None or decision.condition != "dpf_certified_only":
             out.append(flag("dpf_outside_us", "Art. 45(1); Decision (EU) 2023/1795", "destination_country"))
         elif t.dpf_checked_on is None:
             out.append(flag("dpf_not_checked", "Art. 45(1); Decision (EU) 2023/1795", "dpf_checked_on"))

@@ -27,6 +27,7 @@ from registry.models.changes import (
 from registry.models.clients import ClientController, ClientControllerCreate
 from registry.models.contracts import ContractDocument
 from registry.models.jobs import Job
+from registry.models.law import LawChange
 from registry.models.mail import MailMessage
 from registry.models.measures import SecurityMeasure, SecurityMeasureCreate
 from registry.models.organisations import Organisation, OrganisationCreate
@@ -45,6 +46,7 @@ from registry.models.users import ApiToken, LoginCounter, LoginSession, Membersh
 __all__ = [
     "Job",
     "MailMessage",
+    "LawChange",
     "ContractDocument",
     "ApiToken",
     "AuditEntry",

@@ -8,7 +8,7 @@ not record.
 from registry.models import ClientController, SubProcessor
 from registry.pdf import texts
 from registry.pdf.chain import chain_hops, chain_svg
-from registry.pdf.documents import Snapshot, _key, _measures, _party, by_status, subprocessor_row
+from registry.pdf.documents import CHAIN_WORDS, Snapshot, _key, _measures, _party, by_status, subprocessor_row
 from registry.pdf.labels import AUTHORISATIONS, labels, word
 
 
@@ -27,9 +27,6 @@ def _categories(acts, lang: str) -> tuple[list[dict], list[dict], list[str]]:
             if cond and cond not in conditions:
                 conditions.append(cond)
     return list(subjects.values()), list(categories.values()), conditions
-
-
-CHAIN_WORDS = {"fr": ("Niveau", "Engagé par"), "en": ("Level", "Engaged by")}
 
 
 def _chain_rows(snap: Snapshot, client: ClientController, roots: list[int], lang: str) -> list[dict]:

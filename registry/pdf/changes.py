@@ -9,8 +9,10 @@ from registry import reference
 from registry.models import Organisation, SubProcessorChange
 from registry.models.base import utcnow
 from registry.pdf import texts
+from registry.pdf.documents import CHAIN_WORDS
 from registry.pdf.labels import LOCATION_KINDS, STATUS, word
 from registry.pdf.render import ProjectFetcher, html_to_pdf, render_template
+from registry.services.subprocessor_exports import chain_sorted
 
 LABELS = {
     "fr": {
@@ -181,8 +183,12 @@ def as_of_doc(org: Organisation, data: dict, lang: str, generated_at: datetime |
     L = LABELS[lang]
     generated_at = generated_at or utcnow()
     rows = []
-    for e in data["subprocessors"]:
+    level_word, engaged_by = CHAIN_WORDS[lang]
+    for e in chain_sorted(data["subprocessors"]):
+        level = e.get("chain_level")
         rows.append({
+            "number": e.get("chain_number"), "level": level, "level_label": f"{level_word} {level}" if level else None,
+            "engaged_by_label": engaged_by, "exporter": e.get("engaged_by"),
             "name": e.get("legal_name"), "trade_name": e.get("trade_name"), "service": e.get("service"),
             "country": _place(e.get("country"), lang), "status": word(STATUS, e.get("status"), lang),
             "locations": [{"country": _place(loc.get("country"), lang), "site": loc.get("site")}

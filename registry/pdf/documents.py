@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from registry import reference
+from registry.domain.subprocessors import chain_level, chain_numbers
 from registry.models import Activity, ClientController, Organisation, SecurityMeasure, SubProcessor, Transfer
 from registry.models.base import utcnow
 from registry.pdf import texts
@@ -340,6 +341,29 @@ def subprocessor_row(snap: Snapshot, s: SubProcessor, lang: str, flags=None) -> 
     }
 
 
+CHAIN_WORDS = {"fr": ("Niveau", "Engagé par"), "en": ("Level", "Engaged by")}
+
+
+def chain_subprocessor_rows(snap: Snapshot, subs: list[SubProcessor], lang: str,
+                            flags: dict[int, list] | None = None) -> list[dict]:
+    """The rows of a group of sub-processors in chain order, each followed by the hops it engages, numbered 1, 1.1,
+    1.1.1... within the group as annex IV numbers them, with its level in the whole chain and the hop above it
+    (EDPB Opinion 22/2024)."""
+    everyone = {s.id: s for s in snap.subprocessors} | {s.id: s for s in subs}
+    parents = {i: s.parent_id for i, s in everyone.items()}
+    group = {s.id: s for s in subs}
+    numbers = chain_numbers({i: s.parent_id for i, s in group.items()}, {i: _key(s.legal_name) for i, s in group.items()})
+    level_word, engaged_by = CHAIN_WORDS["fr" if lang == "fr" else "en"]
+    rows = []
+    for sp_id, (_in_group, number) in numbers.items():
+        sp, level = group[sp_id], chain_level(parents, sp_id)
+        above = everyone.get(sp.parent_id)
+        rows.append({**subprocessor_row(snap, sp, lang, (flags or {}).get(sp_id)), "level": level, "number": number,
+                     "level_label": f"{level_word} {level}", "engaged_by_label": engaged_by,
+                     "exporter": above.legal_name if above else None})
+    return rows
+
+
 def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) -> dict:
     """The Art. 30 register as one dict: cover, then the controller and processor records and sub-processors."""
     generated_at = generated_at or utcnow()
@@ -360,9 +384,9 @@ def register(snap: Snapshot, lang: str, generated_at: datetime | None = None) ->
         "processor_sheets": [activity_sheet(snap, a, lang) for a in processor],
         "processor_party": _party(org, lang),
         "clients": [client_block(snap, c, lang) for c in snap.clients],
-        "subprocessors": [subprocessor_row(snap, s, lang) for s in subs["active"]],
-        "planned_subprocessors": [subprocessor_row(snap, s, lang) for s in subs["planned"]],
-        "retired_subprocessors": [subprocessor_row(snap, s, lang) for s in subs["retired"]],
+        "subprocessors": chain_subprocessor_rows(snap, subs["active"], lang),
+        "planned_subprocessors": chain_subprocessor_rows(snap, subs["planned"], lang),
+        "retired_subprocessors": chain_subprocessor_rows(snap, subs["retired"], lang),
     }
 
 
@@ -381,7 +405,7 @@ def subprocessor_list(snap: Snapshot, lang: str, flags: dict[int, list] | None =
         # In force first and without a heading of its own: planned and retired ones are not the current list.
         "groups": [
             {"status": status, "heading": None if status == "active" else L.get(f"{status}_subprocessors", status),
-             "rows": [subprocessor_row(snap, s, lang, flags.get(s.id)) for s in subs]}
+             "rows": chain_subprocessor_rows(snap, subs, lang, flags)}
             for status, subs in by_status(snap.subprocessors).items()
         ],
     }

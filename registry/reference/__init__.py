@@ -26,6 +26,13 @@ def _load(name: str) -> dict:
     return json.loads(resources.files(__package__).joinpath("data", name).read_text("utf-8"))
 
 
+def what_if_examples() -> dict[str, dict]:
+    """The shipped "what if" examples (data/examples/*.json), by file name without its extension."""
+    folder = resources.files(__package__).joinpath("data", "examples")
+    return {f.name.removesuffix(".json"): json.loads(f.read_text("utf-8"))
+            for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".json")}
+
+
 def shipped(name: str) -> dict:
     """A law file as shipped with the application, ignoring any installed update."""
     return _load(name)

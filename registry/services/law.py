@@ -1,6 +1,7 @@
 """The register re-judged under another law: what an update of the reference data or a "what if" would change."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -8,12 +9,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from registry import reference
+from registry import audit, clock, reference
 from registry.domain import law as rules
 from registry.domain.subprocessors import hops_up
 from registry.domain.transfers import TransferFacts
 from registry.models import Activity, ClientController, Organisation, SubProcessor, Transfer
 from registry.models.breaches import Breach
+from registry.models.law import LawChange
 from registry.reference import InvalidReference, Law
 from registry.reference.law import Update, WhatIf, apply_what_if, parse_update, parse_what_if
 from registry.services import breaches as breach_svc
@@ -43,6 +45,7 @@ class TransferImpact:
     verdict: rules.TransferVerdict
     fallback: Transfer | None = None  # another recorded transfer to the same destination still covered
     clients: tuple[ClientToWarn, ...] = ()
+    made_by: tuple[str, str, int, str | None] = ("", "", 1, None)  # (activity|subprocessor, name, level, engaged by)
 
 
 @dataclass(frozen=True)
@@ -120,21 +123,26 @@ def _client(c: ClientController, activities: list[str]) -> ClientToWarn:
 
 
 def _flows(session: Session, org: Organisation, t: Transfer,
-           parents: dict[int, int | None]) -> tuple[str, tuple[ClientToWarn, ...]]:
+           parents: dict[int, int | None]) -> tuple[str, tuple[ClientToWarn, ...], tuple]:
     """Who makes the transfer and the clients whose data go through it: the activity's clients, or the clients of
     every activity using the sub-processor that makes it (`parents`: each hop of the chain -> the hop above)."""
     if t.activity_id is not None:
         activities = [session.get(Activity, t.activity_id)]
         exporter = f"activity {activities[0].reference}"
+        made_by = ("activity", activities[0].reference, 1, None)
     else:
         sp = session.get(SubProcessor, t.subprocessor_id)
         # A transfer recorded on a hop of the chain is made to that hop by the hop above (EDPB Opinion 22/2024): the
         # clients whose data reach it are those of every activity using a hop on its way up to the first level.
         chain = hops_up(parents, sp.id)
-        exporter = f"sub-processor {sp.trade_name or sp.legal_name}"
+        name = sp.trade_name or sp.legal_name
+        exporter = f"{org.legal_name} to sub-processor {name} (level 1)"
+        made_by = ("subprocessor", name, len(chain), None)
         if len(chain) > 1:
             above = session.get(SubProcessor, chain[1])
-            exporter += f" (level {len(chain)}, engaged by {above.trade_name or above.legal_name})"
+            engaged_by = above.trade_name or above.legal_name
+            exporter = f"{engaged_by} to sub-processor {name} (level {len(chain)}, engaged by {engaged_by})"
+            made_by = made_by[:3] + (engaged_by,)
         activities = list(session.scalars(
             select(Activity).where(Activity.organisation_id == org.id,
                                    Activity.subprocessors.any(SubProcessor.id.in_(chain)))
@@ -143,7 +151,8 @@ def _flows(session: Session, org: Organisation, t: Transfer,
     for a in activities:
         for c in a.clients:
             found.setdefault(c.id, (c, []))[1].append(a.reference)
-    return exporter, tuple(_client(c, refs) for c, refs in sorted(found.values(), key=lambda x: x[0].legal_name))
+    clients = tuple(_client(c, refs) for c, refs in sorted(found.values(), key=lambda x: x[0].legal_name))
+    return exporter, clients, made_by
 
 
 def _fallback(t: Transfer, others: list[Transfer], facts: dict[int, TransferFacts], on: date, law: Law) -> Transfer | None:
@@ -171,12 +180,125 @@ def impact(session: Session, org: Organisation, before: Law, after: Law, on: dat
                   and rules.destination_decision_changes(facts[t.id], on, before, after))
         if not (verdict.changed or review):
             continue
-        exporter, clients = _flows(session, org, t, parents)
+        exporter, clients, made_by = _flows(session, org, t, parents)
         fallback = _fallback(t, transfers, facts, on, after) if verdict.loses_basis else None
         (out.transfers if verdict.changed else out.review).append(
-            TransferImpact(t, exporter, verdict, fallback, clients))
+            TransferImpact(t, exporter, verdict, fallback, clients, made_by))
     for breach in breach_svc.list_breaches(session, org.id):
         regime_before, regime_after, changes = rules.clock_changes(breach_svc.breach_facts(breach), now, before, after)
         if changes:
             out.breaches.append(BreachImpact(breach, regime_before, regime_after, tuple(changes)))
     return out
+
+
+def what_if_impact(session: Session, org: Organisation, what_if: WhatIf, start: date, now: datetime) -> OrgImpact:
+    """What the organisation's register would become if the hypothesis applied from `start`; nothing is saved.
+
+    The one implementation behind `flask reference what-if` and the What-if page. Transfers are judged on `start`,
+    or today if the hypothesis starts in the past.
+    """
+    on = max(start, clock.today(org.timezone))
+    return impact(session, org, reference.law(), what_if_law(what_if, start), on, now)
+
+
+def update_impacts(session: Session, update: Update, now: datetime) -> list[OrgImpact]:
+    """Every organisation's verdicts that the update changes, judged today in each organisation's time zone."""
+    before = reference.law()
+    orgs = session.scalars(select(Organisation).order_by(Organisation.slug))
+    return [impact(session, org, before, update.law, clock.today(org.timezone), now) for org in orgs]
+
+
+def _flag(f) -> dict:
+    return {"code": f.code, "article_en": f.cite("en"), "article_fr": f.cite("fr"),
+            "en": f.message("en"), "fr": f.message("fr")}
+
+
+def _title(regime: reference.Regime | None) -> dict | None:
+    return {"en": regime.title_en, "fr": regime.title_fr} if regime else None
+
+
+def _moment(value: tuple[str, datetime | None] | None) -> dict | None:
+    if value is None:
+        return None
+    return {"article": value[0], "deadline": value[1].isoformat() if value[1] else None}
+
+
+def law_change_rows(result: OrgImpact, update: Update) -> list[LawChange]:
+    """The dashboard items of one organisation for an installed update: one per verdict it changes."""
+    org, rows = result.organisation, []
+    common = dict(organisation_id=org.id, law_version=update.version, law_published=update.published)
+    for t in result.transfers:
+        tr, v = t.transfer, t.verdict
+        label = f"{tr.recipient} → {tr.destination_country or tr.destination_organisation}"
+        rows.append(LawChange(**common, kind="transfer", record_id=tr.id, label=label[:300], detail={
+            "exporter": t.exporter, "mechanism": tr.mechanism, "gone": [_flag(f) for f in v.gone],
+            "new": [_flag(f) for f in v.new], "decision_before": v.decision_before, "decision_after": v.decision_after,
+            "loses_basis": v.loses_basis, "fallback": t.fallback.id if t.fallback else None}))
+    for b in result.breaches:
+        br = b.breach
+        rows.append(LawChange(**common, kind="breach", record_id=br.id, label=f"{br.reference} · {br.title}"[:300],
+                              detail={"regime_before": _title(b.regime_before), "regime_after": _title(b.regime_after),
+                                      "changes": [{"recipient": c.recipient, "before": _moment(c.before),
+                                                   "after": _moment(c.after)} for c in b.changes]}))
+    before, after = result.record_exemption
+    if before != after:
+        rows.append(LawChange(**common, kind="record_exemption", record_id=None, label="Art. 30(5)",
+                              detail={"regime_before": _title(before), "regime_after": _title(after)}))
+    return rows
+
+
+def install(session: Session, update: Update, directory: Path, actor: str, now: datetime) -> tuple[
+        list[OrgImpact], Callable[[], None]]:
+    """Install a checked update: every verdict it changes becomes a dashboard item of its organisation (flushed, in
+    the caller's transaction), then the files are written where the app reads the law.
+
+    Returns the impacts and a function that puts the previous files back: the caller commits, and calls it if the
+    commit fails, so the law and its dashboard items are installed together or not at all.
+    """
+    results = update_impacts(session, update, now)
+    for result in results:
+        for row in law_change_rows(result, update):
+            session.add(row)
+            session.flush()
+            audit.record(session, actor, "create", row, organisation_slug=result.organisation.slug,
+                         after=audit.snapshot(row))
+    previous = {name: (directory / name).read_bytes() if (directory / name).is_file() else None
+                for name in reference.LAW_FILES}
+
+    def restore() -> None:
+        for name, content in previous.items():
+            path = directory / name
+            if content is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(content)
+        reference.reload()
+
+    try:
+        install_update(update, directory)
+    except OSError:
+        restore()
+        raise
+    return results, restore
+
+
+def law_changes(session: Session, org: Organisation, unseen_only: bool = True) -> list[LawChange]:
+    """The organisation's items from installed updates, newest update first, transfers then breaches."""
+    stmt = select(LawChange).where(LawChange.organisation_id == org.id)
+    if unseen_only:
+        stmt = stmt.where(LawChange.seen_at.is_(None))
+    return list(session.scalars(stmt.order_by(LawChange.law_version.desc(), LawChange.kind.desc(), LawChange.id)))
+
+
+def mark_seen(session: Session, org: Organisation, change_id: int, actor: str, now: datetime) -> LawChange | None:
+    """The DPO has read an item: it leaves the dashboard (and stays in the trail). None if not the organisation's."""
+    row = session.get(LawChange, change_id)
+    if row is None or row.organisation_id != org.id:
+        return None
+    if row.seen_at is None:
+        before = audit.snapshot(row)
+        row.seen_at, row.seen_by = now, actor
+        session.flush()
+        audit.record(session, actor, "update", row, organisation_slug=org.slug, before=before,
+                     after=audit.snapshot(row))
+    return row

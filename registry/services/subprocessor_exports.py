@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session
 
 from registry import reference
+from registry.domain.subprocessors import chain_numbers
 from registry.models import Organisation
 from registry.services.csv_files import write_csv
 from registry.services.subprocessor_history import list_as_of
@@ -37,6 +38,28 @@ def canonical(data) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+def with_chain(entries: list[dict]) -> list[dict]:
+    """Each entry with its place in the sub-processor chain of that day (EDPB Opinion 22/2024): `chain_level`
+    (1 for one the organisation engages), `chain_number` (1, 1.1, 1.1.1... as annex IV numbers them) and
+    `engaged_by` (the legal name of the hop above, None at the first level). Numbered before any filter, so a
+    number is the same whatever the filters."""
+    by_id = {e["id"]: e for e in entries}
+    parents = {i: e.get("parent_id") for i, e in by_id.items()}
+    numbers = chain_numbers(parents, {i: (e.get("legal_name") or "").casefold() for i, e in by_id.items()})
+    out = []
+    for e in entries:
+        level, number = numbers[e["id"]]
+        above = by_id.get(e.get("parent_id"))
+        out.append({**e, "chain_level": level, "chain_number": number,
+                    "engaged_by": above.get("legal_name") if above else None})
+    return out
+
+
+def chain_sorted(entries: list[dict]) -> list[dict]:
+    """Entries in chain order (each hop right after the one that engages it), as the printed lists show them."""
+    return sorted(entries, key=lambda e: tuple(int(x) for x in str(e.get("chain_number") or "0").split(".")))
+
+
 def fingerprint(entries: list[dict]) -> str:
     """SHA-256 of the canonical JSON of the exported entries: two exports of the same content share it."""
     return hashlib.sha256(canonical(entries)).hexdigest()
@@ -45,7 +68,7 @@ def fingerprint(entries: list[dict]) -> str:
 def export_data(session: Session, org: Organisation, day: date, filters: Filters | None = None) -> dict:
     """The list as of `day`, filtered, with its as-of date and content fingerprint."""
     filters = filters or Filters()
-    entries = [e for e in list_as_of(session, org, day).entries if filters.keep(e)]
+    entries = [e for e in with_chain(list_as_of(session, org, day).entries) if filters.keep(e)]
     return {
         "organisation": org.slug,
         "as_of": day.isoformat(),
@@ -83,6 +106,11 @@ CSV_COLUMNS = (
     ("location_codes", "Codes des lieux", "Location codes"),
     ("mechanism_codes", "Codes des garanties", "Safeguard codes"),
     ("flag_codes", "Codes des points", "Flag codes"),
+    # Appended last (issue 17), so a reader of the earlier columns keeps working: the chain of sub-processors.
+    ("chain_number", "N° dans la chaîne", "Chain number"),
+    ("chain_level", "Niveau", "Level"),
+    ("engaged_by", "Engagé par", "Engaged by"),
+    ("parent_id", "N° du sous-traitant au-dessus", "No. of the sub-processor above"),
 )
 
 

@@ -65,3 +65,8 @@ def init_views(app: Flask) -> None:
     from registry.views import members
 
     app.register_blueprint(members.bp)
+
+    from registry.views import law
+
+    app.register_blueprint(law.bp)
+    app.register_blueprint(law.reference_bp)

@@ -8,9 +8,11 @@ from flask_babel import ngettext
 
 from registry import audit
 from registry.db import get_session
+from registry.forms.law import SeenForm
 from registry.forms.organisations import OrganisationForm
 from registry.models.base import utcnow
 from registry.models.checks import time_zones
+from registry.services import law as law_svc
 from registry.services import mail
 from registry.services.dashboard import dashboard
 from registry.services.organisations import update_organisation
@@ -34,6 +36,7 @@ def detail():
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections, fix=_fix,
                            failed_mail=failed, failed_messages=mail.messages_of(get_session(), g.org, "failed", 5)
                            if failed else [],
+                           law_changes=law_svc.law_changes(get_session(), g.org), seen_form=SeenForm(),
                            name_of=_name_of, item_label=item_label, counted=_counted, now=now,
                            change_kind=lambda kind: KIND_LABELS.get(kind, kind))
 

@@ -95,6 +95,7 @@ def as_of_view():
     return render_template(
         "subprocessors/as_of.html", org=g.org, data=data, shown=shown, errors=errors, as_of=date.fromisoformat(data["as_of"]),
         existing=_existing([e["id"] for e in data["subprocessors"]]), flag_label=flag_label,
+        chain_sorted=exports.chain_sorted,
         countries=country_choices(blank=False)(), mechanisms=vocab_choices("transfer_mechanisms", blank=False)(),
         statuses=STATUSES, flagged_choices=FLAGGED, as_of_value=request.args.get("as_of") or data["as_of"],
     ), 422 if errors else 200

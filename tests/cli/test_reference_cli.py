@@ -69,7 +69,7 @@ def test_what_if_lists_a_dpf_transfer_without_fallback_and_its_clients(runner, d
     assert result.exit_code == 0, result.output
     lost = block(result.output, "Transfers that lose their basis")
     assert "(1):" in lost.splitlines()[0] and "Example Analytics Inc. (test) -> US, dpf" in lost
-    assert "dpf_outside_us" in lost and "clients to warn (3):" in lost
+    assert "dpf_no_decision" in lost and "clients to warn (3):" in lost
     assert "Demo Estates Brussels (fictional) [en]" in lost and "activities PIL-S-02" in lost
     # SCCs recorded for the same flow are a fallback: the transfer still changes, but nothing is lost without one.
     add_transfer(demo, activity="PIL-S-02", recipient="Example Analytics Inc. (test)", destination_country="US",

@@ -66,7 +66,9 @@ def test_the_list_as_of_a_date_is_stamped_with_its_date_filters_and_fingerprint(
     day = clock.today(org.timezone)
     data = exports.export_data(session, org, day, exports.Filters(location="US"))
     doc = as_of_doc(org, data, "en")
-    assert [r["name"] for r in doc["rows"]] == ["OpenAI, L.L.C.", "Google LLC"]  # Google LLC: level 2, in the US
+    # In chain order: Google LLC (level 2, in the US) is numbered under Google Ireland, which comes before OpenAI.
+    assert [r["name"] for r in doc["rows"]] == ["Google LLC", "OpenAI, L.L.C."]
+    assert [r["level"] for r in doc["rows"]] == [2, 1] and doc["rows"][0]["exporter"] == "Google Ireland Limited"
     assert doc["filters"] == "location=US" and doc["sha256"] == data["sha256"]
     assert all("No signed data processing agreement" in " ".join(r["flags"]) for r in doc["rows"])
     pdf = subprocessors_as_of_pdf(org, data, "fr")

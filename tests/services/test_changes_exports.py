@@ -104,3 +104,27 @@ def test_filters_by_country_location_mechanism_status_and_flags(demo):
     assert names(session, org, status="retired") == []
     # PILOTIM's contract states no DPA date for any provider: every one is flagged (Art. 28(3)).
     assert len(names(session, org, flagged=True)) == 18 and names(session, org, flagged=False) == []
+
+
+def test_as_of_list_carries_the_chain_in_json_and_in_columns_appended_to_the_csv(demo):
+    """Google LLC is Google Ireland's sub-processor (level 2): the list as of a date says so, in the JSON entries and
+    in four CSV columns after the ones a reader of the earlier files knows, which keep their place."""
+    session = demo
+    org = get_by_slug(session, "pilotim")
+    data = exports.export_data(session, org, clock.today(org.timezone))
+    by_name = {e["legal_name"]: e for e in data["subprocessors"]}
+    top, below = by_name["Google Ireland Limited"], by_name["Google LLC"]
+    assert (top["chain_level"], top["engaged_by"]) == (1, None)
+    assert (below["chain_level"], below["engaged_by"], below["chain_number"]) == (
+        2, "Google Ireland Limited", f"{top['chain_number']}.1")
+    assert json.loads(exports.to_json(data))["subprocessors"] == data["subprocessors"]
+    table = rows(exports.to_csv(data, "en"))
+    header = table[1]
+    assert header[:20] == [c[2] for c in exports.CSV_COLUMNS[:20]] and header[19] == "Flag codes"
+    assert header[20:] == ["Chain number", "Level", "Engaged by", "No. of the sub-processor above"]
+    row = next(dict(zip(header, r, strict=True)) for r in table[2:] if r[1] == "Google LLC")
+    assert (row["Level"], row["Engaged by"], row["No. of the sub-processor above"]) == (
+        "2", "Google Ireland Limited", str(top["id"]))
+    # The printed order follows the chain: each hop right after the one that engages it.
+    names = [e["legal_name"] for e in exports.chain_sorted(data["subprocessors"])]
+    assert names.index("Google LLC") == names.index("Google Ireland Limited") + 1

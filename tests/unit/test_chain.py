@@ -119,3 +119,12 @@ def test_dpf_fallback_needs_the_module_of_the_roles_and_its_tia():
         "dpf_fallback_module_mismatch", "dpf_fallback_tia_missing"]
     complete = TransferFacts("US", **base, fallback_scc_module=3, fallback_tia_date=date(2026, 9, 1))
     assert transfer_flags(complete, TODAY) == []
+
+
+def test_chain_numbers_follow_annex_iv_numbering_in_chain_order():
+    from registry.domain.subprocessors import chain_numbers
+
+    parents = {1: None, 2: 1, 3: 2, 4: None, 5: 1, 6: 99}  # 6's parent is not in the list: it starts a chain
+    numbers = chain_numbers(parents, {1: "a", 2: "b", 3: "c", 4: "d", 5: "e", 6: "f"})
+    assert list(numbers.items()) == [(1, (1, "1")), (2, (2, "1.1")), (3, (3, "1.1.1")), (5, (2, "1.2")),
+                                     (4, (1, "2")), (6, (1, "3"))]

@@ -118,7 +118,7 @@ def test_the_dpf_example_ends_us_adequacy_from_its_date_and_a_dpf_transfer_loses
     dpf = TransferFacts("US", mechanism="dpf", dpf_checked_on=start - timedelta(days=30))
     assert transfer_verdict(dpf, start - timedelta(days=1), law, hypothesis).changed is False
     verdict = transfer_verdict(dpf, start, law, hypothesis)
-    assert verdict.loses_basis and [f.code for f in verdict.new] == ["dpf_outside_us"]
+    assert verdict.loses_basis and [f.code for f in verdict.new] == ["dpf_no_decision"]  # not "outside the US"
     scc = TransferFacts("US", exporter_role="processor", importer_role="processor", mechanism="scc", scc_module=3,
                         tia_date=date(2026, 1, 1))
     assert transfer_verdict(scc, start, law, hypothesis).covered_after

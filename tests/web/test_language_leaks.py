@@ -62,7 +62,8 @@ def pages(session) -> list[str]:
     def first(model):
         return session.scalars(select(model).where(model.organisation_id == org.id).order_by(model.id)).first()
 
-    urls = [f"{base}/", f"{base}/documents/", f"{base}/subprocessors/as-of", f"{base}/subprocessors/compare"]
+    urls = [f"{base}/", f"{base}/documents/", f"{base}/subprocessors/as-of", f"{base}/subprocessors/compare",
+            f"{base}/law/what-if", f"{base}/law/what-if?example=what-if-dpf-invalidated&start=2027-01-01"]
     for area in ("activities", "clients", "subprocessors", "transfers", "retention", "measures", "breaches",
                  "changes"):
         urls.append(f"{base}/{area}/")

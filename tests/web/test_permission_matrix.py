@@ -16,6 +16,7 @@ from registry.models import (
     ClientController,
     DataRequest,
     Job,
+    LawChange,
     MailMessage,
     Membership,
     Organisation,
@@ -225,7 +226,30 @@ def _one_message(session, org: Organisation) -> int:
     return message.id
 
 
-EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job, DataRequest: _one_request, MailMessage: _one_message}
+# The law (issue 17): what-if on an organisation (a shipped example read by any member, a file run by DPOs and
+# admins; nothing saved), a verdict changed by an installed update marked seen, and the superusers' reference update.
+ROUTES.update({
+    "law.what_if": ("read", None),
+    "law.what_if_upload": ("write", None),
+    "law.seen": ("write", LawChange),
+    "reference.page": ("superuser", None),
+    "reference.preview": ("superuser", None),
+    "reference.install": ("superuser", None),
+})
+
+
+def _one_law_change(session, org: Organisation) -> int:
+    from datetime import date
+
+    change = LawChange(organisation_id=org.id, law_version=2, law_published=date(2026, 12, 8), kind="record_exemption",
+                       label="Art. 30(5)", detail={"regime_before": None, "regime_after": None})
+    session.add(change)
+    session.commit()
+    return change.id
+
+
+EXTRA_RECORDS = {Breach: _one_breach, Job: _one_job, DataRequest: _one_request, MailMessage: _one_message,
+                 LawChange: _one_law_change}
 
 WEB_ORG = {"read", "write", "admin"}
 API_ORG = {"api_read", "api_write"}
