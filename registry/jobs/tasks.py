@@ -376,3 +376,14 @@ PERIODIC = (
 def enqueue(job: Job) -> None:
     """Send a committed job to the workers (after the commit: a worker must find its row)."""
     run_job(job.id)
+
+
+def start(session: Session, job: Job) -> None:
+    """Send a committed job to the workers; when the queue itself cannot be reached (Redis down...), fail the job at
+    once, so that its page says why instead of waiting for nothing."""
+    try:
+        enqueue(job)
+    except Exception:
+        log.exception("job %s could not be queued", job.id)
+        service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
+        session.commit()

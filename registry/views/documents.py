@@ -98,7 +98,7 @@ def register_sheet(fmt: str):
 def start_export(kind: str):
     """Queue an export (or join the identical one already under way) and show its page: no process is started
     here, a worker of the task queue prints it."""
-    from registry.jobs.tasks import enqueue
+    from registry.jobs.tasks import start
 
     if kind not in WEB_KINDS:
         abort(404)
@@ -110,12 +110,7 @@ def start_export(kind: str):
     job, created = service.request_job(session, g.org.id, current_user.id, kind, params)
     session.commit()
     if created:
-        try:
-            enqueue(job)
-        except Exception:  # the queue's own error (Redis down...): the job must not wait forever for nothing
-            current_app.logger.exception("job %s could not be queued", job.id)
-            service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
-            session.commit()
+        start(session, job)
     return redirect(url_for("documents.job", job_id=job.id))
 
 

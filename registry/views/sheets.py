@@ -89,9 +89,8 @@ def _as_job(path: Path, token: str):
     fiches are done out of how many, then the import's report."""
     from flask_login import current_user
 
-    from registry.domain import jobs as rules
     from registry.jobs.exports import imports_dir
-    from registry.jobs.tasks import enqueue, exports_dir
+    from registry.jobs.tasks import exports_dir, start
     from registry.services import jobs as service
 
     target = imports_dir(exports_dir(current_app)) / str(g.org.id) / f"{token}.bin"
@@ -101,12 +100,7 @@ def _as_job(path: Path, token: str):
     job, _created = service.request_job(session, g.org.id, current_user.id, "import_sheet",
                                         {"token": token, "actor": actor()})
     session.commit()
-    try:
-        enqueue(job)
-    except Exception:  # the queue's own error (Redis down...): the job must not wait forever for nothing
-        current_app.logger.exception("job %s could not be queued", job.id)
-        service.fail_job(session, job.id, rules.ERROR_QUEUE, "the task queue could not be reached")
-        session.commit()
+    start(session, job)
     return redirect(url_for("documents.job", job_id=job.id))
 
 
