@@ -177,13 +177,7 @@ def update_command(file: str, dry_run: bool, actor: str) -> None:
         click.echo(f"Dry run: version {update.version} published {update.published} checked, nothing installed.")
     else:
         # One transaction: the dashboard items of every organisation and the files, or nothing.
-        results, restore = svc.install(session, update, installed_directory(), actor, clock.now())
-        try:
-            session.commit()
-        except Exception:
-            session.rollback()
-            restore()
-            raise
+        results = svc.install(session, update, installed_directory(), actor, clock.now())
         click.echo(f"Installed version {update.version} published {update.published}: "
                    + ", ".join(str(installed_directory() / n) for n in reference.LAW_FILES
                                if (installed_directory() / n).is_file())

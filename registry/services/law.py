@@ -1,7 +1,6 @@
 """The register re-judged under another law: what an update of the reference data or a "what if" would change."""
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -247,13 +246,12 @@ def law_change_rows(result: OrgImpact, update: Update) -> list[LawChange]:
     return rows
 
 
-def install(session: Session, update: Update, directory: Path, actor: str, now: datetime) -> tuple[
-        list[OrgImpact], Callable[[], None]]:
-    """Install a checked update: every verdict it changes becomes a dashboard item of its organisation (flushed, in
-    the caller's transaction), then the files are written where the app reads the law.
+def install(session: Session, update: Update, directory: Path, actor: str, now: datetime) -> list[OrgImpact]:
+    """Install a checked update and commit: every verdict it changes becomes a dashboard item of its organisation,
+    and the files are written where the app reads the law.
 
-    Returns the impacts and a function that puts the previous files back: the caller commits, and calls it if the
-    commit fails, so the law and its dashboard items are installed together or not at all.
+    The law and its dashboard items are installed together or not at all: if the commit fails, the previous files
+    are put back and the error goes on to the caller. Returns the impacts.
     """
     results = update_impacts(session, update, now)
     for result in results:
@@ -276,10 +274,12 @@ def install(session: Session, update: Update, directory: Path, actor: str, now: 
 
     try:
         install_update(update, directory)
-    except OSError:
+        session.commit()
+    except Exception:
+        session.rollback()
         restore()
         raise
-    return results, restore
+    return results
 
 
 def law_changes(session: Session, org: Organisation, unseen_only: bool = True) -> list[LawChange]:

@@ -199,13 +199,7 @@ def install():
     session = get_session()
     try:
         update = svc.check_update(json.loads(path.read_text("utf-8")))  # checked again against the law now in use
-        results, restore = svc.install(session, update, _installed_directory(), actor(), clock.now())
-        try:
-            session.commit()
-        except Exception:
-            session.rollback()
-            restore()
-            raise
+        results = svc.install(session, update, _installed_directory(), actor(), clock.now())
     except InvalidReference as exc:
         session.rollback()
         flash(_("Nothing was installed: %(reasons)s", reasons="; ".join(exc.reasons)), "error")
