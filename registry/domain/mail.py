@@ -121,3 +121,9 @@ def retry_delay(attempts: int, base_seconds: int) -> int:
 def is_permanent(code: int | None) -> bool:
     """A 5xx answer will not change by trying again (RFC 5321 4.2.1); 4xx and lost connections may."""
     return code is not None and 500 <= code < 600
+
+
+def one_line(text: object) -> str:
+    """User text on one line, its runs of white space made one space (a record's name cannot add lines to a message
+    or its subject); None is empty."""
+    return " ".join(("" if text is None else str(text)).split())

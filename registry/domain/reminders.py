@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from registry.domain.mail import one_line
 from registry.domain.requests import SOON_DAYS as REQUEST_SOON_DAYS
 from registry.domain.transfers import DPF_RECHECK_DAYS
 from registry.formats import date_text, datetime_text
@@ -355,11 +356,6 @@ def _lang(lang: str) -> str:
     return lang if lang in _LINES else "en"
 
 
-def _one_line(text: str) -> str:
-    """User text on one line (a record's name cannot add lines to a message or a subject)."""
-    return " ".join(str(text).split())
-
-
 def line(item: Item, lang: str, tz: str) -> str:
     """One deadline as a sentence in `lang`, its date in the organisation's zone."""
     lang = _lang(lang)
@@ -368,10 +364,10 @@ def line(item: Item, lang: str, tz: str) -> str:
         due = datetime_text(item.due, tz, lang)
     else:
         due = date_text(item.due, lang)
-    label = _one_line(item.label)
+    label = one_line(item.label)
     if item.kind == "review":
         label = f"{_RECORD[lang].get(item.related_kind, item.related_kind)} {label}"
-    detail = _one_line(item.detail) or _RECIPIENTS[lang].get(item.part, item.part)
+    detail = one_line(item.detail) or _RECIPIENTS[lang].get(item.part, item.part)
     return template.format(label=label, detail=detail, due=due)
 
 
@@ -395,13 +391,13 @@ def message(group: list[Reminder], organisation: str, tz: str, site: str = "", s
     """(subject, body) of one message to one person: one reminder, or several review/DPF reminders listed, each
     with the address of its record's page when `slug` is given."""
     lang = _lang(group[0].recipient.language)
-    org = _one_line(organisation)
+    org = one_line(organisation)
     frame = _FRAME[lang]
     lines = [line(r.item, lang, tz) for r in group]
     if len(group) == 1:
         item = group[0].item
         if item.kind == "breach":
-            subject = _SUBJECT[lang]["breach"].format(label=_one_line(item.label),
+            subject = _SUBJECT[lang]["breach"].format(label=one_line(item.label),
                                                       threshold=_THRESHOLD[lang][item.threshold])
         else:
             subject = _SUBJECT[lang]["one"].format(line=lines[0])
@@ -416,7 +412,7 @@ def message(group: list[Reminder], organisation: str, tz: str, site: str = "", s
 def digest_message(listed: list[Item], recipient: Recipient, organisation: str, tz: str, site: str = "",
                    slug: str = "") -> tuple[str, str]:
     lang = _lang(recipient.language)
-    org = _one_line(organisation)
+    org = one_line(organisation)
     frame = _FRAME[lang]
     lines = _capped(listed, lang, tz, site, slug) or [frame["none"]]
     subject = _SUBJECT[lang]["digest"].format(n=len(listed), s="s" if len(listed) > 1 else "")
@@ -426,7 +422,7 @@ def digest_message(listed: list[Item], recipient: Recipient, organisation: str, 
 
 
 def _short(subject: str, limit: int = 200) -> str:
-    subject = _one_line(subject)
+    subject = one_line(subject)
     return subject if len(subject) <= limit else subject[: limit - 1] + "…"
 
 

@@ -69,18 +69,14 @@ class Sending:
     already_told: list[int] = field(default_factory=list)
 
 
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def notice_text(data: dict, change_id: int, client_id: int, link: str, grace_days: int) -> tuple[str, str, str]:
     """Subject, body and attachment name of one client's notice, from `notice_data` (the PDF's own data)."""
     lang = data["language"] if data["language"] in WORDS else "fr"
     w = WORDS[lang]
-    org = _one_line(data["processor"]["legal_name"])
-    sp = _one_line(data["subprocessor"]["legal_name"])
-    old = _one_line((data["replaces"] or {}).get("legal_name"))
-    ref = _one_line(data["client"]["contract_reference"])
+    org = mail_rules.one_line(data["processor"]["legal_name"])
+    sp = mail_rules.one_line(data["subprocessor"]["legal_name"])
+    old = mail_rules.one_line((data["replaces"] or {}).get("legal_name"))
+    ref = mail_rules.one_line(data["client"]["contract_reference"])
     file_name = w["file"].format(change=change_id, client=client_id)
     body = w["body"].format(
         contract=w["contract"].format(ref=ref) if ref else "", org=org,
@@ -88,7 +84,7 @@ def notice_text(data: dict, change_id: int, client_id: int, link: str, grace_day
         deadline=date_text(data["objection_deadline"], lang),
         default="" if data["period_recorded"] else w["default"].format(days=data["period_days"]),
         file=file_name, expires=date_text(link_expires_on(data["objection_deadline"], grace_days), lang), link=link,
-        contact=_one_line(data["processor"]["dpo_email"] or data["processor"]["contact_email"]) or org,
+        contact=mail_rules.one_line(data["processor"]["dpo_email"] or data["processor"]["contact_email"]) or org,
     )
     return w["subject"].format(sp=sp, org=org), body, file_name
 

@@ -88,10 +88,6 @@ class Sending:
     no_address: list[ClientController] = field(default_factory=list)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _messages_by_client(session: Session, breach: Breach) -> dict[int, MailMessage]:
     latest: dict[int, MailMessage] = {}
     for message in mail.messages_about(session, breach.organisation, "breach", breach.id):
@@ -153,7 +149,7 @@ def send_client_notices(session: Session, breach: Breach, actor: str, late_reaso
         reason = late_reason if row.late else None
         message = mail.queue_mail(
             session, org, to=row.address, language=lang,
-            subject=_one_line(SUBJECT[lang].format(org=org.legal_name, reference=breach.reference)),
+            subject=mail_rules.one_line(SUBJECT[lang].format(org=org.legal_name, reference=breach.reference)),
             body=_body(breach, client, lang, name, reason), purpose=PURPOSE, actor=actor,
             related=("breach", breach.id), attachment_later=name,
             details={"breach_id": breach.id, "client_id": client.id, "phase": breach.phase,
