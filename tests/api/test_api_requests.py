@@ -9,23 +9,9 @@ from sqlalchemy import select
 from registry import audit
 from registry.models import Activity, ActivityClientLink, DataRequest
 from registry.services import requests as svc
-from registry.services import users as accounts
 from registry.services.organisations import get_by_slug
 
 API = "/api/v1/orgs/pilotim/requests"
-
-
-@pytest.fixture
-def token(demo):
-    def make(role: str) -> dict:
-        email = f"api-{role}@test.example.com"
-        user = accounts.find_user(demo, email) or accounts.create_user(demo, email, "correct horse battery")
-        accounts.grant(demo, user, get_by_slug(demo, "pilotim"), role)
-        _token, clear = accounts.create_token(demo, user, "test")
-        demo.commit()
-        return {"Authorization": f"Bearer {clear}"}
-
-    return make
 
 
 @pytest.fixture
