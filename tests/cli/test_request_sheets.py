@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from registry.models import Activity, ActivityClientLink, DataRequest, Organisation
+from registry.models import Activity, ActivityClientLink, DataRequest
 from registry.services import requests as svc
 from registry.services.organisations import get_by_slug
 from registry.services.sheet_files import read_workbook
@@ -28,14 +28,6 @@ def with_requests(demo):
                                        "extension_reasons": "Volume"}, "test")
     demo.commit()
     return pilotim
-
-
-@pytest.fixture
-def empty_org(session):
-    org = Organisation(slug="cnil", legal_name="Empty", country="FR")
-    session.add(org)
-    session.commit()
-    return org
 
 
 def _export(runner, path, slug="pilotim", *extra):

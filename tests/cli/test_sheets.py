@@ -23,14 +23,6 @@ def count(session, model, org_slug="cnil"):
     return session.execute(select(func.count()).select_from(model).where(model.organisation_id == org_id)).scalar_one()
 
 
-@pytest.fixture
-def empty_org(session):
-    org = Organisation(slug="cnil", legal_name="Empty", country="FR")
-    session.add(org)
-    session.commit()
-    return org
-
-
 # --- our layout ------------------------------------------------------------------------------------------------
 
 
