@@ -11,7 +11,6 @@ from sqlalchemy import select
 from registry.domain.subprocessors import hops_up
 from registry.models import Activity, Organisation, SubProcessor, Transfer
 from registry.services.sheet_files import read_workbook
-from tests.cli.test_sheets import empty_org  # noqa: F401  (the empty organisation the files import into)
 
 
 def activities(session, slug):
@@ -47,7 +46,7 @@ def what_the_fiche_carries(session, act):
 
 @pytest.mark.parametrize("slug", ["pilotim", "ginger-minds"])
 @pytest.mark.parametrize("suffix", ["xlsx", "ods"])
-def test_cnil_layout_imports_back_into_the_same_activities(runner, session, tmp_path, demo, empty_org, slug, suffix):  # noqa: F811
+def test_cnil_layout_imports_back_into_the_same_activities(runner, session, tmp_path, demo, empty_org, slug, suffix):
     path = tmp_path / f"registre.{suffix}"
     result = runner.invoke(args=["export-sheet", "--org", slug, "-o", str(path), "--layout", "cnil"])
     assert result.exit_code == 0, result.output
@@ -95,7 +94,7 @@ def test_a_fiche_reads_as_the_template_in_french(runner, session, tmp_path, demo
     assert ws["B3"].value.date() == act.created_at.date()
 
 
-def test_no_cell_starts_a_formula_and_the_import_takes_the_quote_off(runner, session, tmp_path, demo, empty_org):  # noqa: F811
+def test_no_cell_starts_a_formula_and_the_import_takes_the_quote_off(runner, session, tmp_path, demo, empty_org):
     act = min(activities(session, "pilotim").values(), key=lambda a: a.reference)
     act.name = "=HYPERLINK(\"http://evil.example\")"
     act.purposes = [{**act.purposes[0], "purpose": "+33 1 02 03 04 05"}, *act.purposes[1:]]
