@@ -1,4 +1,4 @@
-"""`python -m benchmarks jobs [--rounds N] [--redis URL] [--annexes N] [--per-task N]`: exports through the queue.
+"""`python -m benchmarks jobs [--rounds N] [--redis URL] [--annexes N] [--per-task N] [--max-tasks N]`: the queue.
 
 1. Click to link for the PILOTIM register: the Documents page's button (a POST through the app), then the job's
    JSON status polled on the page script's schedule until the file's link is there, with one warm
@@ -6,8 +6,9 @@
    same register's HTML and `register_pdf` in-process, measured alternately in the same run (medians).
 2. Annex throughput: the annex batch of one synthetic organisation of N clients (--annexes, default 2,000), one
    job fanned out in tasks of --per-task annexes, with a `worker` of 1 and of 2 processes (each from an empty
-   cache), as annexes per second and the ratio 2 / 1; and each worker process's memory: its peak RSS in the last
-   quarter of the run against the second quarter (flat: <= 1.2x).
+   cache), as annexes per second and the ratio 2 / 1; and the memory of a worker: the peak RSS of any worker
+   process in the last quarter of the run against the second quarter (flat: <= 1.2x), each worker process being
+   replaced after --max-tasks tasks as the `worker` command does (default 20; 0 keeps the same processes).
 
 The queue is an SQLite file unless --redis is given; the database is an SQLite file in a temporary folder.
 """
@@ -163,21 +164,23 @@ class MemorySampler:
                 if rss is not None:
                     self.samples.append((at, child, rss))
 
-    def quarters(self) -> dict[int, tuple[int, int]]:
-        """Each worker's peak RSS (KiB) in the second quarter of the run and in the last quarter."""
+    def quarters(self) -> tuple[int, int, int] | None:
+        """The peak RSS (KiB) of any one worker process in the second quarter of the run and in the last quarter,
+        and how many worker processes there were in all (a recycled worker is replaced by a new process)."""
         span = self.ended - self.started
-        out: dict[int, list[int]] = {}
-        for at, pid, rss in self.samples:
+        peaks = [0, 0]
+        for at, _pid, rss in self.samples:
             part = int(4 * (at - self.started) / span) if span else 0
-            peaks = out.setdefault(pid, [0, 0])
             if part == 1:
                 peaks[0] = max(peaks[0], rss)
             elif part >= 3:
                 peaks[1] = max(peaks[1], rss)
-        return {pid: (q2, q4) for pid, (q2, q4) in out.items() if q2 and q4}
+        if not all(peaks):
+            return None
+        return peaks[0], peaks[1], len({pid for _at, pid, _rss in self.samples})
 
 
-def annex_throughput(app, client, env: dict, annexes: int) -> dict:
+def annex_throughput(app, client, env: dict, annexes: int, max_tasks: int) -> dict:
     """One organisation of `annexes` clients, its annex batch (one job, fanned out in groups) with a worker of
     1 and of 2 processes, each from an empty cache; annexes per second and each worker's memory."""
     from benchmarks.synthetic import build
@@ -204,16 +207,17 @@ def annex_throughput(app, client, env: dict, annexes: int) -> dict:
         rates[workers] = annexes / seconds
         memory[workers] = sampler.quarters()
         print(f"  {workers} worker process(es): {annexes} annexes in {seconds:7.1f} s = {rates[workers]:6.1f} annexes/s")
-        for n, (pid, (q2, q4)) in enumerate(sorted(memory[workers].items()), 1):
-            print(f"    worker {n} (pid {pid}): peak RSS {q2 / 1024:6.0f} MiB in the 2nd quarter, {q4 / 1024:6.0f} MiB "
-                  f"in the last = {q4 / q2:4.2f}x   (target <= 1.2x)")
-        if not memory[workers]:
+        if memory[workers] is None:
             print("    (run too short to sample each quarter's memory)")
+        else:
+            q2, q4, processes = memory[workers]
+            print(f"    peak RSS of a worker process: {q2 / 1024:6.0f} MiB in the 2nd quarter, {q4 / 1024:6.0f} MiB in "
+                  f"the last = {q4 / q2:4.2f}x   (target <= 1.2x); {processes} worker processes in all "
+                  f"(each replaced after {max_tasks or 'no limit of'} tasks)")
     print(f"  throughput 2 / 1 workers: {rates[2] / rates[1]:.2f}x   (target >= 1.8x)")
-    peaks = [q4 for q2, q4 in memory[2].values()]
-    if peaks:  # the README's sketch, if each machine does what this one did (Redis, database and NFS not counted)
+    if memory[2]:  # the README's sketch, if each machine does what this one did (Redis, database and NFS not counted)
         print(f"  sketch, 10 machines x 2 workers: about {10 * rates[2]:.0f} annexes/s, {annexes} annexes in about "
-              f"{annexes / (10 * rates[2]):.0f} s, {2 * max(peaks) / 1024:.0f} MiB of workers per machine")
+              f"{annexes / (10 * rates[2]):.0f} s, {2 * memory[2][1] / 1024:.0f} MiB of workers per machine")
     return {"rates": rates, "memory": memory}
 
 
@@ -224,13 +228,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--annexes", type=int, default=2000,
                         help="annexes of the throughput batch (default 2000; 0 skips it)")
     parser.add_argument("--per-task", type=int, default=25, help="annexes per task of the batch (default 25)")
+    parser.add_argument("--max-tasks", type=int, default=20,
+                        help="tasks of a worker process before it is replaced (the worker's --max-tasks; default 20, "
+                             "0: never)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         env = {**os.environ, "REGISTRY_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
                "REGISTRY_EXPORTS_DIR": str(Path(tmp) / "exports"), "REGISTRY_QUEUE_NAME": f"bench-{os.getpid()}",
                "REGISTRY_EXPORTS_PER_ORG": "2", "REGISTRY_EXPORTS_RUNNING": "8",
-               "REGISTRY_ANNEXES_PER_TASK": str(args.per_task)}
+               "REGISTRY_ANNEXES_PER_TASK": str(args.per_task), "REGISTRY_WORKER_MAX_TASKS": str(args.max_tasks)}
         env.pop("REGISTRY_REDIS_URL", None)
         if args.redis:
             env["REGISTRY_REDIS_URL"] = args.redis
@@ -260,7 +267,7 @@ def main(argv: list[str]) -> int:
         if args.annexes:
             print(f"\nAnnex batch of {args.annexes} clients (one job, {args.per_task} annexes per task, fanned out "
                   "over the worker's processes):")
-            annex_throughput(app, client, env, args.annexes)
+            annex_throughput(app, client, env, args.annexes, args.max_tasks)
         from registry.jobs.queue import huey
 
         huey.storage.flush_all()

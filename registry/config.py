@@ -7,7 +7,8 @@ shares); REGISTRY_CACHE_DIR the render cache every worker shares (default: `cach
 REGISTRY_ANNEXES_PER_TASK how many annexes one task of a fanned-out batch prints; REGISTRY_EXPORTS_PER_ORG /
 REGISTRY_EXPORTS_RUNNING bound the exports running at once, per organisation and for the installation;
 REGISTRY_EXPORT_KEEP_HOURS is how long a finished file stays;
-REGISTRY_JOB_STALE_SECONDS is how long a running job may go without a sign of life before it is marked failed.
+REGISTRY_JOB_STALE_SECONDS is how long a running job may go without a sign of life before it is marked failed;
+REGISTRY_WORKER_MAX_TASKS how many tasks a worker process runs before it is replaced by a fresh one (0: never).
 
 E-mail (registry/jobs/mail.py): REGISTRY_SMTP_URL (smtp://, smtp+starttls:// or smtps://, with user:password@host:port)
 is the server messages are handed to, from REGISTRY_MAIL_FROM; without it every message stays in the outbox
@@ -100,6 +101,8 @@ def load(instance_path: str) -> dict:
         "EXPORTS_RUNNING": _number("REGISTRY_EXPORTS_RUNNING", 4),
         "EXPORT_KEEP_HOURS": _number("REGISTRY_EXPORT_KEEP_HOURS", 24),
         "JOB_STALE_SECONDS": _number("REGISTRY_JOB_STALE_SECONDS", 120, minimum=10),
+        # A worker process is replaced by a fresh one after this many tasks (its memory back to the start).
+        "WORKER_MAX_TASKS": _number("REGISTRY_WORKER_MAX_TASKS", 20, minimum=0),
         "REGISTRY_ENV": os.environ.get("REGISTRY_ENV", "development"),
         "SECRET_KEY": os.environ.get("REGISTRY_SECRET_KEY", DEMO_SECRET_KEY),
         "DATABASE_URL": database_url(instance_path),

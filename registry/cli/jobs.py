@@ -25,14 +25,18 @@ NO_WORKER_HINT_SECONDS = 5
               help="Processes use every core; threads share one (enough on a small machine).")
 @click.option("--no-periodic", is_flag=True,
               help="Do not run the periodic tasks here (when another worker of the installation already does).")
+@click.option("--max-tasks", type=click.IntRange(0), default=None,
+              help="Replace a worker process by a fresh one after this many tasks, so that its memory does not "
+                   "grow with the hours (0: never; default REGISTRY_WORKER_MAX_TASKS, 20).")
 @with_appcontext
-def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
+def worker_command(workers: int, worker_type: str, no_periodic: bool, max_tasks: int | None) -> None:
     """Run background jobs (exports) and the periodic clean-up from the task queue until Ctrl+C.
 
     Start as many as needed, on this machine or on others: every worker must see the same
     REGISTRY_REDIS_URL (without it the queue is an SQLite file, for this machine only), REGISTRY_DATABASE_URL
     and REGISTRY_EXPORTS_DIR (a shared folder; the render cache is in it unless REGISTRY_CACHE_DIR names another
     shared one). Large exports are split across all the workers (REGISTRY_ANNEXES_PER_TASK annexes per task).
+    Each worker process is replaced by a fresh one after --max-tasks tasks (a task ends before its process does).
     """
     from registry.jobs import queue, tasks
 
@@ -40,13 +44,17 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool) -> None:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # its steps per page would drown the jobs
     app = current_app._get_current_object()
     queue.bind(app)
+    if max_tasks is None:
+        max_tasks = app.config["WORKER_MAX_TASKS"]
+    recycle = max_tasks if worker_type == "process" and max_tasks else None  # a fresh thread frees nothing
     click.echo(f"Queue: {queue.describe()}")
     click.echo(f"Exports folder: {tasks.exports_dir(app)}")
     click.echo(f"Render cache: {tasks.cache_dir(app)}")
-    # An idle worker looks at an SQLite queue every 0.1 s at most (a cheap read); on Redis it blocks until a
-    # message comes. Either way a click's job starts within a tenth of a second.
+    if recycle:
+        click.echo(f"Each worker process is replaced after {recycle} tasks")
     consumer = queue.huey.create_consumer(workers=workers, worker_type=worker_type, periodic=not no_periodic,
-                                          initial_delay=0.05, backoff=1.1, max_delay=0.1)
+                                          **queue.CONSUMER_TIMING, max_tasks=recycle, check_worker_health=True,
+                                          health_check_interval=queue.HEALTH_CHECK_SECONDS)
     consumer.run()
 
 

@@ -82,6 +82,14 @@ def bound_app() -> Flask:
     return app
 
 
+# An idle worker looks at an SQLite queue every 0.1 s at most (a cheap read); on Redis it blocks until a message
+# comes. Either way a click's job starts within a tenth of a second.
+CONSUMER_TIMING = {"initial_delay": 0.05, "backoff": 1.1, "max_delay": 0.1}
+# How often a consumer looks for a worker process that ended (killed, or done with its --max-tasks) to start
+# another in its place: a second's look at its children, so a recycled worker's slot is not left empty long.
+HEALTH_CHECK_SECONDS = 1
+
+
 class BackgroundConsumer(Consumer):
     """A consumer started inside another program (the development server, a test): its signals are that
     program's, so the consumer installs no handler and is stopped by `stop()`."""
@@ -94,6 +102,6 @@ def start_consumer(app: Flask, workers: int = 1, periodic: bool = True) -> Backg
     """Start a consumer in threads of this process for `app` (no new process: WeasyPrint stays loaded)."""
     bind(app)
     consumer = BackgroundConsumer(huey, workers=workers, periodic=periodic, worker_type="thread",
-                                  initial_delay=0.05, backoff=1.1, max_delay=0.1, check_worker_health=False)
+                                  **CONSUMER_TIMING, check_worker_health=False)
     consumer.start()
     return consumer

@@ -2,13 +2,17 @@
 started once per module in threads of the test process, serving each test's app (its own database)."""
 
 import os
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from tests.web.conftest import sign_in  # noqa: F401  (the web tests' login fixture, for the job pages)
 
+ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REGISTRY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -53,6 +57,26 @@ def consumer(queue_settings):
     started.start()
     yield started
     started.stop(graceful=True)
+
+
+def worker_process(app, database_url: str, *options: str, log: Path | None = None) -> subprocess.Popen:
+    """`flask --app app worker -w 1 --no-periodic [options]` in its own process group (stop it with os.killpg), on
+    the test's database, queue and exports folder; its console goes to the file `log` if given."""
+    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_QUEUE_NAME": app.config["QUEUE_NAME"],
+           "REGISTRY_EXPORTS_DIR": app.config["EXPORTS_DIR"]}
+    env.pop("REGISTRY_REDIS_URL", None)
+    if app.config["REDIS_URL"]:
+        env["REGISTRY_REDIS_URL"] = app.config["REDIS_URL"]
+    else:
+        env["REGISTRY_QUEUE_FILE"] = app.config["QUEUE_FILE"]
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115  (the child holds it; closed below)
+    try:
+        return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "-w", "1", "--no-periodic",
+                                 *options], cwd=ROOT, env=env, start_new_session=True, stdout=output,
+                                stderr=subprocess.STDOUT)
+    finally:
+        if log:
+            output.close()
 
 
 @pytest.fixture

@@ -3,11 +3,8 @@ message in the interface's language, never "running" forever."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlmodel import Session
 
@@ -16,29 +13,14 @@ from registry.jobs import tasks
 from registry.models import Job
 from registry.services import jobs as service
 from registry.services.organisations import get_by_slug
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _worker(app, database_url: str) -> subprocess.Popen:
-    """`flask --app app worker` in its own process group, on the test's database, queue and exports folder."""
-    env = {**os.environ, "REGISTRY_DATABASE_URL": database_url, "REGISTRY_QUEUE_NAME": app.config["QUEUE_NAME"],
-           "REGISTRY_EXPORTS_DIR": app.config["EXPORTS_DIR"]}
-    env.pop("REGISTRY_REDIS_URL", None)
-    if app.config["REDIS_URL"]:
-        env["REGISTRY_REDIS_URL"] = app.config["REDIS_URL"]
-    else:
-        env["REGISTRY_QUEUE_FILE"] = app.config["QUEUE_FILE"]
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "-w", "1", "-k", "thread",
-                             "--no-periodic"], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+from tests.jobs.conftest import worker_process
 
 
 def test_a_worker_killed_mid_job_leaves_the_job_failed_with_a_message(app, database_url, sign_in, demo):
     pilotim = get_by_slug(demo, "pilotim")
     job, _ = service.request_job(demo, pilotim.id, None, "annexes", {})
     demo.commit()
-    worker = _worker(app, database_url)
+    worker = worker_process(app, database_url, "-k", "thread")
     try:
         tasks.enqueue(job)
         engine = app.extensions["registry.engine"]
