@@ -29,7 +29,7 @@ class ClientToWarn:
     id: int
     name: str
     language: str
-    contact: str | None
+    contact: str | None  # where its notices go: its DPO's address, else its contact's (domain.mail.notice_address)
     breach_notice_hours: int | None
     breach_notice_undue_delay: bool
     subprocessor_changes_notified: bool | None
@@ -116,7 +116,7 @@ def what_if_law(what_if: WhatIf, start: date) -> Law:
 
 
 def _client(c: ClientController, activities: list[str]) -> ClientToWarn:
-    return ClientToWarn(c.id, c.legal_name, c.language, c.contact_email or c.dpo_email, c.breach_notice_hours,
+    return ClientToWarn(c.id, c.legal_name, c.language, c.dpo_email or c.contact_email, c.breach_notice_hours,
                         c.breach_notice_undue_delay, c.subprocessor_changes_notified, c.objection_period_days,
                         tuple(sorted(activities)))
 

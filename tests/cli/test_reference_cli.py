@@ -59,6 +59,11 @@ def test_what_if_dpf_invalidated_lists_pilotims_us_transfers_and_the_clients_to_
     brussels = [line for line in review.splitlines() if "Demo Estates Brussels" in line]
     assert len(brussels) == 2 and all("[en]" in line and "breach notice without undue delay" in line for line in brussels)
     assert "Agence Démo du Beffroi (fictive) [fr]" in review
+    # Each client is named with the address its notices would go to: its DPO's when one is recorded (as the
+    # notices themselves, domain.mail.notice_address), not its general contact's.
+    beffroi = [line for line in review.splitlines() if "Agence Démo du Beffroi" in line]
+    assert beffroi and all("<dpo@beffroi-demo.example.com>" in line for line in beffroi)
+    assert "direction@beffroi-demo.example.com" not in review
 
 
 def test_what_if_lists_a_dpf_transfer_without_fallback_and_its_clients(runner, demo):
