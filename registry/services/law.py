@@ -290,6 +290,20 @@ def law_changes(session: Session, org: Organisation, unseen_only: bool = True) -
     return list(session.scalars(stmt.order_by(LawChange.law_version.desc(), LawChange.kind.desc(), LawChange.id)))
 
 
+def still_recorded(session: Session, org: Organisation, changes: list[LawChange]) -> set[int]:
+    """The ids of the items whose transfer or breach is still in the organisation's register (the dashboard links
+    those; an item about a record deleted since says so instead of linking to a page that no longer exists)."""
+    wanted = {"transfer": (Transfer, set()), "breach": (Breach, set())}
+    for change in changes:
+        if change.kind in wanted and change.record_id is not None:
+            wanted[change.kind][1].add(change.record_id)
+    present: dict[str, set[int]] = {}
+    for kind, (model, ids) in wanted.items():
+        present[kind] = set(session.scalars(select(model.id).where(model.id.in_(ids),
+                                                                   model.organisation_id == org.id))) if ids else set()
+    return {c.id for c in changes if c.kind not in wanted or c.record_id in present[c.kind]}
+
+
 def mark_seen(session: Session, org: Organisation, change_id: int, actor: str, now: datetime) -> LawChange | None:
     """The DPO has read an item: it leaves the dashboard (and stays in the trail). None if not the organisation's."""
     row = session.get(LawChange, change_id)

@@ -33,10 +33,12 @@ def detail():
     board = dashboard(get_session(), g.org, cache=flag_cache(), shown=SHOWN, now=now)
     sections = [(area, title, board.areas[area]) for area, title in AREA_TITLES]
     failed = mail.count_failed(get_session(), g.org)
+    law_changes = law_svc.law_changes(get_session(), g.org)
     return render_template("organisations/detail.html", org=g.org, board=board, sections=sections, fix=_fix,
                            failed_mail=failed, failed_messages=mail.messages_of(get_session(), g.org, "failed", 5)
                            if failed else [],
-                           law_changes=law_svc.law_changes(get_session(), g.org), seen_form=SeenForm(),
+                           law_changes=law_changes, seen_form=SeenForm(),
+                           law_linked=law_svc.still_recorded(get_session(), g.org, law_changes),
                            name_of=_name_of, item_label=item_label, counted=_counted, now=now,
                            change_kind=lambda kind: KIND_LABELS.get(kind, kind))
 

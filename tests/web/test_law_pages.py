@@ -164,6 +164,22 @@ def test_reference_update_from_the_shell_leaves_the_changed_verdicts_on_the_dash
     assert rows[0].detail["gone"][0]["code"] == "transfer_needs_safeguards"
 
 
+def test_a_changed_verdict_about_a_record_deleted_since_says_so_instead_of_linking_to_it(runner, demo, tmp_path,
+                                                                                         sign_in):
+    add_transfer(demo, "OpenAI", recipient="OpenAI India (test)", destination_country="IN", importer_role="processor")
+    assert runner.invoke(args=["reference", "update", str(_india_update(tmp_path))]).exit_code == 0
+    row = demo.scalars(select(LawChange)).one()
+    demo.delete(demo.get(Transfer, row.record_id))
+    demo.commit()
+    client = sign_in("dpo@test.example.com", "dpo", get_by_slug(demo, "pilotim"))
+    board = client.get("/orgs/pilotim/").get_data(as_text=True)
+    item = board[board.index('id="board-law"'):]
+    assert "OpenAI India (test) → IN</strong> <span class=\"muted\">(deleted from the register since)" in item
+    assert f'/transfers/{row.record_id}"' not in board
+    client.get("/lang/fr")
+    assert "(supprimé du registre depuis)" in client.get("/orgs/pilotim/").get_data(as_text=True)
+
+
 def test_the_list_as_of_a_date_shows_the_chain(sign_in, demo):
     client = sign_in("auditor@test.example.com", "auditor", get_by_slug(demo, "pilotim"))
     page = client.get("/orgs/pilotim/subprocessors/as-of").get_data(as_text=True)
