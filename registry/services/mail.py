@@ -233,6 +233,24 @@ def mark_failed(session: Session, message: MailMessage, answer: str) -> None:
     session.flush()
 
 
+def send_again(session: Session, org: Organisation, message: MailMessage, actor: str) -> bool:
+    """A DPO asks for another try of a message not delivered (or kept in the outbox, once a server is configured):
+    queued again with its tries counted from zero, handed to the queue when the caller commits, and audited (the
+    previous answer and tries stay in the trail). False when the message is on its way or sent already."""
+    from registry import audit
+
+    if message.organisation_id != org.id or message.status not in ("failed", "outbox"):
+        return False
+    before = audit.snapshot(message)
+    message.status, message.attempts, message.next_attempt_at = "queued", 0, clock.now()
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "update", message, organisation_slug=org.slug, before=before,
+                 after=audit.snapshot(message))
+    session.info.setdefault(_PENDING, []).append(message.id)
+    return True
+
+
 def due_for_sweep(session: Session, grace_seconds: int) -> list[int]:
     """Queued messages whose time passed `grace_seconds` ago: their hand-over to the queue was lost (a restart, the
     queue unreachable at the commit) or their worker died holding them."""

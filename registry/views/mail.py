@@ -6,12 +6,14 @@ each record instead.
 
 from email import message_from_bytes, policy
 
-from flask import abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from registry.auth import actor
 from registry.db import get_session
+from registry.forms.law import SeenForm as ActionForm
 from registry.jobs import mail as mail_jobs
 from registry.models import MailMessage
 from registry.models.mail import MAIL_STATES
@@ -79,7 +81,29 @@ def message_page(record_id: int):
     headers = [(name, str(parsed[name])) for name in ("From", "To", "Subject", "Date", "Message-ID", "Content-Language")
                if parsed is not None and parsed[name]]
     return render_template("mail/message.html", org=g.org, message=message, headers=headers, body=body,
-                           attachments=attachments, source=source.decode("ascii", "replace") if source else None)
+                           attachments=attachments, source=source.decode("ascii", "replace") if source else None,
+                           can_send_again=_can_send_again(message), form=ActionForm())
+
+
+def _can_send_again(message: MailMessage) -> bool:
+    """A message not delivered may be tried again; one kept in the outbox only once a mail server is configured
+    (without one it would only go back to the outbox)."""
+    return message.status == "failed" or (message.status == "outbox" and bool(current_app.config.get("REGISTRY_SMTP_URL")))
+
+
+@bp.post("/<int:record_id>/send-again", endpoint="send_again")
+@requires(WRITE)
+def send_again(record_id: int):
+    message = _message(record_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not _can_send_again(message) or not service.send_again(get_session(), g.org, message, actor()):
+        flash(_("This message is on its way or sent already: it is not sent again."), "bad")
+        return redirect(url_for("mail.message", record_id=message.id))
+    get_session().commit()
+    flash(_("The message is on its way again."), "ok")
+    return redirect(url_for("mail.message", record_id=message.id))
 
 
 @bp.get("/<int:record_id>.eml", endpoint="eml")

@@ -142,6 +142,38 @@ def test_a_5xx_answer_fails_the_message_and_the_dashboard_shows_it(app, dpo, dem
     assert "Not delivered" in page and "E-mail not delivered" in page
 
 
+def test_a_message_not_delivered_can_be_sent_again_once_and_the_notice_is_then_recorded(
+        app, dpo, demo, pilotim, ovh, smtp_server):  # noqa: F811
+    from registry.models import AuditEntry
+
+    app.config["REGISTRY_SMTP_URL"] = smtp_server.url
+    smtp_server.answer_with("451 4.3.0 Mail server temporarily unavailable", times=3)  # then it accepts
+    app.config["REGISTRY_MAIL_RETRIES"] = 1  # the one try is the last: each of the three messages fails
+    breach = record(demo, pilotim, ovh)
+    send(dpo, breach)
+    failed = [m for m in deliver_all(app) if m.status == "failed"]
+    assert len(failed) == 3 and notices(demo, breach) == []
+    message = failed[0]
+    page = dpo.get(f"/orgs/pilotim/mail/{message.id}").get_data(as_text=True)
+    assert "Send again</button>" in page
+    token = TOKEN.search(page).group(1)
+    again = dpo.post(f"/orgs/pilotim/mail/{message.id}/send-again", data={"csrf_token": token})
+    assert again.status_code == 302
+    page = dpo.get(f"/orgs/pilotim/mail/{message.id}").get_data(as_text=True)
+    assert "The message is on its way again." in page and "Send again</button>" not in page
+    demo.expire_all()
+    assert demo.get(MailMessage, message.id).status == "queued"
+    trail = demo.scalars(select(AuditEntry).where(AuditEntry.record_type == "mail_message",
+                                                  AuditEntry.record_id == message.id)).all()
+    assert [(e.actor, e.action) for e in trail] == [("dpo@breach.example.com", "update")]
+    assert {m.id: m.status for m in deliver_all(app)}[message.id] == "sent"
+    assert len(notices(demo, breach)) == 1  # the notice of that one client is recorded as given
+    # Sent now: asking again changes nothing.
+    again = dpo.post(f"/orgs/pilotim/mail/{message.id}/send-again", data={"csrf_token": token}, follow_redirects=True)
+    assert "it is not sent again" in again.get_data(as_text=True)
+    assert len(smtp_server.messages) == 1
+
+
 def test_a_notice_whose_client_left_the_breach_before_its_pdf_was_made_is_not_delivered_and_says_why(
         app, dpo, demo, pilotim, ovh, smtp_server):  # noqa: F811
     app.config["REGISTRY_SMTP_URL"] = smtp_server.url

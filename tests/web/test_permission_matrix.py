@@ -215,6 +215,7 @@ ROUTES.update({
     "mail.outbox": ("write_get", None),
     "mail.message": ("write_get", MailMessage),
     "mail.eml": ("write_get", MailMessage),  # not built yet: sent back to the message's page (302)
+    "mail.send_again": ("write", MailMessage),  # queued already: refused with a message, back to its page (302)
 })
 
 
