@@ -250,10 +250,16 @@ def run_part(job_id: int, part, expected: int) -> None:
     execute_part(bound_app(), job_id, part, expected)
 
 
+def jobs_with_parts_in_queue() -> set[int]:
+    """The jobs of which the queue holds parts not yet taken (a read of every message queued: asked only when a
+    job has waited for its parts past the stale bound)."""
+    return {int(task.args[0]) for task in huey.pending() if isinstance(task, run_part.task_class) and task.args}
+
+
 def fail_stale(app: Flask) -> list[int]:
-    """Jobs whose worker stopped giving signs of life end failed, with a message for their page."""
+    """Jobs whose worker stopped giving signs of life, or whose parts the queue lost, end failed with a message."""
     with app.app_context(), Session(_engine(app)) as session:
-        ids = service.fail_stale_jobs(session, app.config["JOB_STALE_SECONDS"])
+        ids = service.fail_stale_jobs(session, app.config["JOB_STALE_SECONDS"], jobs_in_queue=jobs_with_parts_in_queue)
         session.commit()
     if ids:
         log.warning("jobs %s failed: their worker stopped (no heartbeat)", ids)

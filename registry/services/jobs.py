@@ -2,6 +2,7 @@
 bounds, record its progress, finish, fail or cancel it, and find the stale and the expired. Services flush; the
 view, the command or the task commits."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -150,17 +151,31 @@ def cancel_job(session: Session, job: Job) -> bool:
     return result.rowcount == 1
 
 
-def fail_stale_jobs(session: Session, stale_seconds: int, at: datetime | None = None) -> list[int]:
+def fail_stale_jobs(session: Session, stale_seconds: int, at: datetime | None = None,
+                    jobs_in_queue: Callable[[], set[int]] | None = None) -> list[int]:
     """Running jobs with no heartbeat for `stale_seconds`: their worker died (killed, machine lost). They end
     failed with a message, never "running" forever. A fanned-out job with parts still in the queue waits for a
-    worker, it is not lost (its next part beats when it starts), up to WAITING_PARTS_PATIENCE times the bound."""
-    cutoff = (at or clock_now()) - timedelta(seconds=stale_seconds)
-    patience = (at or clock_now()) - timedelta(seconds=stale_seconds * rules.WAITING_PARTS_PATIENCE)
-    stale = session.exec(select(Job.id).where(
+    worker, it is not lost (its next part beats when it starts), up to WAITING_PARTS_PATIENCE times the bound.
+
+    `jobs_in_queue` (read only when a job waits for its parts) names the jobs whose parts the queue really holds: a
+    job that waits for parts no longer there (the queue emptied, Redis restarted without its data) is lost at once.
+    """
+    now = at or clock_now()
+    cutoff = now - timedelta(seconds=stale_seconds)
+    patience = now - timedelta(seconds=stale_seconds * rules.WAITING_PARTS_PATIENCE)
+    stale = list(session.exec(select(Job.id).where(
         Job.state == "running", Job.heartbeat_at < cutoff,
-        (Job.parts_waiting == 0) | (Job.heartbeat_at < patience))).all()
-    return [job_id for job_id in stale if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
-                                                   f"no heartbeat for more than {stale_seconds} s")]
+        (Job.parts_waiting == 0) | (Job.heartbeat_at < patience))).all())
+    waiting = session.exec(select(Job.id).where(
+        Job.state == "running", Job.heartbeat_at < cutoff, Job.parts_waiting > 0, Job.heartbeat_at >= patience)).all()
+    lost = []
+    if waiting and jobs_in_queue is not None:
+        queued = jobs_in_queue()
+        lost = [job_id for job_id in waiting if job_id not in queued]
+    failed = [job_id for job_id in stale if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
+                                                     f"no heartbeat for more than {stale_seconds} s")]
+    return failed + [job_id for job_id in lost if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
+                                                           "its parts are no longer in the task queue")]
 
 
 def expire_results(session: Session, keep_hours: int, at: datetime | None = None) -> list[str]:

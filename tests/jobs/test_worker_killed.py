@@ -51,6 +51,30 @@ def test_a_worker_killed_mid_job_leaves_the_job_failed_with_a_message(app, datab
     assert "arrêté avant la fin" in client.get(f"/orgs/pilotim/documents/jobs/{job.id}").get_data(as_text=True)
 
 
+def test_a_fanned_out_job_whose_parts_the_queue_lost_ends_failed_at_the_next_check(app, demo):
+    """Parts waiting behind other exports keep their job alive; parts the queue no longer holds (emptied, a Redis
+    restarted without its data) do not: the job ends failed at the first check past the stale bound, not an hour on."""
+    pilotim = get_by_slug(demo, "pilotim")
+    job, _ = service.request_job(demo, pilotim.id, None, "annexes", {})
+    demo.commit()
+    assert service.claim_job(demo, job.id, tasks.bounds(app)) == "claimed"
+    assert service.record_progress(demo, job.id, done=0, total=2, parts=2)
+    demo.commit()
+    for part in ([1], [2]):  # no worker in this module: the parts stay in the queue
+        tasks.run_part(job.id, part, 2)
+    assert tasks.jobs_with_parts_in_queue() == {job.id}
+    clock.set_now(datetime.now(UTC) + timedelta(seconds=app.config["JOB_STALE_SECONDS"] + 1))
+    assert tasks.fail_stale(app) == []  # its parts wait for a worker
+    from registry.jobs import queue
+
+    queue.huey.storage.flush_queue()
+    assert tasks.fail_stale(app) == [job.id]
+    with Session(app.extensions["registry.engine"]) as s:
+        ended = s.get(Job, job.id)
+    assert (ended.state, ended.error_code) == ("failed", "worker_lost")
+    assert ended.error_detail == "its parts are no longer in the task queue"
+
+
 def test_every_periodic_task_is_listed_in_one_place_with_its_schedule():
     listed = {task.task_class.__name__ for task, _when, _what in tasks.PERIODIC}
     assert listed == {p.name for p in tasks.huey._registry.periodic_tasks}
