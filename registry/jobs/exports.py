@@ -28,8 +28,11 @@ from registry.models import Job, Organisation
 
 @dataclass
 class Output:
-    data: bytes
+    """What an export made: its bytes, or (a large file, never held in memory) a file of the job's work folder."""
+
+    data: bytes | None
     name: str  # the download's file name
+    path: Path | None = None
 
 
 class Progress:
@@ -289,12 +292,13 @@ class FannedAnnexes:
         files: dict[str, str] = {}
         for listed in places.work.glob("annexes-*.json"):
             files.update(json.loads(listed.read_text(encoding="utf-8")))
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        # Written to a file, annex by annex: 2,000 annexes held in memory made the assembling worker the largest.
+        target = places.work / "annexes.zip"
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
             for name in sorted(files):
                 archive.write(cache / files[name], name)
         prune(cache, set(files.values()))
-        return Output(buf.getvalue(), _annexes_name(org, lang))
+        return Output(None, _annexes_name(org, lang), path=target)
 
 
 FANNED = {"register": FannedRegister, "annexes": FannedAnnexes}

@@ -121,10 +121,13 @@ def _store(app: Flask, engine, job_id: int, org_id: int, output: exports.Output)
     target = exports_dir(app) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    partial.write_bytes(output.data)
+    if output.path is not None:  # a large file made in the job's work folder: moved, never read into memory
+        shutil.move(output.path, partial)
+    else:
+        partial.write_bytes(output.data)
     partial.replace(target)
     with Session(engine) as session:
-        finished = service.finish_job(session, job_id, relative, output.name, len(output.data))
+        finished = service.finish_job(session, job_id, relative, output.name, target.stat().st_size)
         session.commit()
     if not finished:  # cancelled during the last unit: the file is not kept
         target.unlink(missing_ok=True)
