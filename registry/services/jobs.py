@@ -127,13 +127,15 @@ def finish_job(session: Session, job_id: int, result_path: str, result_name: str
     return result.rowcount == 1
 
 
-def fail_job(session: Session, job_id: int, code: str, detail: str = "") -> bool:
-    """Mark a queued or running job failed with a message key (`domain.jobs.ERRORS`)."""
+def fail_job(session: Session, job_id: int, code: str, detail: str = "", silent_since: datetime | None = None) -> bool:
+    """Mark a queued or running job failed with a message key (`domain.jobs.ERRORS`); with `silent_since`, only if
+    it gave no sign of life since then (a part that started meanwhile keeps its job)."""
     if code not in rules.ERRORS:
         raise ValueError(f"unknown error code {code!r}")
     table = Job.__table__
+    still = [table.c.heartbeat_at < silent_since] if silent_since is not None else []
     result = session.execute(
-        sa.update(table).where(table.c.id == job_id, table.c.state.in_(rules.ACTIVE_STATES)).values(
+        sa.update(table).where(table.c.id == job_id, table.c.state.in_(rules.ACTIVE_STATES), *still).values(
             state="failed", finished_at=clock_now(), error_code=code, error_detail=detail[:2000])
     )
     return result.rowcount == 1
@@ -173,9 +175,9 @@ def fail_stale_jobs(session: Session, stale_seconds: int, at: datetime | None = 
         queued = jobs_in_queue()
         lost = [job_id for job_id in waiting if job_id not in queued]
     failed = [job_id for job_id in stale if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
-                                                     f"no heartbeat for more than {stale_seconds} s")]
+                                                     f"no heartbeat for more than {stale_seconds} s", cutoff)]
     return failed + [job_id for job_id in lost if fail_job(session, job_id, rules.ERROR_WORKER_LOST,
-                                                           "its parts are no longer in the task queue")]
+                                                           "its parts are no longer in the task queue", cutoff)]
 
 
 def expire_results(session: Session, keep_hours: int, at: datetime | None = None) -> list[str]:

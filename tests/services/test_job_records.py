@@ -113,3 +113,31 @@ def test_a_fanned_out_job_whose_parts_never_start_is_lost_after_a_longer_wait(se
     assert service.fail_stale_jobs(session, 120) == []
     clock.now = clock.now + timedelta(seconds=2)
     assert service.fail_stale_jobs(session, 120) == [job.id]
+
+
+def test_a_job_whose_parts_the_queue_no_longer_holds_is_lost_unless_one_started_meanwhile(session, clock):
+    org = _org(session, "acme")
+    job = _queued(session, org, kind="annexes")
+    service.claim_job(session, job.id, service.Bounds(per_org=1, total=1))
+    service.record_progress(session, job.id, total=4, parts=2)
+    session.commit()
+    clock.now = clock.now + timedelta(seconds=121)
+    # Its parts are in the queue: it waits.
+    assert service.fail_stale_jobs(session, 120, jobs_in_queue=lambda: {job.id}) == []
+
+    def worker_takes_the_last_part_while_the_queue_is_read() -> set[int]:
+        assert service.start_part(session, job.id)  # its heartbeat: the job is alive after all
+        return set()
+
+    assert service.fail_stale_jobs(session, 120, jobs_in_queue=worker_takes_the_last_part_while_the_queue_is_read) == []
+    session.commit()
+    assert session.get(Job, job.id).state == "running"
+    # Silent again past the bound, and nothing of it left in the queue: lost, with the reason.
+    service.record_progress(session, job.id, parts=1)
+    session.commit()
+    clock.now = clock.now + timedelta(seconds=121)
+    assert service.fail_stale_jobs(session, 120, jobs_in_queue=set) == [job.id]
+    session.commit()
+    session.expire_all()
+    ended = session.get(Job, job.id)
+    assert (ended.state, ended.error_detail) == ("failed", "its parts are no longer in the task queue")
