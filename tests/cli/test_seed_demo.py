@@ -160,7 +160,24 @@ def test_orgs_lists_slug_role_and_counts(runner, session):
 def test_serve_demo_seeds_prints_where_to_log_in_and_serves_plain_http_locally(app, runner, session, monkeypatch):
     served = {}
     monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, port, wsgi, **kw: served.update(host=host, port=port))
-    result = runner.invoke(args=["serve-demo"])
+    from registry.jobs import queue
+
+    consumers, start = [], queue.start_consumer
+
+    def start_and_keep(*args, **kwargs):
+        consumers.append(start(*args, **kwargs))
+        return consumers[-1]
+
+    # The command's consumer threads are stopped with the test: left running, they would take the jobs of every
+    # later test of this process (the queue is one object, pointed at each test's queue in turn).
+    monkeypatch.setattr(queue, "start_consumer", start_and_keep)
+    try:
+        result = runner.invoke(args=["serve-demo"])
+    finally:
+        for consumer in consumers:
+            consumer.stop(graceful=True)
+    assert result.exit_code == 0, result.output
+    assert len(consumers) == 1 and consumers[0].workers == 2  # the demo serves its background jobs itself
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5000/login" in result.output
     assert "dpo@demo.example.com / demo-dpo-password" in result.output
