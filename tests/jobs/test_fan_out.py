@@ -63,7 +63,19 @@ def _no_parts_left(app, job_id: int) -> bool:
     return not (Path(app.config["EXPORTS_DIR"]) / "parts" / str(job_id)).exists()
 
 
-def test_a_fanned_out_annex_batch_gives_one_zip_and_its_progress_moves(app, sign_in, demo, counted):
+def test_a_fanned_out_annex_batch_gives_one_zip_and_its_progress_moves(app, sign_in, demo, counted, monkeypatch):
+    # The three parts run at once on four threads: each later one waits a little more, so that the page has the
+    # time to show the count between them (on a loaded machine they could otherwise end within one poll).
+    part, taken, lock = exports.FANNED["annexes"].part, [], threading.Lock()
+
+    def staggered(*args, **kwargs):
+        with lock:
+            taken.append(None)
+            wait = 0.4 * (len(taken) - 1)
+        time.sleep(wait)
+        return part(*args, **kwargs)
+
+    monkeypatch.setattr(exports.FANNED["annexes"], "part", staticmethod(staggered))
     client = sign_in("dpo@x.example.com", "dpo", get_by_slug(demo, "pilotim"))
     job_url = start(client, "pilotim", "annexes")
     seen = poll(client, job_url, lambda s: s["state"] not in ("queued", "running"), every=0.01)
