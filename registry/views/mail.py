@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from registry.auth import actor
 from registry.db import get_session
-from registry.forms.law import SeenForm as ActionForm
+from registry.forms.mail import SendAgainForm
 from registry.jobs import mail as mail_jobs
 from registry.models import MailMessage
 from registry.models.mail import MAIL_STATES
@@ -82,7 +82,7 @@ def message_page(record_id: int):
                if parsed is not None and parsed[name]]
     return render_template("mail/message.html", org=g.org, message=message, headers=headers, body=body,
                            attachments=attachments, source=source.decode("ascii", "replace") if source else None,
-                           can_send_again=_can_send_again(message), form=ActionForm())
+                           can_send_again=_can_send_again(message), form=SendAgainForm())
 
 
 def _can_send_again(message: MailMessage) -> bool:
@@ -95,7 +95,7 @@ def _can_send_again(message: MailMessage) -> bool:
 @requires(WRITE)
 def send_again(record_id: int):
     message = _message(record_id)
-    form = ActionForm()
+    form = SendAgainForm()
     if not form.validate_on_submit():
         abort(400)
     if not _can_send_again(message) or not service.send_again(get_session(), g.org, message, actor()):
