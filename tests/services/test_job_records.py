@@ -103,12 +103,17 @@ def test_a_fanned_out_job_waiting_for_workers_is_not_lost_until_its_parts_have_s
     assert not service.start_part(session, job.id) and service.add_units(session, job.id, 1) is None
 
 
-def test_a_fanned_out_job_whose_parts_never_start_is_lost_after_a_longer_wait(session, clock):
-    org = _org(session, "acme")
-    job = _queued(session, org, kind="annexes")
+def _fanned_out(session) -> Job:
+    """A running annex batch whose two parts were sent to the queue, none started yet (committed)."""
+    job = _queued(session, _org(session, "acme"), kind="annexes")
     service.claim_job(session, job.id, service.Bounds(per_org=1, total=1))
     service.record_progress(session, job.id, total=4, parts=2)
     session.commit()
+    return job
+
+
+def test_a_fanned_out_job_whose_parts_never_start_is_lost_after_a_longer_wait(session, clock):
+    job = _fanned_out(session)
     clock.now = clock.now + timedelta(seconds=120 * 30 - 1)
     assert service.fail_stale_jobs(session, 120) == []
     clock.now = clock.now + timedelta(seconds=2)
@@ -116,11 +121,7 @@ def test_a_fanned_out_job_whose_parts_never_start_is_lost_after_a_longer_wait(se
 
 
 def test_a_job_whose_parts_the_queue_no_longer_holds_is_lost_unless_one_started_meanwhile(session, clock):
-    org = _org(session, "acme")
-    job = _queued(session, org, kind="annexes")
-    service.claim_job(session, job.id, service.Bounds(per_org=1, total=1))
-    service.record_progress(session, job.id, total=4, parts=2)
-    session.commit()
+    job = _fanned_out(session)
     clock.now = clock.now + timedelta(seconds=121)
     # Its parts are in the queue: it waits.
     assert service.fail_stale_jobs(session, 120, jobs_in_queue=lambda: {job.id}) == []
